@@ -48,3 +48,25 @@ def closest_names(name: str, known: Iterable[str], limit: int = 3) -> list[str]:
     by_lower = {k.lower(): k for k in known}
     matches = difflib.get_close_matches(name.lower(), list(by_lower), n=limit, cutoff=0.5)
     return [by_lower[m] for m in matches]
+
+
+class Sourced(Frozen):
+    """A figure as stored in ``tools/data/*.yaml``: value, unit, source and the date it was true."""
+
+    value: float
+    unit: str
+    source: str
+    as_of: date
+    note: str | None = None
+
+    def assumption(self, name: str) -> Assumption:
+        return Assumption(name=name, value=self.value, unit=self.unit, source=self.source, as_of=self.as_of)
+
+
+def load_data_file(name: str) -> dict:
+    """Parse ``tools/data/<name>`` (YAML shipped with the package). Callers cache the result."""
+    from importlib.resources import files
+
+    import yaml
+
+    return yaml.safe_load(files("tools.data").joinpath(name).read_text(encoding="utf-8"))

@@ -408,6 +408,28 @@ def evaluation_assumptions(gpu: GpuSpec, params_b: float, mfu: float | None = No
     )
 
 
+class CalibrationRun(Frozen):
+    """A published training run the MFU defaults are checked against (tools/data/calibration.yaml)."""
+
+    id: str
+    model: str
+    gpu: str
+    params_b: float = Field(gt=0)
+    tokens: float = Field(gt=0)
+    implied_mfu: float = Field(gt=0, le=1)
+    gpu_hours: Sourced
+
+
+@cache
+def _calibration_runs() -> tuple[CalibrationRun, ...]:
+    return tuple(CalibrationRun.model_validate(r) for r in load_data_file("calibration.yaml")["runs"])
+
+
+def list_calibration_runs() -> list[CalibrationRun]:
+    """Published GPU-hours of real runs, each cited; the estimator lands within +-25% of each."""
+    return list(_calibration_runs())
+
+
 # ---------------------------------------------------------------------------------------------
 # inference hosting
 

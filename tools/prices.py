@@ -151,3 +151,38 @@ def get_api_model(name: str, field: str = "api.model") -> ApiModelPrice:
         known = [m.id.split("/", 1)[1] for m in _catalogue().values() if m.provider in FIRST_PARTY]
         raise UnknownNameError(field, name, sorted(set(known)) + sorted(_catalogue()))
     return _catalogue()[model_id]
+
+
+class VendorOffering(Frozen):
+    """A vendor's hosted fine-tuning: training price, the tuned model's premium, its minimums."""
+
+    id: str
+    name: str
+    base_model: str
+    training_price_per_mtok: Sourced
+    inference_premium: Sourced
+    minimum_monthly_usd: Sourced
+    minimum_training_usd: Sourced
+
+
+@cache
+def _vendor_catalogue() -> dict[str, VendorOffering]:
+    entries = load_data_file("finetune_vendors.yaml")["vendors"]
+    return {key: VendorOffering.model_validate({"id": key, **entry}) for key, entry in entries.items()}
+
+
+def list_vendor_offerings() -> list[VendorOffering]:
+    """Vendor fine-tuning offerings from ``tools/data/finetune_vendors.yaml``."""
+    return list(_vendor_catalogue().values())
+
+
+def get_vendor_offering(name: str, field: str = "vendor.offering") -> VendorOffering:
+    """Look an offering up by id ("openai/gpt-4o") or by its bare model id if unambiguous."""
+    catalogue = _vendor_catalogue()
+    key = name.strip().lower()
+    if key in catalogue:
+        return catalogue[key]
+    bare = [o for o in catalogue.values() if o.id.split("/", 1)[1] == key]
+    if len(bare) >= 1:
+        return sorted(bare, key=lambda o: (not o.id.startswith("openai/"), o.id))[0]
+    raise UnknownNameError(field, name, list(catalogue))

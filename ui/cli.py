@@ -17,5 +17,17 @@ app = typer.Typer(
 # Each lives in its own function below; add yours without rewriting the others.
 
 
+@app.command()
+def serve(
+    host: str = typer.Option(None, help="Interface to listen on; default ADVISOR_HOST (127.0.0.1)."),
+    port: int = typer.Option(None, min=1, max=65535, help="Port; default ADVISOR_PORT (7860)."),
+) -> None:
+    """Start the web app and the HTTP API (Gradio UI at /, API docs at /docs)."""
+    from tools.settings import get_settings
+    from ui.server import serve as run_server
+
+    run_server(get_settings(), host=host, port=port)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

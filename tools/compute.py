@@ -15,6 +15,7 @@ Example: a LoRA fine-tune of an 8B model on 100M tokens on H100s.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from functools import cache
@@ -29,7 +30,6 @@ from tools.common import AdvisorError, Assumption, Frozen, Sourced, UnknownNameE
 TrainingMethod = Literal["full", "lora", "qlora"]
 ServingPrecision = Literal["bf16", "fp8", "int4"]
 GpuGeneration = Literal["ampere", "hopper", "ada"]
-SizeClass = Literal["small", "medium", "large"]
 
 _SECONDS_PER_HOUR = 3600.0
 
@@ -232,26 +232,56 @@ def _out(arr: np.ndarray) -> float | np.ndarray:
 # training
 
 
-def size_class(params_b: float) -> SizeClass:
-    """Model size class that selects the MFU default (boundaries in training.yaml)."""
-    if params_b < training_figure("size_classes_b.small_below").value:
-        return "small"
-    if params_b < training_figure("size_classes_b.large_from").value:
-        return "medium"
-    return "large"
+class MfuAnchor(Frozen):
+    params_b: float = Field(gt=0)
+    mfu: Sourced
 
 
-def default_mfu(gpu: GpuSpec, params_b: float) -> Sourced:
-    """MFU default for this GPU generation and model size, fitted to calibration.yaml."""
-    return training_figure(f"mfu.{gpu.generation}.{size_class(params_b)}")
+@cache
+def _mfu_anchors(generation: str) -> tuple[MfuAnchor, ...]:
+    raw = load_data_file("training.yaml")["mfu_anchors"][generation]
+    anchors = tuple(sorted((MfuAnchor.model_validate(a) for a in raw), key=lambda a: a.params_b))
+    return anchors
+
+
+def default_mfu(gpu: GpuSpec, params_b: float) -> Assumption:
+    """MFU default for this GPU generation and model size: the anchors of training.yaml (fitted to
+    calibration.yaml), interpolated linearly in log(params) and held constant beyond the ends."""
+    anchors = _mfu_anchors(gpu.generation)
+    name = f"training.mfu_anchors.{gpu.generation}"
+    unit = anchors[0].mfu.unit
+    if params_b <= anchors[0].params_b or len(anchors) == 1:
+        a = anchors[0]
+        return a.mfu.assumption(name)
+    if params_b >= anchors[-1].params_b:
+        return anchors[-1].mfu.assumption(name)
+    for lo, hi in itertools.pairwise(anchors):
+        if lo.params_b <= params_b <= hi.params_b:
+            value = float(_mfu_values(gpu, np.asarray(params_b, dtype=float), None))
+            source = (
+                f"interpolated in log(params) between {lo.params_b:g}B (MFU {lo.mfu.value:g}: {lo.mfu.source}) "
+                f"and {hi.params_b:g}B (MFU {hi.mfu.value:g}: {hi.mfu.source})"
+            )
+            return Assumption(name=name, value=value, unit=unit, source=source, as_of=max(lo.mfu.as_of, hi.mfu.as_of))
+    raise AssertionError("unreachable: anchors are sorted")
+
+
+def _mfu_values(gpu: GpuSpec, params_b: np.ndarray, mfu: float | None) -> np.ndarray | float:
+    """MFU per element of ``params_b`` (same interpolation as ``default_mfu``), or the user's value."""
+    if mfu is not None:
+        return _check_mfu(mfu)
+    anchors = _mfu_anchors(gpu.generation)
+    xs = np.log([a.params_b for a in anchors])
+    ys = np.array([a.mfu.value for a in anchors])
+    return np.interp(np.log(params_b), xs, ys)
 
 
 def _mfu_and_assumption(gpu: GpuSpec, params_b: float, mfu: float | None) -> tuple[float, Assumption]:
     if mfu is not None:
         value = _check_mfu(mfu)
         return value, Assumption(name="training.mfu", value=value, unit="fraction of peak dense BF16", source="user")
-    path = f"mfu.{gpu.generation}.{size_class(params_b)}"
-    return _fig(path)
+    a = default_mfu(gpu, params_b)
+    return float(a.value), a
 
 
 def training_flops(
@@ -266,7 +296,7 @@ def training_flops(
 
 
 def training_gpu_hours(
-    params_b: float,
+    params_b: ArrayLike,
     training_tokens: ArrayLike,
     method: TrainingMethod,
     gpu: GpuSpec,
@@ -274,9 +304,9 @@ def training_gpu_hours(
     mfu: float | None = None,
     active_params_b: float | None = None,
 ) -> float | np.ndarray:
-    """GPU-hours = FLOPs / (peak dense BF16 x MFU x 3600) x method time overhead. Vectorised in tokens."""
+    """GPU-hours = FLOPs / (peak dense BF16 x MFU x 3600) x method time overhead. Vectorised."""
     flops = np.asarray(training_flops(params_b, training_tokens, method, active_params_b=active_params_b))
-    m, _ = _mfu_and_assumption(gpu, float(np.max(params_b)), mfu)
+    m = _mfu_values(gpu, _check_array("params_b", params_b, positive=True), mfu)
     overhead = training_figure(f"time_overhead.{method}").value
     return _out(flops / (gpu.bf16_dense_tflops.value * 1e12 * m * _SECONDS_PER_HOUR) * overhead)
 
@@ -334,11 +364,11 @@ def estimate_training(
     """FLOPs, memory, GPUs and GPU-hours of one training run (scalars; see ``training_gpu_hours`` for arrays).
 
     Args:
-        params_b: total parameters in billions (sets memory and the MFU size class).
+        params_b: total parameters in billions (sets memory and the default MFU).
         training_tokens: tokens processed, i.e. dataset tokens x epochs.
         method: "full" (mixed-precision AdamW), "lora" (BF16 frozen base) or "qlora" (NF4 base).
         gpu: the GPU, from ``get_gpu``.
-        mfu: model FLOPs utilisation; default from training.yaml by GPU generation and size class.
+        mfu: model FLOPs utilisation; default from training.yaml by GPU generation and model size.
         active_params_b: parameters per token for a mixture of experts (sets FLOPs); default params_b.
     """
     _check_method(method)
@@ -384,7 +414,7 @@ def estimate_training(
 
 
 def estimate_evaluation_gpu_hours(
-    params_b: float,
+    params_b: ArrayLike,
     eval_tokens: ArrayLike,
     gpu: GpuSpec,
     *,
@@ -394,7 +424,7 @@ def estimate_evaluation_gpu_hours(
     """GPU-hours of a forward-only pass over ``eval_tokens`` (2 x N x D FLOPs), e.g. one validation loop."""
     n = _check_array("params_b", params_b if active_params_b is None else active_params_b, positive=True)
     d = _check_array("eval_tokens", eval_tokens)
-    m, _ = _mfu_and_assumption(gpu, float(np.max(_check_array("params_b", params_b, positive=True))), mfu)
+    m = _mfu_values(gpu, _check_array("params_b", params_b, positive=True), mfu)
     k = training_figure("flops_per_param_token.forward_only").value
     return _out(k * n * 1e9 * d / (gpu.bf16_dense_tflops.value * 1e12 * m * _SECONDS_PER_HOUR))
 

@@ -582,7 +582,9 @@ def _cost_model(v: dict[str, np.ndarray], m: Model, horizon: int) -> dict[str, d
 def evaluate_totals(values: dict[str, np.ndarray], m: Model) -> np.ndarray:
     """Horizon totals per path, shape (len(PATHS), samples): the hot loop of the Monte Carlo."""
     lines = _cost_model(values, m, m.scenario.horizon_months)
-    return np.stack([_path_months(lines[p]).sum(axis=1) for p in PATHS])
+    totals = [_path_months(lines[p]).sum(axis=1) for p in PATHS]
+    samples = max(t.shape[0] for t in totals)
+    return np.stack([np.broadcast_to(t, (samples,)) for t in totals])
 
 
 def _path_months(path_lines: dict[str, np.ndarray]) -> np.ndarray:

@@ -44,6 +44,7 @@ _PERCENT_KEYS = (
 )  # fmt: skip
 
 FLAG = "[figure removed: not computed by the advisor]"
+SOURCES_PREFIX = "Sources: "
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Evidence:
     def add(self, value: float, kind: Kind) -> None:
         if not math.isfinite(value):
             return
+        value = abs(value)  # figures are read without their sign ("−$4,000", "saves $4,000")
         {"money": self.money, "percent": self.percent, "count": self.count}[kind].append(value)
         if kind != "count":
             self.count.append(value)
@@ -152,6 +154,8 @@ def extract_figures(text: str, *, skip_markup: bool = True) -> list[Figure]:
     figures: list[Figure] = []
     for m in _FIGURE.finditer(text):
         start, end = m.span()
+        if skip_markup and text[text.rfind("\n", 0, start) + 1 :].startswith(SOURCES_PREFIX):
+            continue  # the list of cited titles and sections
         num_start = m.start("num")
         # "gpt-4o", "H100", "llama-3-8b", "v2": digits glued to a name are not figures.
         prev = text[num_start - 1] if num_start > 0 else ""

@@ -72,6 +72,38 @@ def tco(
         render(Console(), result, monte_carlo, sensitivity)
 
 
+# --- ask: the agent (owner: agent) --------------------------------------------------------------
+@app.command("ask")
+def ask(
+    question: str = typer.Argument(..., help="Your question, in plain words."),
+    session: str = typer.Option(None, "--session", help="Continue this session (printed after each answer)."),
+    json_output: bool = typer.Option(False, "--json", help="Print the whole response as JSON."),
+) -> None:
+    """Ask the advisor one question; --session continues an earlier conversation."""
+    import sys
+
+    from agent.advisor import Advisor
+
+    try:
+        response = Advisor().chat(question, session_id=session)
+    except Exception as error:  # the advisor answers bad input itself; this is a broken install
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    if json_output:
+        sys.stdout.write(response.model_dump_json(indent=2) + "\n")
+        return
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    console = Console()
+    console.print(Markdown(response.answer))
+    for citation in response.citations:
+        console.print(f"[{citation.n}] {citation.title}, {citation.section} ({citation.source})", style="dim")
+    for notice in response.notices:
+        console.print(f"note: {notice}", style="yellow")
+    console.print(f"session: {response.session_id}", style="dim")
+
+
 @app.command()
 def serve(
     host: str = typer.Option(None, help="Interface to listen on; default ADVISOR_HOST (127.0.0.1)."),

@@ -197,7 +197,7 @@ def _usage_form(usage: Usage) -> Literal["tokens", "total", "requests", "spend"]
 class ApiPath(_Model):
     """Path 1 (and the token part of 2 and 3): a hosted base model behind an API."""
 
-    model: str = Field("openai/gpt-4o", description="API model; its prices are the defaults.")
+    model: str = Field("openai/gpt-4o", validate_default=True, description="API model; its prices are the defaults.")
     input_price_per_mtok: PRICE | None = None
     output_price_per_mtok: PRICE | None = None
     cached_input_price_per_mtok: PRICE | None = None
@@ -250,7 +250,9 @@ class TrainingData(_Model):
 class VendorPath(_Model):
     """Path 3: fine-tuning hosted by the API vendor."""
 
-    offering: str = Field("openai/gpt-4o", description="Key in tools/data/finetune_vendors.yaml.")
+    offering: str = Field(
+        "openai/gpt-4o", validate_default=True, description="Key in tools/data/finetune_vendors.yaml."
+    )
     training_price_per_mtok: PRICE | None = None
     inference_premium: Uncertain(ge=0, le=20) | None = None
     minimum_monthly_usd: MONEY | None = None
@@ -267,10 +269,12 @@ class VendorPath(_Model):
 class SelfHostedPath(_Model):
     """Paths 4 and 5: an open model adapted (LoRA/QLoRA or full fine-tune) and served on our GPUs."""
 
-    model: str = Field("llama-3.1-8b", description="Open model from tools/data/open_models.yaml.")
+    model: str = Field(
+        "llama-3.1-8b", validate_default=True, description="Open model from tools/data/open_models.yaml."
+    )
     lora_method: Literal["lora", "qlora"] = "lora"
-    training_gpu: str = "h100"
-    serving_gpu: str = "l40s"
+    training_gpu: str = Field("h100", validate_default=True)
+    serving_gpu: str = Field("l40s", validate_default=True)
     training_gpu_price_per_hour: RATE | None = Field(
         None, description="Default: the GPU's low/typical/high cloud price as a range."
     )
@@ -329,13 +333,13 @@ class Scenario(_Model):
     horizon_months: int = Field(36, ge=1, le=120, description="Months to project (1 to 120).")
     discount_rate_annual: Uncertain(ge=0, le=1) | None = None
     usage: Usage
-    api: ApiPath = ApiPath()
-    rag: RagPath = RagPath()
-    data: TrainingData = TrainingData()
-    vendor: VendorPath = VendorPath()
-    self_hosted: SelfHostedPath = SelfHostedPath()
-    operations: Operations = Operations()
-    constraints: Constraints = Constraints()
+    api: ApiPath = Field(default_factory=ApiPath)
+    rag: RagPath = Field(default_factory=RagPath)
+    data: TrainingData = Field(default_factory=TrainingData)
+    vendor: VendorPath = Field(default_factory=VendorPath)
+    self_hosted: SelfHostedPath = Field(default_factory=SelfHostedPath)
+    operations: Operations = Field(default_factory=Operations)
+    constraints: Constraints = Field(default_factory=Constraints)
 
     @classmethod
     def parse(cls, data: Mapping[str, Any]) -> Scenario:

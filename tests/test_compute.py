@@ -348,3 +348,11 @@ def test_vectorised_over_a_samples_by_months_grid():
     hours = training_gpu_hours(8.03, np.full((4, 6), 1e8), "lora", H100)
     assert hours.shape == (4, 6)
     assert np.allclose(hours, 6.0143, rtol=1e-4)
+
+
+def test_module_docstring_example_runs():
+    import doctest
+
+    import tools.compute
+
+    assert doctest.testmod(tools.compute).failed == 0

@@ -91,6 +91,10 @@ class Evidence:
             return
         elif isinstance(data, (int, float)):
             leaf = key.rsplit(".", 1)[-1]
+            if data == 0 and not leaf.endswith(("_count", "_month", "months")):
+                # Zeros abound in results (unused lines, the API's gap to itself) and would ground
+                # any "$0" or "0%": a zero must come from the user's words or a result's own text.
+                return
             if any(w in leaf for w in _MONEY_KEYS) or any(w in key for w in ("_usd", "usd.")):
                 self.add(float(data), "money")
             elif any(w in leaf for w in _PERCENT_KEYS):

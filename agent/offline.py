@@ -305,8 +305,8 @@ def _read_names(u, lower: str, plan: Plan) -> None:
 
 
 _PILLAR_ARGS = {
-    "regulated": "regulated_industry", "on_prem": "on_prem_required", "consistency": "consistency_required",
-    "latency": "latency_critical",
+    "regulated": "regulated_industry", "on_prem": "data_must_stay_on_prem",
+    "latency": "realtime_latency_required",
 }  # fmt: skip
 
 
@@ -314,18 +314,20 @@ def _read_pillars(u, plan: Plan) -> None:
     for signal in u.pillars:
         if signal.pillar in _PILLAR_ARGS:
             plan.verdict_args[_PILLAR_ARGS[signal.pillar]] = signal.value
+        elif signal.pillar == "consistency":
+            plan.verdict_args["consistency"] = "deterministic" if signal.value else "variety_ok"
         elif signal.pillar == "proprietary_data":
-            plan.verdict_args["data_uniqueness"] = "high" if signal.value else "low"
+            plan.verdict_args["proprietary_data"] = "defensible_moat" if signal.value else "none"
         elif signal.pillar == "jargon":
-            plan.verdict_args["task_specificity"] = "high" if signal.value else "low"
+            plan.verdict_args["domain"] = "highly_specialised" if signal.value else "general"
         if signal.pillar == "on_prem":
             plan.changes.append({"field": "constraints.on_prem_required", "op": "set", "value": signal.value})
 
 
 def _retrieval_query(primary: str, plan: Plan, msg: str) -> str:
-    if plan.verdict_args.get("on_prem_required") or plan.verdict_args.get("regulated_industry"):
+    if plan.verdict_args.get("data_must_stay_on_prem") or plan.verdict_args.get("regulated_industry"):
         return "latency and privacy on-premise regulated industry fine-tuning"
-    if plan.verdict_args.get("data_uniqueness") == "high" or plan.verdict_args.get("consistency_required"):
+    if plan.verdict_args.get("proprietary_data") == "defensible_moat" or plan.verdict_args.get("consistency"):
         return "proprietary data moat and consistency requirements"
     if primary == "break_even":
         return "when does fine-tuning pay off against API costs at scale"

@@ -201,8 +201,53 @@ def risk(scenario: dict, samples: int) -> tuple[dict[str, Any], dict[str, Any]]:
     return summary, results
 
 
+_VERDICT_DEFAULTS = {"domain": "general", "proprietary_data": "none"}
+
+
 def verdict(scenario: dict, answers: dict) -> tuple[dict[str, Any], dict[str, Any]]:
-    raise NotImplementedError("the four-pillar verdict calculator is not available yet")
+    """The four-pillar verdict on the user's answers, with pillar 4 from the scenario's TCO."""
+    from tools.tco import compute_tco
+    from tools.verdict import (
+        DataAndConsistency,
+        DeploymentConstraints,
+        TaskSpecificity,
+        TcoSummary,
+        VerdictInput,
+        decide_verdict,
+    )
+
+    s = load(scenario)
+    result = compute_tco(s)
+    api = result.path("api")
+    spend = sum(line.months[0] for line in api.lines if line.id in ("api_input_tokens", "api_output_tokens"))
+    assumed = {k: v for k, v in _VERDICT_DEFAULTS.items() if k not in answers}
+    given = {**_VERDICT_DEFAULTS, **answers}
+    if s.constraints.on_prem_required and "data_must_stay_on_prem" not in given:
+        given["data_must_stay_on_prem"] = True
+
+    def pick(model) -> dict:
+        return {k: v for k, v in given.items() if k in model.model_fields}
+
+    inp = VerdictInput(
+        task=TaskSpecificity(**pick(TaskSpecificity)),
+        data=DataAndConsistency(**pick(DataAndConsistency)),
+        constraints=DeploymentConstraints(**pick(DeploymentConstraints)),
+        tco=TcoSummary(
+            totals_by_path={p.id: p.total for p in result.paths if p.feasible and p.id in
+                            ("api", "api_rag", "vendor_finetune", "self_hosted_lora", "self_hosted_full")},
+            monthly_api_spend=spend, horizon_months=result.horizon_months,
+        ) if any(p.feasible for p in result.paths if p.id != "api") and result.path("api").feasible else None,
+    )  # fmt: skip
+    v = decide_verdict(inp)
+    summary = {
+        "recommendation": v.recommendation, "headline": v.headline.rstrip("."),
+        "suggested_path": v.suggested_path, "deployment": v.deployment,
+        "reasons": [{"pillar": r_.pillar_name, "text": r_.finding, "leans": r_.leans} for r_ in v.reasons],
+        "what_would_change": list(v.what_would_change[:2]),
+        "answers_assumed": assumed,
+        "summary": f"{v.recommendation}: {v.headline}",
+    }  # fmt: skip
+    return summary, {"verdict": v.model_dump(mode="json")}
 
 
 def defaults_in_force(results: dict) -> dict[str, float]:

@@ -164,34 +164,47 @@ def build_tools(deps: ToolDeps) -> list[BaseTool]:
     def pillar_verdict(
         state: Annotated[dict, InjectedState],
         tool_call_id: Annotated[str, InjectedToolCallId],
-        task_specificity: Literal["low", "medium", "high"] | None = None,
-        data_uniqueness: Literal["low", "medium", "high"] | None = None,
-        consistency_required: bool | None = None,
-        on_prem_required: bool | None = None,
-        latency_critical: bool | None = None,
+        domain: Literal["general", "moderately_specialised", "highly_specialised"] | None = None,
+        prompting_reaches_target: Literal["yes", "no", "unknown"] | None = None,
+        rag_already_tried: bool | None = None,
+        domain_base_model_available: bool | None = None,
+        proprietary_data: Literal["none", "some", "defensible_moat"] | None = None,
+        data_mostly_public: bool | None = None,
+        consistency: Literal["variety_ok", "consistent", "deterministic"] | None = None,
         regulated_industry: bool | None = None,
+        data_must_stay_on_prem: bool | None = None,
+        realtime_latency_required: bool | None = None,
+        vendor_privacy_terms_acceptable: bool | None = None,
     ) -> Command:
         """The four-pillar verdict: task specificity, data moat and consistency, latency and privacy, TCO.
 
-        Leave an answer out when the user has not said it. Returns the recommended step on the
-        pragmatic pathway (better prompting, RAG, a LoRA pilot, fine-tune, a domain base model)
-        with a reason per pillar.
+        Leave out what the user has not said (defaults are stated in the result). Uses the
+        session scenario's TCO for pillar 4. Returns the step on the pragmatic pathway (prompting,
+        RAG, LoRA pilot, fine-tune, domain base model) with a finding per pillar.
 
         Args:
-            task_specificity: How specialised the task is (idiosyncratic domain, jargon, legacy code).
-            data_uniqueness: How unique and defensible the proprietary data is.
-            consistency_required: Whether outputs must be deterministic / rule-following.
-            on_prem_required: Whether data must stay on the premises.
-            latency_critical: Whether real-time latency matters.
-            regulated_industry: Whether the industry is regulated (health, finance, government).
+            domain: How specialised the task is (general, moderately_specialised, highly_specialised).
+            prompting_reaches_target: Does a well-built prompt reach about 90% of the target?
+            rag_already_tried: Retrieval over their knowledge base was tried and fell short.
+            domain_base_model_available: A domain-specific base model exists (code, biology, law).
+            proprietary_data: none, some, or defensible_moat (a unique competitive dataset).
+            data_mostly_public: The knowledge the task needs is largely public.
+            consistency: variety_ok, consistent, or deterministic (rules followed every time).
+            regulated_industry: Healthcare, finance, government and similar.
+            data_must_stay_on_prem: Data may not leave their own infrastructure.
+            realtime_latency_required: Synchronous real-time answers are needed.
+            vendor_privacy_terms_acceptable: A vendor's contractual privacy terms satisfy compliance.
         """
-        answers = {
-            "task_specificity": task_specificity, "data_uniqueness": data_uniqueness,
-            "consistency_required": consistency_required, "on_prem_required": on_prem_required,
-            "latency_critical": latency_critical, "regulated_industry": regulated_industry,
-        }  # fmt: skip
+        answers = {k: v for k, v in dict(
+            domain=domain, prompting_reaches_target=prompting_reaches_target,
+            rag_already_tried=rag_already_tried, domain_base_model_available=domain_base_model_available,
+            proprietary_data=proprietary_data, data_mostly_public=data_mostly_public, consistency=consistency,
+            regulated_industry=regulated_industry, data_must_stay_on_prem=data_must_stay_on_prem,
+            realtime_latency_required=realtime_latency_required,
+            vendor_privacy_terms_acceptable=vendor_privacy_terms_acceptable,
+        ).items() if v is not None}  # fmt: skip
         try:
-            summary, results = summaries.verdict(_scenario(state), {k: v for k, v in answers.items() if v is not None})
+            summary, results = summaries.verdict(_scenario(state), answers)
         except (AdvisorError, ValueError) as error:
             return _error(tool_call_id, "pillar_verdict", error)
         return Command(update={"results": results,

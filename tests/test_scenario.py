@@ -176,3 +176,8 @@ def test_json_schema_describes_the_nested_sections_and_ranges():
 @pytest.mark.parametrize("name", ["minimal", "support_triage", "hospital_onprem", "small_team"])
 def test_examples_validate(name):
     Scenario.from_yaml(ROOT / "examples" / f"{name}.yaml")
+
+
+def test_apply_changing_one_half_of_a_pair_keeps_the_other():
+    s = Scenario.parse(MINIMAL).apply({"usage.monthly_input_tokens": 1e9})
+    assert (s.usage.monthly_input_tokens, s.usage.monthly_output_tokens) == (1e9, 100_000_000)

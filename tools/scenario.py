@@ -163,6 +163,7 @@ class Usage(_Model):
 _PAIRS = {p: (f"{p}_input_tokens", f"{p}_output_tokens") for p in ("daily", "monthly", "yearly")}
 _TOTALS = ("daily_total_tokens", "monthly_total_tokens", "yearly_total_tokens")
 _REQUESTS = ("requests_per_day", "requests_per_month")
+_VOLUME_GROUPS = (*_PAIRS.values(), *((t,) for t in _TOTALS), *((r,) for r in _REQUESTS), ("monthly_api_spend_usd",))
 VOLUME_FIELDS = (*(f for pair in _PAIRS.values() for f in pair), *_TOTALS, *_REQUESTS, "monthly_api_spend_usd")
 
 
@@ -380,9 +381,11 @@ class Scenario(_Model):
         current = _to_plain(current)
         new_usage = nested.get("usage")
         if isinstance(new_usage, Mapping) and any(f in new_usage for f in VOLUME_FIELDS):
+            # Keep the touched form's other half (e.g. the output of an input/output pair).
+            keep = {f for group in _VOLUME_GROUPS if set(group) & set(new_usage) for f in group}
             old_usage = current.get("usage", {})
             for f in VOLUME_FIELDS:
-                if f not in new_usage:
+                if f not in keep:
                     old_usage.pop(f, None)
         _merge(current, nested)
         return Scenario.parse(current)

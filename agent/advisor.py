@@ -192,19 +192,20 @@ class Advisor:
 
     def update_scenario(self, session_id: str, updates: dict) -> AdvisorResponse:
         """Apply the UI panel's edits (dotted path → value) to the session's scenario and recompute."""
+        from agent import summaries
         from agent.offline import compose_panel_answer
-        from agent.scenario_ops import apply_updates, compute_summary
+        from agent.scenario_ops import apply_updates, default_scenario
 
         config = self._config(session_id)
         values = self.graph.get_state(config).values or {}
-        current = values.get("scenario") or {}
+        current = values.get("scenario") or default_scenario()
         notices: list[str] = []
         try:
             new = apply_updates(current, updates)
-        except ValueError as error:
-            notices.append(str(error))
+        except ValueError as error:  # AdvisorError names the field and its allowed range
+            notices.append(f"I could not apply that edit: {error}")
             new = current
-        summary, results = compute_summary(new)
+        summary, results = summaries.tco(new)
         history = list(values.get("scenario_history") or [])
         if new != current:
             history.append(current)

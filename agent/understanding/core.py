@@ -1,0 +1,206 @@
+"""``understand()``: one message (plus the conversation so far) -> a typed ``Understanding``."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .intents import nearest_example_index, normalise_text, rule_hits
+from .model import ConversationContext, IntentScore, NameMatch, Quantity, Understanding, UnknownName
+from .names import NameCatalog, default_catalog, find_names
+from .quantities import extract_quantities
+from .signals import find_pillars, find_references
+
+#: Longer messages are understood from their first MAX_CHARS characters (a pasted document is not
+#: a chat turn; this bounds the parse time of 100 KB inputs).
+MAX_CHARS = 8_000
+
+# Quantities that, stated as a fact, set a scenario input.
+_FACT_KINDS = {
+    "token_volume", "request_volume", "tokens_per_request", "money", "price_per_token", "gpu_price",
+    "gpu_count", "growth", "model_size", "output_share", "percent", "headcount",
+}  # fmt: skip
+_QUESTION_START = re.compile(
+    r"^(?:(?:ok|okay|so|and|hmm+|now|right|well|but|also|then)\W+)*"
+    r"(?:what|what's|whats|wat|which|when|where|why|how|who|should|shld|would|could|can|is|are|"
+    r"do|does|did|will|shall|any|isn't|aren't|won't)\b"
+)
+_CLAUSE_SPLIT = re.compile(r"(?<=[.?!;])\s+|\s*[—–]\s*|\s+-\s+|,\s+|\n+")
+_DOMAIN = re.compile(
+    r"\b(?:tokens?|models?|llms?|gpus?|api|apis|fine|tun\w*|train\w*|cost\w*|price\w*|spend\w*|"
+    r"budget|host\w*|rag|lora|qlora|inference|openai|anthropic|claude|gpt\S*|llama|mistral|"
+    r"volume|scenario|break\s*even|payback|data|compliance|latency|deploy\w*|vendor\w*|cloud|"
+    r"on-?prem\w*|h100|a100|\$|€|£)\b|[$€£]"
+)
+_TWO_OPTIONS = re.compile(r"\b(?:or|vs|versus|against|compared)\b")
+
+
+@dataclass(frozen=True)
+class _Clause:
+    start: int
+    end: int
+    text: str  # lower-case
+    question: bool
+
+
+def _clauses(message: str) -> list[_Clause]:
+    lowered = message.lower()
+    pieces: list[tuple[int, int]] = []
+    pos = 0
+    for m in _CLAUSE_SPLIT.finditer(lowered):
+        if m.start() > pos:
+            pieces.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(lowered):
+        pieces.append((pos, len(lowered)))
+    merged: list[list[int]] = []
+    for s, e in pieces:
+        head = lowered[s:e].lstrip()
+        if merged and re.match(r"(?:but|instead|except|only)\b", head):
+            merged[-1][1] = e  # "same scenario, but on H200s" is one thought
+        else:
+            merged.append([s, e])
+    out = []
+    for s, e in merged:
+        text = lowered[s:e].strip()
+        question = text.endswith("?") or bool(_QUESTION_START.match(normalise_text(text)))
+        out.append(_Clause(s, e, text, question))
+    return out
+
+
+def _in(span_start: int, clause: _Clause) -> bool:
+    return clause.start <= span_start < clause.end
+
+
+def understand(
+    message: str, context: ConversationContext | None = None, catalog: NameCatalog | None = None
+) -> Understanding:
+    """Intents, quantities, names, pillar signals and references in one stakeholder message.
+
+    >>> u = understand("we push 2.5M tokens a day through gpt-4o. worth fine-tuning?")
+    >>> u.intent_ids
+    ('recommend', 'change_assumption')
+    >>> [(q.kind, q.value, q.period) for q in u.quantities]
+    [('token_volume', 2500000.0, 'day')]
+    >>> [n.id for n in u.names]
+    ['openai/gpt-4o']
+    """
+    if not isinstance(message, str):
+        message = "" if message is None else str(message)
+    text = unicodedata.normalize("NFKC", message).replace("\x00", " ")[:MAX_CHARS]
+    catalog = catalog if catalog is not None else default_catalog()
+
+    names, unknown = find_names(text, catalog)
+    name_spans = [(n.span.start, n.span.end, n.kind) for n in names]
+    name_spans += [(u.span.start, u.span.end, "unknown") for u in unknown]
+    quantities = extract_quantities(text, name_spans)
+    clauses = _clauses(text)
+    pillars = [p for p in find_pillars(text) if not _clause_of(p.span.start, clauses).question]
+    references = find_references(text, context)
+    intents = _intents(text, clauses, quantities, names, unknown, bool(pillars), bool(references))
+    return Understanding(
+        message=text,
+        intents=tuple(intents),
+        quantities=tuple(quantities),
+        names=tuple(names),
+        unknown_names=tuple(unknown),
+        pillars=tuple(pillars),
+        references=tuple(references),
+        is_question=any(c.question for c in clauses),
+    )
+
+
+def _clause_of(pos: int, clauses: list[_Clause]) -> _Clause:
+    for c in clauses:
+        if _in(pos, c):
+            return c
+    return clauses[-1] if clauses else _Clause(0, 0, "", False)
+
+
+def _intents(
+    text: str,
+    clauses: list[_Clause],
+    quantities: list[Quantity],
+    names: list[NameMatch],
+    unknown: list[UnknownName],
+    has_pillars: bool,
+    has_references: bool,
+) -> list[IntentScore]:
+    norm = normalise_text(text)
+    hits = rule_hits(norm)
+    scores: dict[str, tuple[float, str]] = {i: (0.9, w) for i, w in hits.items() if i != "thanks"}
+
+    if has_pillars:
+        scores.setdefault("pillar_answer", (0.85, "pillar signal"))
+    if any(q.kind == "relative_change" for q in quantities):
+        scores.setdefault("what_if", (0.8, "relative change"))
+    if len(
+        {n.id for n in names} | {u.span.text.lower() for u in unknown}
+    ) >= 2 and _TWO_OPTIONS.search(norm):
+        scores.setdefault("compare", (0.75, "two named options"))
+
+    # a statement that carries scenario facts sets them
+    if "change_assumption" not in scores:
+        for clause in clauses:
+            if clause.question:
+                continue
+            local = rule_hits(normalise_text(clause.text))
+            if local.keys() & {
+                "what_if",
+                "compare",
+                "break_even",
+                "risk",
+                "explain_figure",
+                "explain_concept",
+            }:
+                continue
+            facts = [
+                q for q in quantities if _in(q.span.start, clause) and _is_fact(q, clause.text)
+            ]
+            named = [n for n in (*names, *unknown) if _in(n.span.start, clause)]
+            if named and _TWO_OPTIONS.search(clause.text):
+                named = []
+            if facts or named:
+                what = facts[0].kind if facts else named[0].span.text
+                scores["change_assumption"] = (0.75, f"stated: {what}")
+                break
+
+    # one cue is often inside another's phrasing: keep the more specific reading
+    if (
+        "break_even" in scores
+        and "compare" in scores
+        and not re.search(r"\bcompar|\bvs\b|\bversus\b", norm)
+    ):
+        del scores["compare"]
+    if "explain_figure" in scores:
+        scores.pop("explain_concept", None)
+    if "risk" in scores:
+        scores.pop("show_assumptions", None)
+    if "reset" in scores:
+        scores.pop("undo", None)
+    if "undo" in scores or "reset" in scores:
+        scores.pop("change_assumption", None)
+
+    if not scores:
+        if "thanks" in hits:
+            scores["greeting_help"] = (0.8, hits["thanks"])
+        elif not _DOMAIN.search(norm) and not quantities and not names and not has_references:
+            scores["off_topic"] = (0.7, "no advisor topic")
+        else:
+            label, sim = nearest_example_index().nearest(norm)
+            if sim >= 0.2:
+                scores[label] = (round(min(sim, 0.7), 3), "nearest example")
+            else:
+                scores["greeting_help"] = (0.4, "unclear: offer help")
+    order = {i: k for k, i in enumerate(("greeting_help", "pillar_answer", "change_assumption"))}
+    ranked = sorted(scores.items(), key=lambda kv: (order.get(kv[0], 9), -kv[1][0], kv[0]))
+    return [IntentScore(intent=i, confidence=c, evidence=w) for i, (c, w) in ranked]
+
+
+def _is_fact(q: Quantity, clause: str) -> bool:
+    if q.kind in _FACT_KINDS:
+        return True
+    if q.kind == "duration":
+        return bool(re.search(r"\b(?:horizon|over|look at|next|timeframe|time frame)\b", clause))
+    return False

@@ -1,0 +1,375 @@
+"""Intent cues: explicit rules over a spelling-normalised message, and a character n-gram TF-IDF
+nearest-neighbour over example utterances for messages no rule recognises.
+
+The bundled MiniLM embedder was considered for the fallback; importing sentence-transformers costs
+about 9.5 s here and a 2,000-character message must parse in well under 50 ms, so the fallback is
+a numpy TF-IDF that builds in milliseconds. The example utterances below are our own phrasings and
+share no text with the labelled test messages."""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import cache
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+# ---------------------------------------------------------------------------------------------
+# spelling: chat shorthand and near-miss spellings of the words the rules look for
+_SHORTHAND = {
+    "shld": "should", "shd": "should", "wat": "what", "wht": "what", "whch": "which", "wich": "which",
+    "ur": "your", "u": "you", "r": "are", "pls": "please", "plz": "please", "thx": "thanks",
+    "ty": "thanks", "tnx": "thanks", "whats": "what's", "wats": "what's", "hows": "how's",
+    "cant": "can't", "dont": "don't", "doesnt": "doesn't", "isnt": "isn't", "wouldnt": "wouldn't",
+    "lets": "let's", "im": "i'm", "ive": "i've", "wed": "we'd", "b4": "before", "abt": "about",
+    "w/": "with", "vs.": "vs", "v.": "vs", "btw": "by the way", "tbh": "to be honest",
+    "fintuning": "finetuning", "finetunning": "finetuning", "fine-tuning": "fine tuning",
+    "fine-tune": "fine tune", "finetune": "fine tune", "fine-tuned": "fine tuned",
+    "finetuned": "fine tuned", "self-hosting": "self hosting", "self-hosted": "self hosted",
+    "selfhost": "self host", "self-host": "self host", "break-even": "breakeven",
+    "break even": "breakeven", "pay-back": "payback",
+}  # fmt: skip
+_VOCAB = sorted(
+    {
+        "assumption",
+        "assumptions",
+        "assume",
+        "assumed",
+        "recommend",
+        "recommendation",
+        "recommendations",
+        "advise",
+        "advice",
+        "cheaper",
+        "cheapest",
+        "compare",
+        "comparison",
+        "comparing",
+        "expensive",
+        "difference",
+        "between",
+        "explain",
+        "explanation",
+        "sensitivity",
+        "sensitive",
+        "scenario",
+        "breakeven",
+        "payback",
+        "deterministic",
+        "consistent",
+        "proprietary",
+        "regulated",
+        "regulation",
+        "latency",
+        "jargon",
+        "reset",
+        "undo",
+        "revert",
+        "previous",
+        "options",
+        "option",
+        "versus",
+        "worth",
+        "should",
+        "which",
+        "where",
+        "what",
+        "would",
+        "could",
+        "tuning",
+        "finetuning",
+        "hosting",
+        "figure",
+        "number",
+        "numbers",
+        "total",
+        "chart",
+        "breakdown",
+        "quantization",
+        "concept",
+        "meaning",
+        "define",
+        "definition",
+        "inputs",
+        "parameters",
+        "confidence",
+        "confident",
+        "uncertainty",
+        "risks",
+        "assuming",
+        "suppose",
+        "imagine",
+        "instead",
+        "calculate",
+        "calculated",
+        "estimate",
+        "estimates",
+    }
+)
+_WORD = re.compile(r"[a-z0-9'$€£%./-]+|[^\sa-z0-9]")
+
+
+@cache
+def _correct(word: str) -> str:
+    if word in _SHORTHAND:
+        return _SHORTHAND[word]
+    if len(word) < 5 or not word.isalpha() or word in _VOCAB:
+        return word
+    limit = 1 if len(word) < 8 else 2
+    best = None
+    for v in _VOCAB:
+        if abs(len(v) - len(word)) > limit:
+            continue
+        d = Levenshtein.distance(word, v, score_cutoff=limit)
+        if d <= limit and (best is None or d < best[0]):
+            best = (d, v)
+    return best[1] if best else word
+
+
+def normalise_text(message: str) -> str:
+    """Lower-case, expand shorthand ("shld", "thx"), fix near-miss spellings of cue words."""
+    lowered = message.lower().replace("’", "'")
+    for multi in ("break even", "w/"):
+        lowered = lowered.replace(multi, _SHORTHAND[multi])
+    out = []
+    for m in re.finditer(r"\S+", lowered):
+        raw = m.group(0)
+        core = raw.strip(".,!?;:()\"'")
+        if not core:
+            out.append(raw)
+            continue
+        fixed = _correct(core)
+        out.append(raw.replace(core, fixed, 1) if fixed != core else raw)
+    return " ".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# rules: intent -> patterns over the normalised text
+RULES: dict[str, list[str]] = {
+    "greeting_help": [
+        r"^(?:hi|hello|hey|hiya|howdy|yo|greetings|good\s+(?:morning|afternoon|evening))\b",
+        r"^help\W*$|\bhelp me (?:use|understand how)\b|\bhow (?:does|do) (?:this|you) (?:thing\s+)?work\b",
+        r"\bwhat (?:can|do) you (?:actually\s+)?do\b|\bwhat (?:kind of |sort of )?(?:questions|things) can i ask\b",
+        r"\bhow do i use (?:this|you)\b|\bwho are you\b",
+    ],
+    "thanks": [
+        r"^(?:thanks|thank you|cheers|great|perfect|ok thanks|awesome)\b",
+        r"\bthat'?s all for now\b",
+    ],
+    "recommend": [
+        r"\bshould (?:we|i|our|they)\b",
+        r"\bworth (?:it|the|building|doing|fine|paying)\b|\bis (?:\w+\s+){0,2}worth\b",
+        r"\brecommend\w*\b|\badvi[sc]e\b|\bverdict\b|\byour (?:call|take|opinion)\b",
+        r"\bbuild (?:or|vs) buy\b|\bapi or (?:our )?own\b|\bown model\b.*\?",
+        r"\bdo we (?:actually |really )?need (?:a|our own|to)\b",
+        r"\bcan we afford\b|\bgood idea\b|\bmake sense\b|\bgo for it\b",
+        r"\b(?:would|will|is|could|are) (?:\S+\s+){0,4}?(?:be )?(?:good )?enough\b",
+        r"\bwhere do (?:i|we) (?:start|begin)\b",
+        r"\b(?:is|are) the api (?:fine|enough|ok)\b",
+        r"^(?:fine tune|self host)\b.*\?$|\bfine tune\?$",
+    ],
+    "compare": [
+        r"\bcompar\w*\b|\bvs\b|\bversus\b|\bside by side\b|\bstack up\b|\bhead to head\b",
+        r"\bwhich (?:\w+\s+){0,2}(?:is |would be |gets )?(?:cheap\w*|better|best|more expensive|lower)\b",
+        r"\bcheap(?:er|est)\b|\bbetter value\b",
+        r"\b(?:api|self hosting|rag|vendor) (?:vs|or|against) \b",
+    ],
+    "break_even": [
+        r"\bbreakeven\b|\bpay(?:s|ing)? (?:for )?itself\b|\bpays? off\b|\bpayback\b|\bpay back\b",
+        r"\bat (?:what|which) (?:volume|point|scale|usage|level)\b",
+        r"\bhow (?:many months|long) (?:until|till|before)\b",
+        r"\bbeat(?:s)? the api\b|\bcross(?:over| over)\b",
+        r"\bwhen (?:do|does|would|will) (?:\w+\s+){0,3}(?:get |become |be )?cheaper\b",
+    ],
+    "what_if": [
+        r"\bwhat (?:if|about|happens if)\b|\band if\b|\bsuppos\w+\b|\bimagine\b|\bhow about\b",
+        r"\blet'?s say\b|\bhypothetic\w*\b|\bin a world where\b",
+        r"\b(?:try|run|redo|rerun) (?:it|that|this|the numbers)? ?(?:with|on|using|at)\b",
+        r"\binstead\b",
+        r"\b(?:could|can) we (?:get away|run|use|do|go)\b",
+        r"\b(?:the )?same (?:[\w,]+\s+){0,2}?but\b",
+        r"\band with\b",
+        r"\bhalve\b|\bdouble (?:the )?(?:volume|usage|traffic|price)\b",
+    ],
+    "explain_figure": [
+        r"\bwhy (?:is|are|does|do|did) (?:the|that|this|our)\b|\bwhy is it so\b",
+        r"\bhow did you (?:get|calculate|arrive|come)\b|\bwhere (?:does|did) (?:the|that|this) (?:\S+\s+){0,2}(?:figure|number|total|estimate)\b",
+        r"\bexplain (?:that|this|the) (?:\S+\s+){0,2}(?:number|figure|chart|plot|graph|total|result|cost|breakdown|estimate|curve)\b",
+        r"\bexplain (?:that|this)\s*$",
+        r"\bbreak (?:down|out)\b|\bbreakdown\b|\bwhat'?s in (?:that|the|this) (?:total|number|figure|cost)\b",
+        r"\bwhat (?:does|do|is) the (?:\S+\s+){0,3}(?:chart|plot|graph|line|bar|curve|table|p\d\d|figure)\b",
+        r"\b(?:chart|plot|graph)\b.*\bmean\b|\bon the (?:\S+\s+)?(?:chart|plot|graph)\b",
+        r"\bi don'?t (?:get|understand) why\b",
+        r"\bhow much would (?:the |it )?(?:\S+\s+){0,3}cost\b",
+    ],
+    "explain_concept": [
+        r"\bwhat(?:'s| is| are| does) (?:a |an |the )?(?:difference|lora|qlora|rag|token|tokens|mfu|tco|npv|quantization|fine tuning|finetuning|data moat|inference|embedding|embeddings|context window|distillation|peft|sft|rlhf|mixture of experts|moe|throughput|vllm|a gpu|gpu hours?)\b",
+        r"\bexplain (?:what |how )?(?:lora|qlora|rag|mfu|tco|npv|quantization|fine tuning|finetuning|tokens?|inference|peft|sft|rlhf|distillation|embeddings?)\b",
+        r"\bdifference between\b|\bhow (?:does|do|is) \S+ (?:differ|work|compare to)\b|\b\S+ mean\??$",
+        r"\bdefine\b|\bdefinition\b|\bin plain english\b|\blike i'?m (?:a |an |five)\b|\beli5\b",
+        r"\bwhat(?:'s| is) (?:a )?reasonable\b|\bwhy does it matter\b",
+    ],
+    "show_assumptions": [
+        r"\bassumptions?\b|\bassum(?:e|ed|ing) (?:for|on)\b|\bwhat (?:\S+\s+){0,3}did you assume\b|\bdid you assume\b",
+        r"\bwhat (?:\S+\s+){0,3}(?:are|is) you using\b|\bwhich (?:numbers|figures|prices|rates|values) (?:are|did) you\b",
+        r"\bwhere do (?:your|the) (?:\S+\s+){0,2}(?:prices|rates|numbers|figures|assumptions) come from\b|\bsources?\b",
+        r"\b(?:list|show)(?: me)? (?:the |every |all )?(?:\S+\s+)?(?:inputs?|assumptions|parameters|scenario)\b",
+        r"\binputs? you\b|\bcurrent scenario\b|\bwhat(?:'s| is) in the scenario\b",
+    ],
+    "change_assumption": [
+        r"^(?:set|change|update|make|use|switch|put|bump|lower|raise|increase|decrease)\b(?!.*\bwhat if\b)",
+        r"\b(?:set|change|update) (?:the |our )?\S+(?: \S+)? (?:to|=)\b",
+        r"\bactually (?:it'?s|we|our|the)\b|\bcorrection\b",
+        r"\b(?:horizon|time frame|timeframe) (?:should be|is|of)\b|\buse an? \S+ (?:year|month) horizon\b",
+        r"\blook at it over\b",
+    ],
+    "reset": [
+        r"\breset\b|\bstart (?:over|again|afresh|fresh|from scratch)\b|\bfrom scratch\b|\bbegin again\b",
+        r"\bclear (?:everything|all|it all)\b|\bnew scenario\b|\b(?:back )?to (?:the )?defaults\b|\bscrap (?:all|everything|it)\b|\bwipe\b",
+    ],
+    "undo": [
+        r"\bundo\b|\brevert\b|\bgo back\b|\bput it back\b|\broll ?back\b|\bhow it was\b|\btake (?:that|it) back\b",
+        r"\bprevious (?:numbers|scenario|values|version|inputs|settings)\b|\bcancel (?:that|the last)\b",
+    ],
+    "risk": [
+        r"\brisks?\b|\brisky\b|\bsensitiv\w*\b|\bworst case\b|\bbest case\b|\bdownside\b",
+        r"\bhow (?:sure|confident|certain|reliable)\b|\bconfidence\b|\buncertain\w*\b|\btrust (?:those|these|the|that)\b",
+        r"\bwhat could go wrong\b|\bwhat can go wrong\b",
+        r"\b(?:matters?|moves?|drives?|swings?|affects?) (?:\S+\s+){0,4}(?:most|the most)\b",
+        r"\bwhich (?:input|assumption|factor|variable)s? (?:matters?|moves?|drives?)\b",
+    ],
+}
+_COMPILED = {intent: [re.compile(p) for p in pats] for intent, pats in RULES.items()}
+
+
+def rule_hits(text: str) -> dict[str, str]:
+    """intent -> the words of the first rule that fired, over a normalised message."""
+    hits: dict[str, str] = {}
+    for intent, patterns in _COMPILED.items():
+        for p in patterns:
+            m = p.search(text)
+            if m:
+                hits[intent] = m.group(0).strip() or intent
+                break
+    return hits
+
+
+# ---------------------------------------------------------------------------------------------
+# nearest-neighbour fallback over example utterances (our own wording, not the labelled sets)
+EXAMPLES: dict[str, list[str]] = {
+    "recommend": [
+        "is it a good idea for us to train our own model",
+        "which way should our company go",
+        "tell me whether building a custom model pays",
+        "what is your advice on custom models",
+        "own model or keep the hosted api",
+    ],
+    "compare": [
+        "how do the options differ in cost",
+        "put the paths next to each other",
+        "which route costs less overall",
+        "api against self hosted totals",
+    ],
+    "break_even": [
+        "how long before the investment returns",
+        "point where owning the model costs less",
+        "months to recover the training spend",
+    ],
+    "what_if": [
+        "try a different scenario with more traffic",
+        "rerun with another model",
+        "same setup on other gpus",
+    ],
+    "explain_figure": [
+        "why is that cost so large",
+        "where did this amount come from",
+        "walk me through the monthly cost line",
+        "what makes up the hosting total",
+    ],
+    "explain_concept": [
+        "what is parameter efficient fine tuning",
+        "teach me about retrieval augmented generation",
+        "meaning of model flops utilisation",
+        "how does low rank adaptation work",
+    ],
+    "show_assumptions": [
+        "which prices did you plug in",
+        "what rates are baked into the model",
+        "show the figures you started from",
+    ],
+    "change_assumption": [
+        "our volume is higher than that",
+        "we use a different model in production",
+        "the price we pay is lower",
+    ],
+    "reset": ["wipe the slate clean", "forget everything we said", "begin a fresh analysis"],
+    "undo": ["take back the last edit", "return to the earlier version", "cancel my last change"],
+    "pillar_answer": [
+        "our sector has strict rules on data",
+        "the servers must be ours",
+        "the outputs must never vary",
+        "our records are unique to us",
+    ],
+    "risk": [
+        "how wrong could this be",
+        "what are the uncertainties",
+        "how much could the outcome swing",
+    ],
+    "greeting_help": ["how can you help me", "what is this tool for", "nice to meet you"],
+}
+
+
+def _ngrams(text: str) -> dict[str, float]:
+    grams: dict[str, float] = {}
+    for word in re.findall(r"[a-z0-9]+", text.lower()):
+        padded = f" {word} "
+        for n in (3, 4, 5):
+            for k in range(max(1, len(padded) - n + 1)):
+                g = padded[k : k + n]
+                grams[g] = grams.get(g, 0.0) + 1.0
+        grams["w:" + word] = grams.get("w:" + word, 0.0) + 1.0
+    return grams
+
+
+class _TfIdf:
+    def __init__(self, examples: dict[str, list[str]]):
+        self.labels: list[str] = []
+        docs: list[dict[str, float]] = []
+        for intent, texts in examples.items():
+            for t in texts:
+                self.labels.append(intent)
+                docs.append(_ngrams(t))
+        vocab: dict[str, int] = {}
+        df: dict[str, int] = {}
+        for d in docs:
+            for g in d:
+                vocab.setdefault(g, len(vocab))
+                df[g] = df.get(g, 0) + 1
+        n = len(docs)
+        self.vocab = vocab
+        self.idf = np.array([math.log((1 + n) / (1 + df[g])) + 1 for g in vocab], dtype=np.float64)
+        m = np.zeros((n, len(vocab)))
+        for r, d in enumerate(docs):
+            for g, c in d.items():
+                m[r, vocab[g]] = (1 + math.log(c)) * self.idf[vocab[g]]
+        norms = np.linalg.norm(m, axis=1, keepdims=True)
+        self.matrix = m / np.where(norms == 0, 1, norms)
+
+    def nearest(self, text: str) -> tuple[str, float]:
+        v = np.zeros(len(self.vocab))
+        for g, c in _ngrams(text).items():
+            k = self.vocab.get(g)
+            if k is not None:
+                v[k] = (1 + math.log(c)) * self.idf[k]
+        norm = np.linalg.norm(v)
+        if norm == 0:
+            return "off_topic", 0.0
+        sims = self.matrix @ (v / norm)
+        best = int(np.argmax(sims))  # argmax takes the first maximum: deterministic
+        return self.labels[best], float(sims[best])
+
+
+@cache
+def nearest_example_index() -> _TfIdf:
+    return _TfIdf(EXAMPLES)

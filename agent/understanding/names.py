@@ -1,0 +1,309 @@
+"""Model and GPU names in free text ("gpt4o", "claude sonnet", "h-100", "A100 80 gig"), matched
+against a catalogue: exact normalised aliases first, then rapidfuzz for near misses. Words that
+look like a name but match nothing are reported as unknown, never guessed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from .model import NameKind, NameMatch, Span, UnknownName
+
+# Families whose bare mention starts a name ("llama 3 8b", "falcon 180b"); a family word alone
+# ("a fine-tuned llama") names no particular model and is neither matched nor reported.
+FAMILIES = frozenset(
+    [
+        "gpt",
+        "gtp",
+        "chatgpt",
+        "claude",
+        "sonnet",
+        "opus",
+        "haiku",
+        "gemini",
+        "gemma",
+        "llama",
+        "mistral",
+        "mixtral",
+        "codestral",
+        "falcon",
+        "qwen",
+        "phi",
+        "deepseek",
+        "grok",
+        "command",
+        "titan",
+        "nova",
+        "jamba",
+        "palm",
+        "bard",
+        "yi",
+        "olmo",
+        "vicuna",
+        "nemotron",
+        "kimi",
+        "glm",
+        "tpu",
+        "rtx",
+        "radeon",
+        "instinct",
+        "tesla",
+        "nvidia",
+    ]
+)
+# Words that continue a name after its family or version ("gpt-4o mini", "grok 9 turbo").
+MODIFIERS = frozenset(
+    [
+        "mini",
+        "nano",
+        "turbo",
+        "pro",
+        "flash",
+        "lite",
+        "instruct",
+        "chat",
+        "large",
+        "small",
+        "medium",
+        "max",
+        "plus",
+        "ultra",
+        "sonnet",
+        "opus",
+        "haiku",
+        "sxm",
+        "sxm4",
+        "sxm5",
+        "pcie",
+        "nvl",
+        "base",
+    ]
+)
+# GPU-ish tokens: letters then digits ("mi300x", "b200", "v100", "h100s"); not percentiles.
+_GPU_LIKE = re.compile(r"^(?!p\d|q\d|v\d$)[a-z]{1,3}\d{1,4}[a-z]{0,2}$")
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.\-_/:][a-z0-9]+)*")
+_GIG = re.compile(r"(?<=\d)\s*(?:gigs?|gb|g)\b")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+_KIND_PRIORITY = {"gpu": 0, "open_model": 1, "api_model": 2}
+FUZZY_CUTOFF = 88.0  # rapidfuzz ratio (0-100) above which a near miss counts as the catalogue name
+MAX_NGRAM = 5
+
+
+def normalise_name(text: str) -> str:
+    """Lower-case, "80 gig" -> "80gb", and drop everything but letters and digits."""
+    text = _GIG.sub("gb", text.lower())
+    return _NON_ALNUM.sub("", text)
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One nameable thing: its canonical id, kind and every way people write it."""
+
+    id: str
+    kind: NameKind
+    name: str = ""
+    aliases: tuple[str, ...] = ()
+    rank: int = 0  # lower wins when two entries of a kind share an alias (first-party APIs first)
+
+
+@dataclass
+class NameCatalog:
+    """Canonical ids with their aliases, indexed for exact and fuzzy lookup."""
+
+    entries: tuple[CatalogEntry, ...]
+    _exact: dict[str, list[CatalogEntry]] = field(init=False, repr=False)
+    _keys: list[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.entries = tuple(self.entries)
+        exact: dict[str, list[CatalogEntry]] = {}
+        for entry in self.entries:
+            for alias in (entry.id, entry.name, *entry.aliases):
+                key = normalise_name(alias)
+                if len(key) < 2:
+                    continue
+                bucket = exact.setdefault(key, [])
+                if entry not in bucket:
+                    bucket.append(entry)
+        for bucket in exact.values():
+            bucket.sort(key=lambda e: (_KIND_PRIORITY[e.kind], e.rank, e.id))
+        self._exact = exact
+        self._keys = sorted(exact)
+
+    def lookup(self, text: str) -> CatalogEntry | None:
+        """The entry whose alias is exactly ``text`` once normalised, or None."""
+        bucket = self._exact.get(normalise_name(text))
+        return bucket[0] if bucket else None
+
+    def ids(self, kind: str | None = None) -> list[str]:
+        return [e.id for e in self.entries if kind is None or e.kind == kind]
+
+    def alternatives(self, key: str) -> tuple[str, ...]:
+        return tuple(e.id for e in self._exact.get(key, [])[1:4])
+
+    def fuzzy(self, text: str, cutoff: float = FUZZY_CUTOFF) -> tuple[CatalogEntry, float] | None:
+        key = normalise_name(text)
+        if len(key) < 3:
+            return None
+        hit = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if hit is None:
+            return None
+        return self._exact[hit[0]][0], hit[1] / 100.0
+
+    def suggestions(self, text: str, limit: int = 3) -> tuple[str, ...]:
+        key = normalise_name(text)
+        hits = process.extract(key, self._keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=55)
+        out: list[str] = []
+        for k, _score, _i in hits:
+            eid = self._exact[k][0].id
+            if eid not in out:
+                out.append(eid)
+        return tuple(out[:limit])
+
+
+# Colloquial names that the catalogues do not carry; added only when the target exists.
+COLLOQUIAL: dict[str, tuple[str, ...]] = {
+    "anthropic/claude-3-5-sonnet": ("claude sonnet", "sonnet", "claude 3.5 sonnet", "sonnet 3.5"),
+    "openai/gpt-4o": ("4o", "gpt 4o", "gpt-4 o"),
+    "openai/gpt-4o-mini": ("4o mini", "4o-mini", "gpt 4o mini", "gpt4o-mini"),
+}
+
+
+def _api_key_is_safe(alias: str) -> bool:
+    """API names that are plain words ("moderation", "ada") would fire on ordinary prose."""
+    key = alias.lower()
+    return bool(re.search(r"\d", key)) or any(f in key for f in FAMILIES)
+
+
+@cache
+def default_catalog() -> NameCatalog:
+    """The catalogue from ``tools``: API models (genai-prices + overrides), GPUs, open models."""
+    from tools.compute import list_gpus, list_open_models
+    from tools.prices import FIRST_PARTY, list_api_models
+
+    entries: list[CatalogEntry] = []
+    for gpu in list_gpus():
+        entries.append(CatalogEntry(gpu.id, "gpu", gpu.name, tuple(gpu.aliases)))
+    for model in list_open_models():
+        entries.append(CatalogEntry(model.id, "open_model", model.name, tuple(model.aliases)))
+    first_party = {p: i for i, p in enumerate(FIRST_PARTY)}
+    for model in list_api_models():
+        bare = model.id.split("/", 1)[1]
+        aliases = tuple(a for a in (bare, model.name) if _api_key_is_safe(a))
+        aliases += COLLOQUIAL.get(model.id, ())
+        rank = first_party.get(model.provider, len(first_party))
+        entries.append(CatalogEntry(model.id, "api_model", "", aliases, rank))
+    return NameCatalog(tuple(entries))
+
+
+@dataclass(frozen=True)
+class _Tok:
+    start: int
+    end: int
+    text: str
+
+
+def _tokens(lowered: str) -> list[_Tok]:
+    return [_Tok(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(lowered)]
+
+
+def _is_family(tok: str) -> bool:
+    head = re.split(r"[.\-_/:\d]", tok, maxsplit=1)[0]
+    if head in FAMILIES:
+        return True
+    return len(head) >= 5 and any(
+        Levenshtein.distance(head, f) <= 1 for f in FAMILIES if len(f) >= 5
+    )
+
+
+def _continues_name(tok: str) -> bool:
+    return bool(re.search(r"\d", tok)) or tok in MODIFIERS
+
+
+def find_names(message: str, catalog: NameCatalog) -> tuple[list[NameMatch], list[UnknownName]]:
+    """Known names (longest exact alias first, then fuzzy) and unknown name-like words."""
+    lowered = message.lower()
+    toks = _tokens(lowered)
+    matches: list[NameMatch] = []
+    unknown: list[UnknownName] = []
+    i = 0
+    while i < len(toks):
+        hit = _exact_at(lowered, toks, i, catalog)
+        if hit is not None:
+            entry, j, key = hit
+            span = Span(
+                start=toks[i].start, end=toks[j].end, text=message[toks[i].start : toks[j].end]
+            )
+            matches.append(
+                NameMatch(
+                    kind=entry.kind,
+                    id=entry.id,
+                    span=span,
+                    score=1.0,
+                    alternatives=catalog.alternatives(key),
+                )
+            )
+            i = j + 1
+            continue
+        tok = toks[i].text
+        if _is_family(tok) or _GPU_LIKE.match(tok):
+            j = i
+            while (
+                j + 1 < len(toks)
+                and j - i < 3
+                and _joined(lowered, toks[j], toks[j + 1])
+                and _continues_name(toks[j + 1].text)
+            ):
+                j += 1
+            text = message[toks[i].start : toks[j].end]
+            bare_family = j == i and not re.search(r"\d", tok)
+            if not bare_family:
+                span = Span(start=toks[i].start, end=toks[j].end, text=text)
+                fuzzy = catalog.fuzzy(text)
+                if fuzzy is not None:
+                    entry, score = fuzzy
+                    matches.append(
+                        NameMatch(kind=entry.kind, id=entry.id, span=span, score=round(score, 3))
+                    )
+                else:
+                    unknown.append(UnknownName(span=span, suggestions=catalog.suggestions(text)))
+            i = j + 1
+            continue
+        i += 1
+    # one mention per id, first occurrence wins
+    seen: set[str] = set()
+    unique = []
+    for m in matches:
+        if m.id not in seen:
+            seen.add(m.id)
+            unique.append(m)
+    return unique, unknown
+
+
+def _joined(text: str, a: _Tok, b: _Tok) -> bool:
+    """Two tokens belong to one name only when separated by spaces or a hyphen, not punctuation."""
+    gap = text[a.end : b.start]
+    return len(gap) <= 2 and gap.strip(" -") == ""
+
+
+def _exact_at(lowered: str, toks: list[_Tok], i: int, catalog: NameCatalog):
+    for n in range(min(MAX_NGRAM, len(toks) - i), 0, -1):
+        j = i + n - 1
+        if any(not _joined(lowered, toks[k], toks[k + 1]) for k in range(i, j)):
+            continue
+        raw = lowered[toks[i].start : toks[j].end]
+        key = normalise_name(raw)
+        if key.isdigit():
+            continue
+        entry = catalog.lookup(raw)
+        if entry is None and raw.endswith("s"):
+            entry = catalog.lookup(raw[:-1])  # "8 H100s"
+            key = normalise_name(raw[:-1])
+        if entry is not None:
+            return entry, j, key
+    return None

@@ -1,0 +1,179 @@
+"""Numbers as people type them: "2.5M", "1.2bn", "40,000", "~1,500", "two million",
+"a couple hundred thousand", "half a million". A small hand-written parser: the ones on PyPI
+(word2number, text2num) reject the "a couple hundred" forms and parse digits and words apart."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SCALE_WORDS = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "mil": 1e6,
+    "mio": 1e6,
+    "mn": 1e6,
+    "mm": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
+    "t": 1e12,
+}
+
+# Digits, optional thousands separators and decimals, then an optional scale: letters only when
+# glued to the number ("5M", "1.2bn"), words also after a space ("5 million"). The number must not
+# sit inside a word ("h100", "gpt4o", "v5e"), which the look-behind and look-ahead enforce.
+_DIGITS = re.compile(
+    r"(?<![\w.])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"(?:(?P<glued>k|m|mm|mn|bn|b|t|tn|mil|mio)(?![a-z])"
+    r"|\s?(?P<word>thousand|million|mil|mio|billion|trillion)s?\b)?",
+    re.IGNORECASE,
+)
+
+_LETTERS = re.compile(r"[a-z]+", re.IGNORECASE)
+# letters that may follow a number directly and are a unit, not part of a name
+_UNIT_SUFFIXES = {
+    "ms", "s", "sec", "secs", "x", "h", "hr", "hrs", "d", "w", "wk", "wks", "y", "yr", "yrs",
+    "mo", "mos", "mth", "mths", "tok", "toks", "tokens", "gb", "g", "gig", "gigs", "rps", "qps",
+    "rpm", "pm", "am", "pa", "usd", "eur", "gbp", "req", "reqs",
+}  # fmt: skip
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
+}  # fmt: skip
+_BIG = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_VAGUE = {"couple": 2, "few": 3}  # only before a scale word: "a couple hundred thousand"
+_WORD = re.compile(r"[a-z]+(?:-[a-z]+)?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NumberToken:
+    start: int
+    end: int
+    value: float
+    text: str
+    scale: str | None  # the scale as written ("m", "bn", "million", "b"), lower-case; None if plain
+    from_words: bool = False
+    separated: bool = False  # written with thousands separators ("40,000")
+
+    @property
+    def glued_b(self) -> bool:
+        """Written like a model size: "70B", "8b" (a single glued b)."""
+        return self.scale == "b"
+
+
+def _word_number(words: list[str]) -> tuple[float, int] | None:
+    """Parse a run of number words from the start of ``words``; returns (value, words used)."""
+    total = 0.0
+    current = 0.0
+    used = 0
+    seen_number = False
+    i = 0
+    while i < len(words):
+        w = words[i].lower()
+        nxt = words[i + 1].lower() if i + 1 < len(words) else ""
+        if (
+            w in ("a", "an")
+            and not seen_number
+            and (nxt in _BIG or nxt == "hundred" or nxt in _VAGUE)
+        ):
+            current = 1
+            i += 1
+            continue
+        if (
+            w == "half"
+            and not seen_number
+            and nxt in ("a", "an")
+            and i + 2 < len(words)
+            and words[i + 2].lower() in _BIG
+        ):
+            total += 0.5 * _BIG[words[i + 2].lower()]
+            i += 3
+            used = i
+            seen_number = True
+            break
+        if w in _VAGUE and (nxt in _BIG or nxt == "hundred"):
+            current = _VAGUE[w]
+            seen_number = True
+        elif w == "of" and seen_number is False:
+            break
+        elif "-" in w and all(p in _UNITS for p in w.split("-")):
+            current += sum(_UNITS[p] for p in w.split("-"))
+            seen_number = True
+        elif w in _UNITS:
+            current += _UNITS[w]
+            seen_number = True
+        elif w == "hundred" and (seen_number or current):
+            current = (current or 1) * 100
+            seen_number = True
+        elif w in _BIG and (seen_number or current):
+            total += (current or 1) * _BIG[w]
+            current = 0
+            seen_number = True
+        elif w == "and" and seen_number and nxt in _UNITS:
+            pass
+        else:
+            break
+        i += 1
+        used = i
+    if not seen_number or used == 0:
+        return None
+    return total + current, used
+
+
+def find_numbers(text: str) -> list[NumberToken]:
+    """All numbers in ``text``, digits and words, in order and non-overlapping."""
+    tokens: list[NumberToken] = []
+    for m in _DIGITS.finditer(text):
+        glued_letters = _LETTERS.match(text, m.end())
+        if glued_letters and glued_letters.group(0).lower() not in _UNIT_SUFFIXES:
+            continue  # part of a word or name: "4o", "3rd"
+        raw = m.group("num")
+        value = float(raw.replace(",", ""))
+        scale = (m.group("glued") or m.group("word") or "").lower() or None
+        if scale:
+            value *= _SCALE_WORDS[scale]
+        tokens.append(
+            NumberToken(m.start(), m.end(), value, m.group(0), scale, separated="," in raw)
+        )
+    # number words, outside the digit spans
+    words = list(_WORD.finditer(text))
+    i = 0
+    while i < len(words):
+        w = words[i].group(0).lower()
+        if w in _UNITS or w in ("a", "an", "half") or w in _VAGUE or "-" in w:
+            parsed = _word_number([x.group(0) for x in words[i : i + 8]])
+            if parsed is not None:
+                value, used = parsed
+                start, end = words[i].start(), words[i + used - 1].end()
+                if used == 1 and w == "one":
+                    prev = words[i - 1].group(0).lower() if i else ""
+                    if prev in ("each", "the", "which", "that", "this", "no", "any", "every"):
+                        i += 1
+                        continue
+                if not any(t.start < end and start < t.end for t in tokens):
+                    # "2 million" is already a digit token; words joined to digits are not doubled
+                    scale = words[i + used - 1].group(0).lower()
+                    tokens.append(
+                        NumberToken(
+                            start,
+                            end,
+                            value,
+                            text[start:end],
+                            scale if scale in _BIG else None,
+                            True,
+                        )
+                    )
+                i += used
+                continue
+        i += 1
+    tokens.sort(key=lambda t: t.start)
+    return tokens

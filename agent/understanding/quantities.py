@@ -1,0 +1,576 @@
+"""Quantities from free text by explicit rules, normalised with units (see ``model.KIND_UNITS``).
+
+Each number is replaced by a placeholder (``⟦3⟧``) and each catalogue name by ``⟪g⟫`` (GPU) or
+``⟪m⟫`` (model) in a lower-cased template, so the rules read the words around a number without
+caring how the number was written ("2.5M", "two million", "2,500,000")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import KIND_UNITS, Quantity, Span
+from .numbers import NumberToken, find_numbers
+
+_PERIODS = {
+    "second": "second", "seconds": "second", "sec": "second", "secs": "second", "s": "second",
+    "hour": "hour", "hours": "hour", "hr": "hour", "hrs": "hour", "h": "hour", "hourly": "hour",
+    "day": "day", "days": "day", "d": "day", "daily": "day",
+    "week": "week", "weeks": "week", "wk": "week", "wks": "week", "w": "week", "weekly": "week",
+    "month": "month", "months": "month", "mo": "month", "mos": "month", "mth": "month",
+    "mths": "month", "monthly": "month", "mom": "month", "pm": "month",
+    "year": "year", "years": "year", "yr": "year", "yrs": "year", "y": "year", "yearly": "year",
+    "annually": "year", "annual": "year", "annum": "year", "pa": "year", "p.a.": "year",
+    "p.a": "year", "yoy": "year",
+}  # fmt: skip
+_MONTHS_PER = {"week": 12 / 52, "month": 1.0, "year": 12.0}
+
+_CUR_SYMBOL = {"$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD",
+               "bucks": "USD", "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
+               "£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP"}  # fmt: skip
+
+_N = r"⟦(\d+)⟧"
+_CUR_BEFORE = re.compile(r"(us\$|\$|€|£|\busd|\beur|\bgbp)\s?$")
+_CUR_AFTER = re.compile(r"^\s?(usd|dollars?|bucks|eur|euros?|gbp|pounds?|€|\$)(?![a-z])")
+_PERIOD_AFTER = re.compile(
+    r"^\s*(?:/\s*|(?:per|an|a|each|every|in\s+a|in\s+an)\s+)"
+    r"(seconds?|secs?|s|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|mths?|years?|yrs?|y|annum)\b"
+    r"|^\s*,?\s*(hourly|daily|weekly|monthly|yearly|annually|p\.a\.?|pa\b|mom\b|yoy\b)"
+)
+_TOKENS_AFTER = re.compile(
+    r"^\s*(?:[a-z]+\s+){0,2}?(?:(input|output|prompt|completion)\s+)?(?:tokens?|toks?)\b"
+)
+_REQUESTS_AFTER = re.compile(
+    r"^\s*(?:[a-z]+\s+)?(?:requests?|reqs?|req|calls?|queries|conversations|tickets|messages|chats|documents|docs)\b"
+)
+_PER_REQUEST = re.compile(
+    r"^\s*(?:each|per\s+(?:request|call|query|req|message|conversation)|a\s+(?:request|call)|/\s*req\w*)\b"
+)
+_PRICE_PER = re.compile(
+    r"^\s*(?:/|per|a|for|for\s+each)\s*(?:(?:every|1|one)\s*)?"
+    r"(?:⟦(?P<mult>\d+)⟧|(?P<unit>million|mil|mtok|mtoks|m|thousand|k|token|tok))"
+    r"(?:\s*(?P<side>input|output|prompt|completion))?(?:\s*(?:tokens?|toks?))?"
+    r"(?:\s*(?P<side2>input|output|prompt|completion))?"
+)
+_GPU_HOUR = re.compile(
+    r"^\s*(?:/|per|an|a|each)\s*(?:gpu[\s-]?)?(?:hour|hr|h)\b|^\s*/\s*gpu[\s-]?h(?:ou)?r?\b"
+)
+_DURATION_AFTER = re.compile(r"^[\s-]*(years?|yrs?|y|months?|mos?|mths?|weeks?|wks?)\b")
+_LATENCY_MS = re.compile(r"^\s*(?:ms|msec|millis|milliseconds?)\b")
+_LATENCY_S = re.compile(r"^\s*(?:s|secs?|seconds?)\b")
+_HEADCOUNT = re.compile(
+    r"^\s*(?:[a-z]+\s+){0,2}?(?:people|persons|engineers?|ftes?|devs?|developers?|scientists?|"
+    r"annotators?|label+ers?|staff|heads|contractors?|analysts?)\b"
+)
+_GPU_AFTER = re.compile(r"^\s*(?:x|×)?\s*(?:[a-z]+\s+)?(?:⟪g⟫|gpus?\b|cards\b)")
+_MODEL_B_AFTER = re.compile(r"^\s*(?:param(?:eter)?s?|model|llm|b\b)")
+_TIMES_AFTER = re.compile(r"^\s*(?:x\b|×|times\b)")
+_SIDE_BEFORE = re.compile(
+    r"\b(input|output|prompts?|completions?|answers?|responses?)\b(?!.*\b(?:input|output|prompts?|completions?)\b)"
+)
+_GROWTH_BEFORE = re.compile(
+    r"\b(?:grow\w*|growth|increas\w*|rising|rises|up)\s*(?:by|of|at|about|~|\s)*$"
+)
+_DOWN_BEFORE = re.compile(
+    r"\b(?:cut\w*|reduc\w*|lower\w*|drop\w*|fall\w*|fell|decreas\w*|down|shrink\w*|declin\w*|"
+    r"slash\w*|less)\s*(?:by|of|about|~|\s)*$"
+)
+_UP_BEFORE = re.compile(
+    r"\b(?:increas\w*|rais\w*|ris\w*|up|grow\w*|bump\w*|more)\s*(?:by|of|about|~|\s)*$"
+)
+_APPROX_BEFORE = re.compile(
+    r"(?:~|≈|\babout|\baround|\broughly|\bapprox\w*|\bcirca|\blike|\bsome|\bca\.?)\s*$"
+)
+_VOLUME_BEFORE = re.compile(r"\b(?:token\s+)?(volume|usage|traffic|throughput)\b")
+_TOKENS_PER_BEFORE = re.compile(
+    r"\btokens?\s*(?:per|a|/|each)\s*(day|week|month|year|hour)\s*(?:is|are|[:=]|of)?\s*(?:about|~|roughly)?\s*$"
+)
+_EACH_BEFORE = re.compile(r"\b(?:each(?:\s+one)?|per\s+request|avg|average)\b")
+_RANGE_NEXT = re.compile(r"^\s*(?:-|–|to|and|or)\s*(?:us\$|\$|€|£|usd\s?|eur\s?|gbp\s?)?⟦(\d+)⟧")
+_RATIO = re.compile(
+    r"⟦(\d+)⟧\s*:\s*⟦(\d+)⟧\s*(?:ratio\s+)?(?:of\s+)?(input|in|prompt|output|out)\w*\s*(?:to|vs\.?|:|/)\s*(output|out|completion|input|in|prompt)"
+)
+_SHARE_AFTER = re.compile(
+    r"^\s*%\s*(?:of\s+(?:the\s+|our\s+)?(?:tokens?|it|them|traffic|volume)\s+)?(?:(?:are|is|being)\s+)?(?:tokens?\s+)?(input|output|prompt|completion)\b"
+)
+
+
+@dataclass
+class _Ctx:
+    text: str  # the message (normalised)
+    tmpl: str  # lower-cased template
+    ostart: list[int]
+    oend: list[int]
+    nums: list[NumberToken]
+    npos: list[tuple[int, int]]  # template span of each number placeholder
+    has_gpu: bool
+    consumed: set[int]
+    out: list[Quantity]
+
+    def before(self, i: int, width: int = 40) -> str:
+        s = self.npos[i][0]
+        return self.tmpl[max(0, s - width) : s]
+
+    def clause_before(self, i: int) -> str:
+        s = self.npos[i][0]
+        head = self.tmpl[:s]
+        cut = max(
+            head.rfind(","), head.rfind(";"), head.rfind("."), head.rfind(" and "), head.rfind("?")
+        )
+        return head[cut + 1 :] if cut >= 0 else head
+
+    def after(self, i: int) -> str:
+        return self.tmpl[self.npos[i][1] :]
+
+    def span(self, t_start: int, t_end: int) -> Span:
+        a, b = self.ostart[t_start], self.oend[t_end - 1]
+        return Span(start=a, end=b, text=self.text[a:b])
+
+    def add(
+        self,
+        kind,
+        value,
+        idx: list[int],
+        t_end: int,
+        *,
+        period=None,
+        currency=None,
+        side=None,
+        low=None,
+        high=None,
+        confidence=0.9,
+        t_start=None,
+    ) -> None:
+        unit = KIND_UNITS[kind].replace("{cur}", currency or "USD")
+        approx = bool(_APPROX_BEFORE.search(self.before(idx[0], 12)))
+        start = self.npos[idx[0]][0] if t_start is None else t_start
+        self.out.append(
+            Quantity(
+                kind=kind,
+                value=_clean(value),
+                unit=unit,
+                period=period,
+                currency=currency,
+                side=side,
+                low=None if low is None else _clean(low),
+                high=None if high is None else _clean(high),
+                approximate=approx,
+                span=self.span(start, max(t_end, self.npos[idx[-1]][1])),
+                confidence=confidence,
+            )
+        )
+        self.consumed.update(idx)
+
+
+def _clean(v: float) -> float:
+    """Round away float noise (0.1 * 3 -> 0.3) so equal inputs print and compare equal."""
+    return float(f"{v:.10g}")
+
+
+def _period_at(text: str) -> tuple[str | None, int]:
+    m = _PERIOD_AFTER.match(text)
+    if not m:
+        return None, 0
+    word = (m.group(1) or m.group(2)).rstrip(".")
+    return _PERIODS.get(word, _PERIODS.get(word.rstrip("s"))), m.end()
+
+
+def build_template(message: str, name_spans: list[tuple[int, int, str]]):
+    """The lower-cased template, its index maps, and the numbers kept (those outside names)."""
+    lowered = message.lower()
+    nums = [
+        n
+        for n in find_numbers(message)
+        if not any(s < n.end and n.start < e for s, e, _ in name_spans)
+    ]
+    marks: list[tuple[int, int, str]] = [(n.start, n.end, f"⟦{k}⟧") for k, n in enumerate(nums)]
+    marks += [(s, e, "⟪g⟫" if kind == "gpu" else "⟪m⟫") for s, e, kind in name_spans]
+    marks.sort()
+    tmpl: list[str] = []
+    ostart: list[int] = []
+    oend: list[int] = []
+    npos: list[tuple[int, int]] = [(0, 0)] * len(nums)
+    pos = 0
+    for s, e, rep in marks:
+        if s < pos:
+            continue
+        for k in range(pos, s):
+            tmpl.append(lowered[k])
+            ostart.append(k)
+            oend.append(k + 1)
+        t0 = len(tmpl)
+        tmpl.extend(rep)
+        ostart.extend([s] * len(rep))
+        oend.extend([e] * len(rep))
+        if rep.startswith("⟦"):
+            npos[int(rep[1:-1])] = (t0, len(tmpl))
+        pos = e
+    for k in range(pos, len(lowered)):
+        tmpl.append(lowered[k])
+        ostart.append(k)
+        oend.append(k + 1)
+    return "".join(tmpl), ostart, oend, nums, npos
+
+
+def extract_quantities(message: str, name_spans: list[tuple[int, int, str]]) -> list[Quantity]:
+    """Every quantity in ``message``; ``name_spans`` are (start, end, kind) of names found first."""
+    tmpl, ostart, oend, nums, npos = build_template(message, name_spans)
+    has_gpu = "⟪g⟫" in tmpl or bool(re.search(r"\bgpus?\b", tmpl))
+    ctx = _Ctx(message, tmpl, ostart, oend, nums, npos, has_gpu, set(), [])
+    _ratios(ctx)
+    for i in range(len(nums)):
+        if i not in ctx.consumed:
+            _one_number(ctx, i)
+    _phrases(ctx)
+    ctx.out.sort(key=lambda q: q.span.start)
+    return ctx.out
+
+
+def _ratios(ctx: _Ctx) -> None:
+    for m in _RATIO.finditer(ctx.tmpl):
+        a, b = int(m.group(1)), int(m.group(2))
+        x, y = ctx.nums[a].value, ctx.nums[b].value
+        if x + y <= 0:
+            continue
+        first_is_input = m.group(3) in ("input", "in", "prompt")
+        output = y if first_is_input else x
+        ctx.add("output_share", output / (x + y), [a, b], m.end(), t_start=m.start())
+
+
+def _one_number(ctx: _Ctx, i: int) -> None:
+    num = ctx.nums[i]
+    value = num.value
+    idx = [i]
+    before = ctx.before(i)
+    # a range "between $20k and $30k", "1M to 3M", "$20-30k"
+    low = high = None
+    after = ctx.after(i)
+    rng = _RANGE_NEXT.match(after)
+    if rng and int(rng.group(1)) not in ctx.consumed:
+        j = int(rng.group(1))
+        conn = after[: rng.start(1)].strip()
+        is_range = (
+            "-" in conn or "–" in conn
+            or (("to" in conn.split() or "or" in conn.split()) and re.search(r"\b(from|between)\s*\S*$", before))
+            or ("and" in conn.split() and re.search(r"\bbetween\s*\S*$", before))
+        )  # fmt: skip
+        if is_range:
+            other = ctx.nums[j]
+            lo_v, hi_v = value, other.value
+            if (
+                num.scale is None
+                and other.scale is not None
+                and not other.from_words
+                and lo_v < 1000
+            ):
+                lo_v *= other.value / float(re.sub(r"[^\d.]", "", other.text.split()[0]) or 1)
+            if lo_v <= hi_v:
+                low, high = lo_v, hi_v
+                value = (lo_v + hi_v) / 2
+                idx = [i, j]
+                after = ctx.after(j)
+    last = idx[-1]
+    t_after = ctx.npos[last][1]
+    cur_m = _CUR_BEFORE.search(before)
+    currency = _CUR_SYMBOL[cur_m.group(1)] if cur_m else None
+    cm = _CUR_AFTER.match(after)
+    if cm and currency is None:
+        currency = _CUR_SYMBOL.get(
+            cm.group(1).rstrip("s") if cm.group(1) not in _CUR_SYMBOL else cm.group(1)
+        )
+    rest = after[cm.end() :] if cm else after
+    rest_off = t_after + (cm.end() if cm else 0)
+    kw = {"low": low, "high": high}
+
+    # --- price per token: "$2.50 per million input tokens", "$0.002 per 1K", "$10/M"
+    pm = _PRICE_PER.match(rest)
+    if pm:
+        per = None
+        used = list(idx)
+        if pm.group("mult") is not None:
+            j = int(pm.group("mult"))
+            if ctx.nums[j].value in (1e3, 1e6, 1.0) and j not in ctx.consumed:
+                per = ctx.nums[j].value
+                used.append(j)
+        else:
+            unit = pm.group("unit")
+            if unit in ("million", "mil", "mtok", "mtoks"):
+                per = 1e6
+            elif unit in ("thousand", "k"):
+                per = 1e3
+            elif unit in ("token", "tok"):
+                per = 1.0
+            elif unit == "m" and value < 100 and (currency or "token" in ctx.tmpl):
+                per = 1e6
+        tokenish = per is not None and (
+            currency is not None or "tok" in pm.group(0) or "price" in ctx.tmpl
+        )
+        if tokenish:
+            side = pm.group("side") or pm.group("side2")
+            if side is None:
+                sb = _SIDE_BEFORE.search(ctx.clause_before(i))
+                side = sb.group(1) if sb else None
+            side = _side(side)
+            scale = 1e6 / per
+            ctx.add(
+                "price_per_token",
+                value * scale,
+                used,
+                rest_off + pm.end(),
+                currency=currency,
+                side=side,
+                low=None if low is None else low * scale,
+                high=None if high is None else high * scale,
+            )
+            return
+    # --- GPU price: "$2.49/h", "2.10 an hour" with a GPU in sight
+    gm = _GPU_HOUR.match(rest)
+    if gm and (ctx.has_gpu or "gpu" in gm.group(0)):
+        ctx.add("gpu_price", value, idx, rest_off + gm.end(), currency=currency, **kw)
+        return
+    # --- money: any amount with a currency
+    if currency is not None:
+        period, pend = _period_at(rest)
+        ctx.add("money", value, idx, rest_off + pend, period=period, currency=currency, **kw)
+        return
+    # --- output share before plain percentages: "20% of tokens are output", "70% input"
+    sm = _SHARE_AFTER.match(after)
+    if sm:
+        share = value / 100
+        side = _side(sm.group(1))
+        ctx.add("output_share", share if side == "output" else 1 - share, idx, t_after + sm.end())
+        return
+    # --- tokens: per period, per request, or with a side
+    tm = _TOKENS_AFTER.match(after)
+    if tm:
+        period, pend = _period_at(after[tm.end() :])
+        end = t_after + tm.end() + pend
+        clause = ctx.clause_before(i)
+        side = _side(tm.group(1))
+        side_after = re.match(
+            r"^\s*(prompts?|inputs?|answers?|completions?|outputs?|responses?)\b", after[tm.end() :]
+        )
+        if period is not None:
+            ctx.add("token_volume", value, idx, end, period=period, **kw)
+        elif (
+            _PER_REQUEST.match(after[tm.end() :])
+            or _EACH_BEFORE.search(clause)
+            or side_after
+            or side
+        ):
+            if side_after:
+                side = _side(side_after.group(1))
+                end += side_after.end()
+            elif side is None:
+                sb = _SIDE_BEFORE.search(clause)
+                side = _side(sb.group(1)) if sb else None
+            pr = _PER_REQUEST.match(after[tm.end() :])
+            ctx.add(
+                "tokens_per_request", value, idx, end + (pr.end() if pr else 0), side=side, **kw
+            )
+        else:
+            ctx.add("token_volume", value, idx, end, **kw)
+        return
+    rm = _REQUESTS_AFTER.match(after)
+    if rm:
+        period, pend = _period_at(after[rm.end() :])
+        ctx.add("request_volume", value, idx, t_after + rm.end() + pend, period=period, **kw)
+        return
+    # --- "tokens per day: 7.5M", "volume is roughly 1.2bn/yr", "completions ~300"
+    tb = _TOKENS_PER_BEFORE.search(before)
+    if tb:
+        ctx.add("token_volume", value, idx, t_after, period=_PERIODS[tb.group(1)], **kw)
+        return
+    period, pend = _period_at(after)
+    if period is not None and not after.lstrip().startswith("%"):
+        clause = ctx.clause_before(i)
+        if _VOLUME_BEFORE.search(clause) or "token" in clause:
+            kind = "request_volume" if re.search(r"\breq|\bcalls?\b", clause) else "token_volume"
+            ctx.add(kind, value, idx, t_after + pend, period=period, **kw)
+            return
+    side_before = re.search(
+        r"\b(prompts?|inputs?|completions?|outputs?|answers?|responses?)\s*(?:is|are|of|[:=])?\s*(?:about|~|roughly)?\s*$",
+        before,
+    )
+    if side_before and num.scale is None and value < 100_000:
+        ctx.add("tokens_per_request", value, idx, t_after, side=_side(side_before.group(1)))
+        return
+    # --- percentages: growth, relative change, plain percent
+    if after.lstrip().startswith("%"):
+        pct_end = t_after + after.index("%") + 1
+        tail = ctx.tmpl[pct_end:]
+        pre = ctx.tmpl[: ctx.npos[i][0]]
+        gper, gend = _period_at(re.sub(r"^\s*(?:growth|increase|more)\b", "", tail))
+        growth_word = re.match(r"^\s*(?:growth|increase)\b", tail)
+        if gper is None:
+            gm2 = re.match(
+                r"^\s*(?:mom|month[- ]over[- ]month|monthly|yoy|year[- ]over[- ]year|annual|yearly|a year|a month)\s+(?:growth|increase)",
+                tail,
+            )
+            if gm2:
+                gper = _PERIODS.get(gm2.group(0).split()[0]) or (
+                    "month" if "month" in gm2.group(0) else "year"
+                )
+                gend = gm2.end()
+                growth_word = gm2
+        if gper is not None and (_GROWTH_BEFORE.search(pre[-30:]) or growth_word):
+            ctx.add("growth", value / 100, idx, pct_end + gend, period=gper)
+            return
+        if pre.rstrip().endswith("+"):
+            ctx.add("relative_change", 1 + value / 100, idx, pct_end, t_start=len(pre.rstrip()) - 1)
+            return
+        if pre.rstrip().endswith("-") and not re.search(r"\d\s*-\s*$", pre):
+            ctx.add("relative_change", 1 - value / 100, idx, pct_end, t_start=len(pre.rstrip()) - 1)
+            return
+        down_after = re.match(
+            r"^\s*(lower|less|cheaper|smaller|fewer|down|drop|cut|reduction|decrease)\b", tail
+        )
+        up_after = re.match(r"^\s*(higher|more|bigger|larger|up|increase|pricier|dearer)\b", tail)
+        if down_after or _DOWN_BEFORE.search(pre[-30:]):
+            ctx.add(
+                "relative_change",
+                1 - value / 100,
+                idx,
+                pct_end + (down_after.end() if down_after else 0),
+            )
+            return
+        if up_after or _UP_BEFORE.search(pre[-30:]):
+            ctx.add(
+                "relative_change",
+                1 + value / 100,
+                idx,
+                pct_end + (up_after.end() if up_after else 0),
+            )
+            return
+        ctx.add("percent", value / 100, idx, pct_end)
+        return
+    # --- "10x the volume", "3 times"
+    xm = _TIMES_AFTER.match(after)
+    if xm and value <= 1000:
+        ctx.add("relative_change", value, idx, t_after + xm.end())
+        return
+    # --- GPU counts: "8 H100s", "4 x H100", "16 GPUs"
+    gc = _GPU_AFTER.match(after)
+    if gc and num.scale is None and value == int(value):
+        ctx.add("gpu_count", value, idx, t_after + gc.end())
+        return
+    # --- model size: "70B", "8 billion parameters"
+    if num.glued_b or (num.scale in ("billion", "bn") and re.match(r"^\s*param", after)):
+        mb = _MODEL_B_AFTER.match(after)
+        ctx.add("model_size", value / 1e9, idx, t_after + (mb.end() if mb else 0))
+        return
+    # --- durations: "over 3 years", "18 months", "5 yrs"
+    dm = _DURATION_AFTER.match(after)
+    if dm and num.scale is None and not re.search(r"(?:/|\bper|\bevery)\s*$", before):
+        unit = _PERIODS[
+            dm.group(1).rstrip("s") if dm.group(1).rstrip("s") in _PERIODS else dm.group(1)
+        ]
+        ctx.add("duration", value * _MONTHS_PER[unit], idx, t_after + dm.end(), **kw)
+        return
+    # --- latency: "300ms", "under 2 seconds"
+    lm = _LATENCY_MS.match(after)
+    if lm:
+        ctx.add("latency", value, idx, t_after + lm.end())
+        return
+    ls = _LATENCY_S.match(after)
+    if ls and re.search(r"latenc|respon|under|within|faster|below", ctx.tmpl):
+        ctx.add("latency", value * 1000, idx, t_after + ls.end())
+        return
+    hm = _HEADCOUNT.match(after)
+    if hm and num.scale is None and value < 10_000:
+        ctx.add("headcount", value, idx, t_after + hm.end())
+        return
+    # --- a bare scaled number: "5M", "14,600"
+    plain_year = (
+        num.scale is None and not num.separated and 1900 <= value <= 2100 and value == int(value)
+    )
+    if (num.scale is not None or num.separated or value >= 1000) and not plain_year:
+        ctx.add("number", value, idx, t_after, confidence=0.5, **kw)
+
+
+def _side(word: str | None) -> str | None:
+    if not word:
+        return None
+    w = word.lower()
+    if w.startswith(("input", "prompt")):
+        return "input"
+    if w.startswith(("output", "completion", "answer", "response")):
+        return "output"
+    return None
+
+
+_WORD_RELATIVE = [
+    (
+        re.compile(
+            r"\b(?:doubl(?:e|es|ed|ing))\b(?!\s+(?:every|each|per|a\s+year|a\s+month|yearly|annually|monthly))"
+        ),
+        2.0,
+    ),
+    (re.compile(r"\btwice\s+(?:as\s+(?:much|many|big|large)|the)\b"), 2.0),
+    (re.compile(r"\b(?:tripl(?:e|es|ed|ing))\b(?!\s+(?:every|each|per))"), 3.0),
+    (re.compile(r"\b(?:quadrupl(?:e|es|ed|ing))\b(?!\s+(?:every|each|per))"), 4.0),
+    (
+        re.compile(
+            r"\bhalv(?:e|es|ed|ing)\b|\bhalf\s+as\s+(?:much|many)\b|\b(?:cut|reduc\w*|drop\w*)\s+(?:\w+\s+){0,3}?(?:in|by)\s+half\b"
+        ),
+        0.5,
+    ),
+    (
+        re.compile(
+            r"\b(?:cut|reduc\w*|lower\w*|drop\w*|decreas\w*|shrink\w*|slash\w*)\s+(?:\w+\s+){0,4}?by\s+(?:a|one)\s+third\b"
+        ),
+        2 / 3,
+    ),
+    (
+        re.compile(
+            r"\b(?:cut|reduc\w*|lower\w*|drop\w*|decreas\w*|shrink\w*|slash\w*)\s+(?:\w+\s+){0,4}?by\s+(?:a|one)\s+quarter\b"
+        ),
+        0.75,
+    ),
+    (
+        re.compile(
+            r"\b(?:increas\w*|rais\w*|grow\w*|bump\w*)\s+(?:\w+\s+){0,4}?by\s+(?:a|one)\s+third\b"
+        ),
+        4 / 3,
+    ),
+    (re.compile(r"\b(?:increas\w*|rais\w*|grow\w*|bump\w*)\s+(?:\w+\s+){0,4}?by\s+half\b"), 1.5),
+]
+_WORD_GROWTH = re.compile(
+    r"\b(doubl|tripl)\w*\s+(?:every|each|per|a)\s+(year|month|quarter)\b|\b(doubl|tripl)\w*\s+(yearly|annually|monthly)\b"
+)
+_HALF_SHARE = re.compile(
+    r"\bhalf\s+(?:of\s+)?(?:it|them|that|the\s+tokens|tokens|the\s+traffic)?\s*(?:is|are|being)\s+(output|input|completions?|prompts?)\b"
+)
+
+
+def _phrases(ctx: _Ctx) -> None:
+    """Quantities written without digits: "doubling every year", "cut by a third", "half of it is output"."""
+    taken = [(q.span.start, q.span.end) for q in ctx.out]
+
+    def free(s: int, e: int) -> bool:
+        return not any(a < e and s < b for a, b in taken)
+
+    def add(kind, value, m, **kw):
+        span = ctx.span(m.start(), m.end())
+        if free(span.start, span.end):
+            unit = KIND_UNITS[kind].replace("{cur}", "USD")
+            ctx.out.append(
+                Quantity(
+                    kind=kind, value=_clean(value), unit=unit, span=span, confidence=0.85, **kw
+                )
+            )
+            taken.append((span.start, span.end))
+
+    for m in _WORD_GROWTH.finditer(ctx.tmpl):
+        factor = 2.0 if (m.group(1) or m.group(3)) == "doubl" else 3.0
+        word = m.group(2) or m.group(4)
+        period = {"quarter": None}.get(word, _PERIODS.get(word))
+        if word == "quarter":
+            add("growth", factor**4 - 1, m, period="year")
+        else:
+            add("growth", factor - 1, m, period=period)
+    for m in _HALF_SHARE.finditer(ctx.tmpl):
+        add("output_share", 0.5, m)
+    for pattern, factor in _WORD_RELATIVE:
+        for m in pattern.finditer(ctx.tmpl):
+            add("relative_change", factor, m)

@@ -1,0 +1,185 @@
+"""Pillar signals (regulation, on-prem, consistency, proprietary data, jargon, latency) and
+references to earlier turns ("it", "that figure", "the same but with LoRA", "go back")."""
+
+from __future__ import annotations
+
+import re
+
+from .model import ConversationContext, PillarSignal, Reference, Span
+
+# Per pillar: patterns that say it does NOT apply (checked first), then patterns that say it does.
+_PILLARS: dict[str, tuple[list[str], list[str]]] = {
+    "regulated": (
+        [
+            r"\b(?:not|aren'?t|isn'?t|never been|no longer)\s+(?:\w+\s+)?regulated\b",
+            r"\bunregulated\b",
+            r"\bno\s+(?:real\s+)?(?:regulatory|regulation|compliance)\b",
+            r"\b(?:regulation|compliance|regulatory)\s+(?:is\s+)?(?:not|isn'?t)\s+(?:an?\s+)?(?:issue|concern|problem)\b",
+        ],
+        [
+            r"\bregulat(?:ed|ion|ions|ory|or|ors)\b",
+            r"\bcomplian(?:ce|t)\b",
+            r"\b(?:a|we'?re\s+an?|we\s+are\s+an?)\s+(?:\w+\s+)?(?:bank|fintech|hospital|pharma\w*|law\s+firm|government\s+agency|defen[cs]e\s+contractor)\b",
+            r"\b(?:banking|healthcare|health\s+care|financial\s+services|public\s+sector|medical|clinical)\b",
+            r"\bhospital\b",
+            r"\b(?:hipaa|gdpr|sox|pci(?:[\s-]dss)?|fedramp|finra|sec\s+rules|mifid|basel|fca|ema|fda)\b",
+            r"\bdata\s+residency\b",
+            r"\blaw\s+firm\b",
+        ],
+    ),
+    "on_prem": (
+        [
+            r"\bcloud\s+is\s+(?:fine|ok|okay|allowed|acceptable)\b",
+            r"\b(?:don'?t|do\s+not|doesn'?t)\s+need\s+(?:to\s+be\s+)?on[\s-]?prem",
+            r"\bno\s+(?:need\s+for\s+)?on[\s-]?prem",
+            r"\b(?:fine|ok|happy)\s+(?:with|using)\s+(?:the\s+)?(?:cloud|api|saas)\b",
+        ],
+        [
+            r"\bon[\s-]?prem(?:ise|ises)?\b",
+            r"\b(?:can'?t|cannot|can\s+not|must\s+not|mustn'?t|never|won'?t|shouldn'?t)\s+(?:ever\s+)?(?:leave|go\s+to|be\s+sent|go\s+outside|leave\s+the)\b",
+            r"\b(?:stay|kept|keep\s+it|remain)\s+(?:in[\s-]?house|inside|internal|on\s+our|in\s+our)\b",
+            r"\bair[\s-]?gapped\b",
+            r"\bour\s+own\s+(?:servers|data\s*cent(?:er|re)s?|hardware|infra\w*)\b",
+            r"\bno\s+third[\s-]part",
+            r"\bself[\s-]hosted\s+only\b",
+        ],
+    ),
+    "consistency": (
+        [
+            r"\bvariety\b.*\b(?:fine|ok|good|welcome|great)\b",
+            r"\b(?:doesn'?t|don'?t|does\s+not|do\s+not)\s+(?:need|have)\s+to\s+be\s+(?:consistent|identical|deterministic)",
+            r"\bcreativ\w+\s+is\s+(?:fine|good|welcome)\b",
+        ],
+        [
+            r"\bdeterministic\w*\b",
+            r"\bconsisten(?:t|cy)\b",
+            r"\bidentical\b",
+            r"\b(?:same|exact\s+same)\s+(?:answer|output|result)s?\s+every\s*time\b",
+            r"\breproducib\w+\b",
+            r"\bno\s+(?:creative\s+)?(?:variance|variation|randomness)\b",
+        ],
+    ),
+    "proprietary_data": (
+        [
+            r"\b(?:mostly|all|largely|just)\s+public\b",
+            r"\bpublic\s+(?:data|stuff|info\w*)\b",
+            r"\bnothing\s+(?:special|unique|proprietary)\b",
+            r"\bno\s+(?:proprietary|unique)\s+data\b",
+        ],
+        [
+            r"\bproprietary\b",
+            r"\bunique\s+(?:\w+\s+){0,2}(?:data|logs|dataset|corpus|records|archive)\b",
+            r"\b(?:nobody|no\s+one|noone|no-one)\s+else\s+has\b",
+            r"\b(?:huge|large|massive|big)\s+(?:\w+\s+)?archive\b",
+            r"\b(?:years|decades)\s+of\s+(?:\w+\s+){0,3}(?:data|logs|records|tickets|contracts|research|documents)\b",
+            r"\bdata\s+moat\b",
+        ],
+    ),
+    "jargon": (
+        [
+            r"\bno\s+(?:special\s+)?jargon\b",
+            r"\bplain\s+(?:english|language)\s+(?:only|content|text)\b",
+        ],
+        [
+            r"\bjargon\b",
+            r"\bacronyms?\b",
+            r"\bterminolog\w+\b",
+            r"\blingo\b",
+            r"\bindustry[\s-]specific\b",
+            r"\bdomain[\s-]specific\s+(?:language|vocab\w*|terms)\b",
+        ],
+    ),
+    "latency": (
+        [
+            r"\blatency\s+(?:isn'?t|is\s+not|doesn'?t|does\s+not|not)\s+(?:\w+\s+)?(?:critical|important|matter|an?\s+issue|a\s+concern)",
+            r"\bspeed\s+(?:doesn'?t|does\s+not|isn'?t|is\s+not)\s+(?:\w+\s+)?(?:matter|critical|important)",
+            r"\b(?:overnight|nightly)\s+batch\b",
+            r"\bbatch\s+(?:job|process\w*)\b",
+            r"\basync(?:hronous)?\b",
+        ],
+        [
+            r"\blatency\b",
+            r"\breal[\s-]?time\b",
+            r"\brespon(?:d|se|se\s+time)\s+(?:under|within|below|in\s+under)\b",
+            r"\b(?:under|within|below)\s+\d+\s*(?:ms|milliseconds?)\b",
+            r"\binstant\w*\s+(?:answers|responses)\b",
+        ],
+    ),
+}
+_COMPILED = {
+    p: ([re.compile(x) for x in neg], [re.compile(x) for x in pos])
+    for p, (neg, pos) in _PILLARS.items()
+}
+
+
+def _span(message: str, m: re.Match) -> Span:
+    return Span(start=m.start(), end=m.end(), text=message[m.start() : m.end()])
+
+
+def find_pillars(message: str) -> list[PillarSignal]:
+    lowered = message.lower()
+    out: list[PillarSignal] = []
+    for pillar, (neg, pos) in _COMPILED.items():
+        hit = next((m for p in neg if (m := p.search(lowered))), None)
+        if hit is not None:
+            out.append(
+                PillarSignal(pillar=pillar, value=False, span=_span(message, hit), confidence=0.8)
+            )
+            continue
+        hit = next((m for p in pos if (m := p.search(lowered))), None)
+        if hit is not None:
+            out.append(
+                PillarSignal(pillar=pillar, value=True, span=_span(message, hit), confidence=0.85)
+            )
+    return out
+
+
+_SAME_BUT = re.compile(
+    r"\b(?:the\s+)?same\s+(?:[\w,]+\s+){0,2}?(?:but|except|with|only)\b|\blike\s+before\s+but\b"
+)
+_GO_BACK = re.compile(
+    r"\bgo\s+back\b|\bput\s+it\s+back\b|\bhow\s+it\s+was\b|\bas\s+it\s+was\b|\bback\s+to\s+(?:the\s+)?(?:previous|earlier|last|old)\b|\brevert\s+to\b"
+)
+_ANAPHORA = [
+    re.compile(
+        r"\b(?:that|this|those|these)\s+(?:\w+\s+)?(?:number|numbers|figure|figures|total|result|results|"
+        r"chart|plot|graph|estimate|scenario|option|change|one|answer|breakdown|cost|table|calculation)\b"
+    ),
+    re.compile(
+        r"\bthe\s+(?:[\w-]+\s+){0,2}(?:number|figure|chart|plot|graph|line|total|table|curve|bar)\b"
+    ),
+    re.compile(r"\b(?:explain|undo|scrap|drop|change|redo|revert|check|trust)\s+(?:all\s+)?that\b"),
+    re.compile(
+        r"\bthat(?:'s|\s+is)\s+(?:helpful|great|useful|interesting|wrong|odd|weird|high|low|too)\b"
+    ),
+    re.compile(
+        r"\b(?:does|is|would|will|can|could|should|do|run|try|make|look\s+at|put|if)\s+it\b(?!\s+(?:is|matter))"
+    ),
+    re.compile(
+        r"\bit\s+(?:triples|doubles|halves|drops|grows|breaks|pays)\b|\bit'?s\s+more\s+like\b"
+    ),
+    re.compile(
+        r"\b(?:these|those)\s+(?:\w+\s+)?(?:figures|numbers)\b|\bhow\s+sure\s+are\s+you\s+about\s+these\b"
+    ),
+]
+
+
+def find_references(message: str, context: ConversationContext | None) -> list[Reference]:
+    lowered = message.lower()
+    target = None
+    if context is not None and context.last_scenario_fields:
+        target = context.last_scenario_fields[-1]
+    elif context is not None and context.last_topic:
+        target = context.last_topic
+    out: list[Reference] = []
+    for kind, pattern in (("same_but", _SAME_BUT), ("go_back", _GO_BACK)):
+        m = pattern.search(lowered)
+        if m:
+            out.append(Reference(kind=kind, span=_span(message, m), resolved_to=target))
+    if not out:
+        for pattern in _ANAPHORA:
+            m = pattern.search(lowered)
+            if m:
+                out.append(Reference(kind="anaphora", span=_span(message, m), resolved_to=target))
+                break
+    return out

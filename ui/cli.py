@@ -67,9 +67,9 @@ def tco(
     if json_output:
         typer.echo(full_result(parsed, result, monte_carlo, sensitivity))
     else:
-        from rich.console import Console
+        from ui.tco_view import make_console
 
-        render(Console(), result, monte_carlo, sensitivity)
+        render(make_console(), result, monte_carlo, sensitivity)
 
 
 # --- ask: the agent (owner: agent) --------------------------------------------------------------

@@ -84,6 +84,13 @@ def full_result(scenario, result, monte_carlo, tornado) -> str:
     return json.dumps(payload, indent=2)
 
 
+def make_console() -> Console:
+    """The terminal's width on a terminal; 120 columns when piped, so tables stay readable."""
+    import sys
+
+    return Console(width=None if sys.stdout.isatty() else 120)
+
+
 def render(console: Console, result, monte_carlo=None, tornado=None) -> None:
     from tools.tco import LINE_LABELS
 
@@ -100,10 +107,10 @@ def render(console: Console, result, monte_carlo=None, tornado=None) -> None:
         (f"Month\n{h}", "right"), ("per 1M\ntokens", "right"), ("Break-even\nmonth", "right"),
         ("Break-even\ntokens/mo", "right"),
     ):  # fmt: skip
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+        table.add_column(col, justify=justify, no_wrap=col == "Path")  # type: ignore[arg-type]
     for p in result.paths:
         mark = " *" if p.id == result.cheapest else ""
-        label = SHORT[p.id] + mark if p.feasible else f"[dim]{SHORT[p.id]} (ruled out)[/dim]"
+        label = SHORT[p.id] + mark if p.feasible else f"[dim]{SHORT[p.id]} (x)[/dim]"
         table.add_row(
             label,
             short(p.total),
@@ -117,9 +124,12 @@ def render(console: Console, result, monte_carlo=None, tornado=None) -> None:
     console.print(table)
     cheapest = result.path(result.cheapest)
     console.print(f"* Cheapest feasible path: [bold]{cheapest.label}[/bold] ({money(cheapest.total)}).")
-    for p in result.paths:
-        if not p.feasible:
-            console.print(f"[dim]{p.label}: ruled out ({p.infeasible_reason}).[/dim]")
+    ruled_out = [p for p in result.paths if not p.feasible]
+    if ruled_out:
+        reason = ruled_out[0].infeasible_reason
+        console.print(f"(x) ruled out by {reason}: {', '.join(SHORT[p.id] for p in ruled_out)}.")
+    console.print("Break-even: first month the path's cumulative cost is at or below the API's; "
+                  "volume: month-1 tokens/month at which the horizon totals match.")
 
     breakdown = Table(title="Breakdown by cost line (horizon totals)")
     breakdown.add_column("Cost line")

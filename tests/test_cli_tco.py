@@ -19,7 +19,7 @@ runner = CliRunner()
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(ADVISOR), "tco", *args], capture_output=True, text=True, timeout=60, cwd=ROOT
+        [str(ADVISOR), "tco", *args], capture_output=True, text=True, timeout=60, cwd=ROOT, check=False
     )
 
 
@@ -68,8 +68,10 @@ def test_schema():
         ("usage: {monthly_total_tokens: -3}\n", ["usage.monthly_total_tokens", ">= 0"]),
         ("usage: {monthly_total_tokens: .nan}\n", ["usage.monthly_total_tokens", "finite"]),
         ("usage: {monthly_total_tokens: 1}\napi: {cached_input_share: 1.2}\n", ["api.cached_input_share", "<= 1"]),
-        ("usage: {monthly_total_tokens: 1}\nself_hosted: {serving_gpu: h-200x}\n",
-         ["self_hosted.serving_gpu", "Did you mean", "h200"]),  # fmt: skip
+        (
+            "usage: {monthly_total_tokens: 1}\nself_hosted: {serving_gpu: h-200x}\n",
+            ["self_hosted.serving_gpu", "Did you mean", "h200"],
+        ),
         ("usage: {monthly_total_tokens: 1}\nself_hosted: {model: lama-3-70b}\n", ["self_hosted.model", "llama-3-70b"]),
         ("usage: [1, 2\n", ["not valid YAML"]),
     ],

@@ -56,8 +56,11 @@ def test_every_usage_form_is_accepted(usage, form):
         (with_usage(monthly_total_tokens="inf"), "usage.monthly_total_tokens", "finite"),
         ({**with_usage(monthly_total_tokens=1), "api": {"cached_input_share": 1.5}}, "api.cached_input_share", "<= 1"),
         ({**with_usage(monthly_total_tokens=1), "api": {"batch_share": -0.1}}, "api.batch_share", ">= 0"),
-        ({**with_usage(monthly_total_tokens=1), "data": {"holdout_fraction": {"low": 0.1, "high": 2}}},
-         "data.holdout_fraction", "<= 1"),  # fmt: skip
+        (
+            {**with_usage(monthly_total_tokens=1), "data": {"holdout_fraction": {"low": 0.1, "high": 2}}},
+            "data.holdout_fraction",
+            "<= 1",
+        ),
         (with_usage(monthly_total_tokens={"low": 3, "base": 2, "high": 4}), "usage.monthly_total_tokens", "low <= base"),
         (with_usage(monthly_growth=2.0, monthly_total_tokens=1), "usage.monthly_growth", "<= 1"),
     ],

@@ -110,12 +110,24 @@ def _from_genai_prices() -> dict[str, ApiModelPrice]:
 
 
 @cache
+def _overrides() -> dict[str, ApiModelPrice]:
+    models = (ApiModelPrice.model_validate(e) for e in load_data_file("api_prices.yaml")["models"])
+    return {m.id: m for m in models}
+
+
+@cache
 def _catalogue() -> dict[str, ApiModelPrice]:
-    models = _from_genai_prices()
-    for entry in load_data_file("api_prices.yaml")["models"]:
-        model = ApiModelPrice.model_validate(entry)
-        models[model.id] = model
-    return models
+    return {**_from_genai_prices(), **_overrides()}
+
+
+def _override_for(key: str) -> ApiModelPrice | None:
+    """Our own entries answer their names without loading genai-prices (a quicker cold start);
+    they win over the bundled data anyway."""
+    for model in _overrides().values():
+        bare = model.id.split("/", 1)[1]
+        if key in (model.id.lower(), bare.lower(), model.name.lower(), f"{model.provider}:{bare}".lower()):
+            return model
+    return None
 
 
 @cache
@@ -146,6 +158,9 @@ def get_api_model(name: str, field: str = "api.model") -> ApiModelPrice:
     2.5
     """
     key = name.strip().lower()
+    override = _override_for(key)
+    if override is not None:
+        return override
     model_id = _aliases().get(key)
     if model_id is None:
         known = [m.id.split("/", 1)[1] for m in _catalogue().values() if m.provider in FIRST_PARTY]
@@ -184,5 +199,5 @@ def get_vendor_offering(name: str, field: str = "vendor.offering") -> VendorOffe
         return catalogue[key]
     bare = [o for o in catalogue.values() if o.id.split("/", 1)[1] == key]
     if len(bare) >= 1:
-        return sorted(bare, key=lambda o: (not o.id.startswith("openai/"), o.id))[0]
+        return min(bare, key=lambda o: (not o.id.startswith("openai/"), o.id))
     raise UnknownNameError(field, name, list(catalogue))

@@ -26,7 +26,9 @@ def tco(
     samples: int = typer.Option(0, "--samples", help="Monte Carlo samples (0 = off; 10000 is typical)."),
     seed: int = typer.Option(0, "--seed", help="Monte Carlo seed."),
     tornado: bool = typer.Option(False, "--tornado", help="Add the sensitivity (tornado) ranking."),
-    set_: list[str] = typer.Option([], "--set", help="What-if override, e.g. --set usage.monthly_growth=0.05"),
+    set_: list[str] | None = typer.Option(  # noqa: B008 (typer's declaration style)
+        None, "--set", help="What-if override, e.g. --set usage.monthly_growth=0.05"
+    ),
 ) -> None:
     """Five-path total cost of ownership of a scenario: API, RAG, vendor fine-tune, LoRA, full fine-tune."""
     import json
@@ -61,7 +63,7 @@ def tco(
     except AdvisorError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    except Exception as exc:  # a bug, not bad input: still one line, never a traceback
+    except Exception as exc:  # noqa: BLE001 (a bug, not bad input: still one line, no traceback)
         typer.echo(f"error: internal error ({type(exc).__name__}: {exc}); please report it", err=True)
         sys.exit(1)
     if json_output:

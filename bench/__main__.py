@@ -1,0 +1,99 @@
+"""Run every benchmark: ``python -m bench [name ...]``.
+
+Each ``bench/bench_<name>.py`` exposes ``run() -> list[dict]`` whose rows are
+``{name, median_ms, p95_ms, runs, target}`` (``target`` a readable string such as "<= 5 ms";
+an optional numeric ``target_ms`` lets the table say whether the median meets it). Add a module and
+it is picked up; give names (``python -m bench tco agent``) to run only those. The table is printed
+and written to ``bench/RESULTS.md`` together with the machine it ran on.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import platform
+import sys
+import time
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cores": str(os.cpu_count()),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def discover(selected: list[str]) -> list[str]:
+    names = sorted(m.name for m in pkgutil.iter_modules([str(HERE)]) if m.name.startswith("bench_"))
+    if selected:
+        names = [n for n in names if n.removeprefix("bench_") in selected or n in selected]
+    return names
+
+
+def verdict(row: dict) -> str:
+    target = row.get("target_ms")
+    if target is None or row.get("median_ms") is None:
+        return ""
+    return "ok" if row["median_ms"] <= target else "SLOW"
+
+
+def table(rows: list[dict]) -> list[str]:
+    header = "| benchmark | median ms | p95 ms | runs | target | |"
+    lines = [header, "|---|---:|---:|---:|---|---|"]
+    for r in rows:
+        med = "error" if r.get("error") else f"{r['median_ms']:.2f}"
+        p95 = "" if r.get("error") else f"{r['p95_ms']:.2f}"
+        lines.append(f"| {r['name']} | {med} | {p95} | {r.get('runs', '')} | {r.get('target', '')} | "
+                     f"{r.get('error') or verdict(r)} |")
+    return lines
+
+
+def main(argv: list[str]) -> int:
+    sys.path.insert(0, str(HERE.parent))
+    rows: list[dict] = []
+    for name in discover(argv):
+        started = time.perf_counter()
+        print(f"running {name} ...", file=sys.stderr, flush=True)
+        try:
+            module = importlib.import_module(f"bench.{name}")
+            rows += module.run()
+        except Exception as exc:  # noqa: BLE001 (one broken benchmark must not hide the others)
+            traceback.print_exc()
+            rows.append({"name": name, "error": f"{type(exc).__name__}: {exc}"})
+        print(f"  {name} took {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+    info = machine()
+    lines = table(rows)
+    print("\n".join(lines))
+    report = [
+        "# Benchmark results",
+        "",
+        f"Machine: {info['cores']} cores, {info['cpu']}; Python {info['python']}; {info['platform']}.",
+        f"Run: {info['date']} with `python -m bench{' ' + ' '.join(argv) if argv else ''}`.",
+        "Medians of several runs; 'ok' means the median meets the target.",
+        "",
+        *lines,
+        "",
+    ]
+    (HERE / "RESULTS.md").write_text("\n".join(report), encoding="utf-8")
+    return 1 if any(r.get("error") for r in rows) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

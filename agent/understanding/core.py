@@ -129,6 +129,7 @@ def _intents(
 ) -> list[IntentScore]:
     norm = normalise_text(text)
     hits = rule_hits(norm)
+    is_question = any(c.question for c in clauses)
     scores: dict[str, tuple[float, str]] = {i: (0.9, w) for i, w in hits.items() if i != "thanks"}
 
     if has_pillars:
@@ -145,6 +146,8 @@ def _intents(
         for clause in clauses:
             if clause.question:
                 continue
+            if is_question and re.match(r"(?:at|if|with|when)\b", clause.text):
+                continue  # "at $0.5/M input, is mistral cheaper?": a premise of the question
             local = rule_hits(normalise_text(clause.text))
             if local.keys() & {
                 "what_if",
@@ -175,6 +178,8 @@ def _intents(
         del scores["compare"]
     if "explain_figure" in scores:
         scores.pop("explain_concept", None)
+        if norm.startswith("why"):
+            scores.pop("compare", None)  # "why is LoRA cheaper than full?" asks about a figure
     if "risk" in scores:
         scores.pop("show_assumptions", None)
     if "reset" in scores:
@@ -202,5 +207,9 @@ def _is_fact(q: Quantity, clause: str) -> bool:
     if q.kind in _FACT_KINDS:
         return True
     if q.kind == "duration":
-        return bool(re.search(r"\b(?:horizon|over|look at|next|timeframe|time frame)\b", clause))
+        return bool(
+            re.search(
+                r"\b(?:horizon|over|look at|next|timeframe|time frame|for|commitment)\b", clause
+            )
+        )
     return False

@@ -28,6 +28,7 @@ _SHORTHAND = {
     "fine-tune": "fine tune", "finetune": "fine tune", "fine-tuned": "fine tuned",
     "finetuned": "fine tuned", "self-hosting": "self hosting", "self-hosted": "self hosted",
     "selfhost": "self host", "self-host": "self host", "break-even": "breakeven",
+    "why's": "why is", "what're": "what are", "how's": "how is",
     "break even": "breakeven", "pay-back": "payback",
 }  # fmt: skip
 _VOCAB = sorted(
@@ -152,6 +153,7 @@ RULES: dict[str, list[str]] = {
         r"^help\W*$|\bhelp me (?:use|understand how)\b|\bhow (?:does|do) (?:this|you) (?:thing\s+)?work\b",
         r"\bwhat (?:can|do) you (?:actually\s+)?do\b|\bwhat (?:kind of |sort of )?(?:questions|things) can i ask\b",
         r"\bhow do i use (?:this|you)\b|\bwho are you\b",
+        r"\bwhat are (?:the|my|our) options\b|\b(?:we'?re|i'?m|we are|i am) (?:\w+ )?(?:lost|confused)\b",
     ],
     "thanks": [
         r"^(?:thanks|thank you|cheers|great|perfect|ok thanks|awesome)\b",
@@ -160,7 +162,8 @@ RULES: dict[str, list[str]] = {
     "recommend": [
         r"\bshould (?:we|i|our|they)\b",
         r"\bworth (?:it|the|building|doing|fine|paying)\b|\bis (?:\w+\s+){0,2}worth\b",
-        r"\brecommend\w*\b|\badvi[sc]e\b|\bverdict\b|\byour (?:call|take|opinion)\b",
+        r"\brecommend(?:s|ed)?\b|\b(?:a|your|give me|need|want|get) (?:\w+ )?recommendation\b",
+        r"\badvi[sc]e\b|\bverdict\b|\byour (?:call|take|opinion)\b|\bbetter off\b",
         r"\bbuild (?:or|vs) buy\b|\bapi or (?:our )?own\b|\bown model\b.*\?",
         r"\bdo we (?:actually |really )?need (?:a|our own|to)\b",
         r"\bcan we afford\b|\bgood idea\b|\bmake sense\b|\bgo for it\b",
@@ -172,7 +175,7 @@ RULES: dict[str, list[str]] = {
     "compare": [
         r"\bcompar\w*\b|\bvs\b|\bversus\b|\bside by side\b|\bstack up\b|\bhead to head\b",
         r"\bwhich (?:\w+\s+){0,2}(?:is |would be |gets )?(?:cheap\w*|better|best|more expensive|lower)\b",
-        r"\bcheap(?:er|est)\b|\bbetter value\b",
+        r"\bcheap(?:er|est)\b|\bbetter value\b|\b(?:each|every|both|all) (?:\w+ )?(?:options?|paths?|routes?)\b",
         r"\b(?:api|self hosting|rag|vendor) (?:vs|or|against) \b",
     ],
     "break_even": [
@@ -202,9 +205,10 @@ RULES: dict[str, list[str]] = {
         r"\b(?:chart|plot|graph)\b.*\bmean\b|\bon the (?:\S+\s+)?(?:chart|plot|graph)\b",
         r"\bi don'?t (?:get|understand) why\b",
         r"\bhow much would (?:the |it )?(?:\S+\s+){0,3}cost\b",
+        r"\bhow many (?:gpus?|replicas|nodes|cards|engineers|months|hours) (?:would|do|will|does|did)\b",
     ],
     "explain_concept": [
-        r"\bwhat(?:'s| is| are| does) (?:a |an |the )?(?:difference|lora|qlora|rag|token|tokens|mfu|tco|npv|quantization|fine tuning|finetuning|data moat|inference|embedding|embeddings|context window|distillation|peft|sft|rlhf|mixture of experts|moe|throughput|vllm|a gpu|gpu hours?)\b",
+        r"\bwhat(?:'s| is| are| does) (?:a |an |the )?(?:difference|lora|qlora|rag|token|tokens|mfu|tco|npv|quantization|fine tuning|finetuning|data moat|inference|embedding|embeddings|context window|distillation|peft|sft|rlhf|mixture of experts|moe|throughput|vllm|a gpu|gpu hours?)\b(?!\s+(?:of|for|per)\b)",
         r"\bexplain (?:what |how )?(?:lora|qlora|rag|mfu|tco|npv|quantization|fine tuning|finetuning|tokens?|inference|peft|sft|rlhf|distillation|embeddings?)\b",
         r"\bdifference between\b|\bhow (?:does|do|is) \S+ (?:differ|work|compare to)\b|\b\S+ mean\??$",
         r"\bdefine\b|\bdefinition\b|\bin plain english\b|\blike i'?m (?:a |an |five)\b|\beli5\b",
@@ -218,11 +222,11 @@ RULES: dict[str, list[str]] = {
         r"\binputs? you\b|\bcurrent scenario\b|\bwhat(?:'s| is) in the scenario\b",
     ],
     "change_assumption": [
-        r"^(?:set|change|update|make|use|switch|put|bump|lower|raise|increase|decrease)\b(?!.*\bwhat if\b)",
+        r"^(?:set|change|update|make|use|switch|put|assume|let'?s assume)\b(?!.*\bwhat if\b)",
         r"\b(?:set|change|update) (?:the |our )?\S+(?: \S+)? (?:to|=)\b",
         r"\bactually (?:it'?s|we|our|the)\b|\bcorrection\b",
         r"\b(?:horizon|time frame|timeframe) (?:should be|is|of)\b|\buse an? \S+ (?:year|month) horizon\b",
-        r"\blook at it over\b",
+        r"\blook at it over\b|\brun the numbers for\b",
     ],
     "reset": [
         r"\breset\b|\bstart (?:over|again|afresh|fresh|from scratch)\b|\bfrom scratch\b|\bbegin again\b",

@@ -28,12 +28,14 @@ _SCALE_WORDS = {
 # glued to the number ("5M", "1.2bn"), words also after a space ("5 million"). The number must not
 # sit inside a word ("h100", "gpt4o", "v5e"), which the look-behind and look-ahead enforce.
 _DIGITS = re.compile(
-    r"(?<![\w.])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"(?<![\w.])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|[1-9]\d{0,2}(?:\.\d{3}){2,}|\d+(?:\.\d+)?|\.\d+)"
     r"(?:(?P<glued>k|m|mm|mn|bn|b|t|tn|mil|mio)(?![a-z])"
     r"|\s?(?P<word>thousand|million|mil|mio|billion|trillion)s?\b)?",
     re.IGNORECASE,
 )
 
+# dots as thousands separators: several groups, or one group of "000" (nobody writes 15.000 for 15)
+_EURO_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(?:\.\d{3}){2,}$|^[1-9]\d{0,2}\.000$")
 _LETTERS = re.compile(r"[a-z]+", re.IGNORECASE)
 # letters that may follow a number directly and are a unit, not part of a name
 _UNIT_SUFFIXES = {
@@ -120,6 +122,16 @@ def _word_number(words: list[str]) -> tuple[float, int] | None:
             seen_number = True
         elif w == "and" and seen_number and nxt in _UNITS:
             pass
+        elif w == "point" and seen_number and nxt in _UNITS and _UNITS[nxt] < 10:
+            digits = []
+            k = i + 1
+            while k < len(words) and words[k].lower() in _UNITS and _UNITS[words[k].lower()] < 10:
+                digits.append(str(_UNITS[words[k].lower()]))
+                k += 1
+            current += float("0." + "".join(digits))
+            i = k
+            used = i
+            continue
         else:
             break
         i += 1
@@ -138,6 +150,8 @@ def find_numbers(text: str) -> list[NumberToken]:
             continue  # part of a word or name: "4o", "3rd"
         raw = m.group("num")
         value = float(raw.replace(",", ""))
+        if _EURO_THOUSANDS.match(raw):
+            value = float(raw.replace(".", ""))  # "15.000 EUR", "1.200.000"
         scale = (m.group("glued") or m.group("word") or "").lower() or None
         if scale:
             value *= _SCALE_WORDS[scale]

@@ -48,7 +48,7 @@ _PER_REQUEST = re.compile(
 )
 _PRICE_PER = re.compile(
     r"^\s*(?:/|per|a|for|for\s+each)\s*(?:(?:every|1|one)\s*)?"
-    r"(?:⟦(?P<mult>\d+)⟧|(?P<unit>million|mil|mtok|mtoks|m|thousand|k|token|tok))"
+    r"(?:⟦(?P<mult>\d+)⟧|(?P<unit>million|mil|mtok|mtoks|m|thousand|k|token|tok)(?![a-z]))"
     r"(?:\s*(?P<side>input|output|prompt|completion))?(?:\s*(?:tokens?|toks?))?"
     r"(?:\s*(?P<side2>input|output|prompt|completion))?"
 )
@@ -73,10 +73,10 @@ _GROWTH_BEFORE = re.compile(
 )
 _DOWN_BEFORE = re.compile(
     r"\b(?:cut\w*|reduc\w*|lower\w*|drop\w*|fall\w*|fell|decreas\w*|down|shrink\w*|declin\w*|"
-    r"slash\w*|less)\s*(?:by|of|about|~|\s)*$"
+    r"slash\w*|less)\s+(?:[a-z]+\s+){0,3}?(?:by|of|about|~|\s)*$|\b(?:down|less|lower|cut)\s*$"
 )
 _UP_BEFORE = re.compile(
-    r"\b(?:increas\w*|rais\w*|ris\w*|up|grow\w*|bump\w*|more)\s*(?:by|of|about|~|\s)*$"
+    r"\b(?:increas\w*|rais\w*|ris\w*|up|grow\w*|bump\w*|more)\s+(?:[a-z]+\s+){0,3}?(?:by|of|about|~|\s)*$|\b(?:up|more)\s*$"
 )
 _APPROX_BEFORE = re.compile(
     r"(?:~|≈|\babout|\baround|\broughly|\bapprox\w*|\bcirca|\blike|\bsome|\bca\.?)\s*$"
@@ -88,7 +88,7 @@ _TOKENS_PER_BEFORE = re.compile(
 _EACH_BEFORE = re.compile(r"\b(?:each(?:\s+one)?|per\s+request|avg|average)\b")
 _RANGE_NEXT = re.compile(r"^\s*(?:-|–|to|and|or)\s*(?:us\$|\$|€|£|usd\s?|eur\s?|gbp\s?)?⟦(\d+)⟧")
 _RATIO = re.compile(
-    r"⟦(\d+)⟧\s*:\s*⟦(\d+)⟧\s*(?:ratio\s+)?(?:of\s+)?(input|in|prompt|output|out)\w*\s*(?:to|vs\.?|:|/)\s*(output|out|completion|input|in|prompt)"
+    r"⟦(\d+)⟧\s*[:/]\s*⟦(\d+)⟧\s*(?:ratio\s+)?(?:of\s+)?(input|in|prompt|output|out)\w*\s*(?:to|vs\.?|:|/)\s*(output|out|completion|input|in|prompt)"
 )
 _SHARE_AFTER = re.compile(
     r"^\s*%\s*(?:of\s+(?:the\s+|our\s+)?(?:tokens?|it|them|traffic|volume)\s+)?(?:(?:are|is|being)\s+)?(?:tokens?\s+)?(input|output|prompt|completion)\b"
@@ -144,6 +144,10 @@ class _Ctx:
         unit = KIND_UNITS[kind].replace("{cur}", currency or "USD")
         approx = bool(_APPROX_BEFORE.search(self.before(idx[0], 12)))
         start = self.npos[idx[0]][0] if t_start is None else t_start
+        if currency is not None and (
+            cm := _CUR_BEFORE.search(self.tmpl[max(0, start - 5) : start])
+        ):
+            start -= len(cm.group(0))  # the span includes "$" / "USD "
         self.out.append(
             Quantity(
                 kind=kind,
@@ -223,7 +227,24 @@ def extract_quantities(message: str, name_spans: list[tuple[int, int, str]]) -> 
             _one_number(ctx, i)
     _phrases(ctx)
     ctx.out.sort(key=lambda q: q.span.start)
-    return ctx.out
+    return _inherit_units(message, ctx.out)
+
+
+def _inherit_units(message: str, found: list[Quantity]) -> list[Quantity]:
+    """ "from $2.49 to $3.20/h": the first amount is in the unit of the second."""
+    out = list(found)
+    for k in range(len(out) - 1):
+        a, b = out[k], out[k + 1]
+        between = message[a.span.end : b.span.start].lower()
+        if (
+            a.kind == "money"
+            and a.period is None
+            and b.kind in ("gpu_price", "money")
+            and re.fullmatch(r"\s*(?:to|->|→)\s*", between)
+            and re.search(r"\bfrom\s*\S*$", message[: a.span.start].lower())
+        ):
+            out[k] = a.model_copy(update={"kind": b.kind, "unit": b.unit, "period": b.period})
+    return out
 
 
 def _ratios(ctx: _Ctx) -> None:
@@ -254,6 +275,11 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             or (("to" in conn.split() or "or" in conn.split()) and re.search(r"\b(from|between)\s*\S*$", before))
             or ("and" in conn.split() and re.search(r"\bbetween\s*\S*$", before))
         )  # fmt: skip
+        if is_range and re.search(
+            r"\b(?:goes|go|going|went|gone|changes?|moves?|rises?|falls?|drops?|jumps?|increases?|decreases?|up|down)\s+from\s*\S*$",
+            before,
+        ):
+            is_range = False  # "goes from $2.49 to $3.20/h" is a change, not a range
         if is_range:
             other = ctx.nums[j]
             lo_v, hi_v = value, other.value
@@ -384,9 +410,28 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     period, pend = _period_at(after)
     if period is not None and not after.lstrip().startswith("%"):
         clause = ctx.clause_before(i)
+        previous = ctx.out[-1].kind if ctx.out else None
+        kind = None
         if _VOLUME_BEFORE.search(clause) or "token" in clause:
             kind = "request_volume" if re.search(r"\breq|\bcalls?\b", clause) else "token_volume"
-            ctx.add(kind, value, idx, t_after + pend, period=period, **kw)
+        elif previous in ("token_volume", "request_volume") and num.scale is not None:
+            kind = previous  # a list: "900k/day in, 300k/day out"
+        if kind is not None:
+            sm2 = re.match(r"^\s*(in|input|out|output|prompts?|completions?)\b", after[pend:])
+            side = (
+                _side({"in": "input", "out": "output"}.get(sm2.group(1), sm2.group(1)))
+                if sm2
+                else None
+            )
+            ctx.add(
+                kind,
+                value,
+                idx,
+                t_after + pend + (sm2.end() if sm2 else 0),
+                period=period,
+                side=side,
+                **kw,
+            )
             return
     side_before = re.search(
         r"\b(prompts?|inputs?|completions?|outputs?|answers?|responses?)\s*(?:is|are|of|[:=])?\s*(?:about|~|roughly)?\s*$",
@@ -444,15 +489,15 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             return
         ctx.add("percent", value / 100, idx, pct_end)
         return
-    # --- "10x the volume", "3 times"
-    xm = _TIMES_AFTER.match(after)
-    if xm and value <= 1000:
-        ctx.add("relative_change", value, idx, t_after + xm.end())
-        return
     # --- GPU counts: "8 H100s", "4 x H100", "16 GPUs"
     gc = _GPU_AFTER.match(after)
     if gc and num.scale is None and value == int(value):
         ctx.add("gpu_count", value, idx, t_after + gc.end())
+        return
+    # --- "10x the volume", "3 times"
+    xm = _TIMES_AFTER.match(after)
+    if xm and value <= 1000:
+        ctx.add("relative_change", value, idx, t_after + xm.end())
         return
     # --- model size: "70B", "8 billion parameters"
     if num.glued_b or (num.scale in ("billion", "bn") and re.match(r"^\s*param", after)):

@@ -103,6 +103,8 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\brespon(?:d|se|se\s+time)\s+(?:under|within|below|in\s+under)\b",
             r"\b(?:under|within|below)\s+\d+\s*(?:ms|milliseconds?)\b",
             r"\binstant\w*\s+(?:answers|responses)\b",
+            r"\b(?:must|has\s+to|have\s+to|needs?\s+to)\s+be\s+(?:instant\w*|fast|quick|snappy|immediate)\b",
+            r"\bwaiting\s+on\s+the\s+(?:phone|line)\b",
         ],
     ),
 }
@@ -153,7 +155,7 @@ _ANAPHORA = [
         r"\bthat(?:'s|\s+is)\s+(?:helpful|great|useful|interesting|wrong|odd|weird|high|low|too)\b"
     ),
     re.compile(
-        r"\b(?:does|is|would|will|can|could|should|do|run|try|make|look\s+at|put|if)\s+it\b(?!\s+(?:is|matter))"
+        r"\b(?:does|is|would|will|can|could|should|do|run|try|make|look\s+at|put|if|redo|rerun|recalculate|recompute)\s+it\b(?!\s+(?:is|matter))"
     ),
     re.compile(
         r"\bit\s+(?:triples|doubles|halves|drops|grows|breaks|pays)\b|\bit'?s\s+more\s+like\b"

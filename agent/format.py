@@ -16,6 +16,13 @@ _INPUT_LABELS = {
     "api.input_price_per_mtok": "API input price",
     "api.output_price_per_mtok": "API output price",
     "operations.ml_engineer_hourly_rate": "ML engineer hourly rate",
+    "usage.monthly_api_spend_usd": "today's monthly API spend",
+    "usage.input_tokens_per_request": "input tokens per request",
+    "vendor.inference_premium": "the vendor's price premium for a fine-tuned model",
+    "vendor.training_price_per_mtok": "the vendor's training price",
+    "operations.retraining_cost_share": "retraining cost (share of the first run)",
+    "operations.monitoring_tooling_monthly_usd": "monitoring tooling",
+    "usage.peak_to_average": "peak-to-average load",
     "operations.monitoring_fte_self_hosted": "monitoring staff for a self-hosted model",
     "operations.monitoring_fte_vendor": "monitoring staff for a vendor-tuned model",
     "operations.hours_per_fte_month": "hours per staff-month",
@@ -48,6 +55,12 @@ def tokens(x: float | None) -> str:
 
 def pct(x: float | None) -> str:
     return "n/a" if x is None else f"{x:g}%"
+
+
+def growth_text(x: float | None) -> str | None:
+    if x is None:
+        return None
+    return "no monthly growth" if x == 0 else f"{pct(x)} monthly growth"
 
 
 def number(x: float) -> str:
@@ -95,7 +108,8 @@ def paths_table(summary: dict) -> str:
         if not p.get("feasible"):
             rows.append(f"| {p['label']} | ruled out | | | {p.get('infeasible_reason') or ''} |")
             continue
-        vs = "—" if p["path"] == "api" else (
+        api_ok = bool((_path(summary, "api") or {}).get("feasible"))
+        vs = "—" if p["path"] == "api" or not api_ok else (
             f"{'+' if p['vs_api_usd'] >= 0 else '−'}{money(abs(p['vs_api_usd']))}")
         mark = " ✅" if p["path"] == summary["cheapest_path"] else ""
         rows.append(f"| {p['label']}{mark} | {money(p['total_usd'])} | {money(p['month_1_usd'])} | "
@@ -105,6 +119,11 @@ def paths_table(summary: dict) -> str:
 
 def break_even(summary: dict) -> str:
     adapted = [p for p in _feasible(summary) if p["path"] not in ("api", "api_rag")]
+    api = _path(summary, "api")
+    if api is None or not api.get("feasible"):
+        return ("**Break-even:** none to compute: the API paths are ruled out by your constraints "
+                f"({api.get('infeasible_reason') if api else 'no API baseline'}), so the choice is "
+                "between the paths that remain.")
     hits = [p for p in adapted if p.get("break_even_month") is not None]
     horizon = summary["horizon_months"]
     if hits:
@@ -183,9 +202,9 @@ def defaults_line(summary: dict) -> str:
     bits.append(volume)
     if ratio:
         bits.append(f"{number(ratio)}:1 input:output")
-    growth = usage.get("monthly_growth_pct")
-    if growth is not None:
-        bits.append(f"{pct(growth)} monthly growth")
+    growth = growth_text(usage.get("monthly_growth_pct"))
+    if growth:
+        bits.append(growth)
     return "I assumed " + ", ".join(bits) + "; tell me if different."
 
 
@@ -207,7 +226,7 @@ def assumptions_table(summary: dict) -> str:
                  f"{money(api.get('output_price_usd_per_mtok'))} out |")
     lines.append(f"| Month-1 tokens | {tokens(usage.get('month_1_input_tokens'))} in, "
                  f"{tokens(usage.get('month_1_output_tokens'))} out |")
-    lines.append(f"| Monthly growth | {pct(usage.get('monthly_growth_pct'))} |")
+    lines.append(f"| Monthly growth | {growth_text(usage.get('monthly_growth_pct')) or 'n/a'} |")
     lines.append(f"| Open model, method | {sh.get('model')}, {sh.get('lora_method')} |")
     lines.append(f"| GPU prices per hour | {money(sh.get('training_gpu_price_usd_per_hour'))} training, "
                  f"{money(sh.get('serving_gpu_price_usd_per_hour'))} serving |")

@@ -142,8 +142,8 @@ def build_graph(
         calculator_results = [
             m.content
             for m in turn
-            if isinstance(m, ToolMessage) and m.name not in RETRIEVAL_TOOLS and m.status != "error"
-        ]
+            if isinstance(m, ToolMessage) and m.name not in RETRIEVAL_TOOLS
+        ]  # a calculator's error message (the value it refused, the allowed range) is its output too
         user_texts = [m.content for m in messages if isinstance(m, HumanMessage) and isinstance(m.content, str)]
         evidence = build_evidence(calculator_results, user_texts)
         text = final.content if isinstance(final.content, str) else str(final.content)

@@ -29,7 +29,7 @@ _MULTIPLIERS = {
 _FIGURE = re.compile(
     r"""
     (?P<cur>(?:US\$|\$|€|£|USD\s?|EUR\s?|GBP\s?))?
-    (?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
+    (?P<num>\d+(?:\.\d+)?[eE][+-]?\d+|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)
     (?:\s?(?P<suf>thousand|million|billion|trillion|bn|mn|mm|[kKmMbBtT])(?![A-Za-z]))?
     (?P<pct>\s?%|\s?percent\b)?
     (?P<cur2>\s?(?:USD|dollars?)\b)?
@@ -91,9 +91,10 @@ class Evidence:
             return
         elif isinstance(data, (int, float)):
             leaf = key.rsplit(".", 1)[-1]
-            if data == 0 and not leaf.endswith(("_count", "_month", "months")):
-                # Zeros abound in results (unused lines, the API's gap to itself) and would ground
-                # any "$0" or "0%": a zero must come from the user's words or a result's own text.
+            is_money = any(w in leaf for w in _MONEY_KEYS) or "_usd" in key
+            if data == 0 and is_money:
+                # Zero amounts abound in results (unused lines, the API's gap to itself) and would
+                # ground any "$0": a zero cost must come from the user's words or a result's text.
                 return
             if any(w in leaf for w in _MONEY_KEYS) or any(w in key for w in ("_usd", "usd.")):
                 self.add(float(data), "money")
@@ -122,6 +123,10 @@ class Evidence:
 
 def _precision(num: str, multiplier: float, value: float) -> float:
     digits = num.replace(",", "")
+    if "e" in digits.lower():
+        mantissa, exponent = digits.lower().split("e")
+        decimals = len(mantissa.split(".", 1)[1]) if "." in mantissa else 0
+        return 0.5 * 10.0 ** (int(exponent) - decimals) * multiplier + 1e-9 * abs(value)
     if "." in digits:
         decimals = len(digits.split(".", 1)[1])
         return 0.5 * 10.0**-decimals * multiplier + 1e-9 * abs(value)

@@ -34,13 +34,17 @@ SCOPE = (
     "latency/privacy, cost), citing the guidance I rely on."
 )
 EXAMPLES = (
-    "Try: *\"We spend $40k a month on GPT-4o for support triage; should we fine-tune?\"*, "
-    "*\"What if volume doubles?\"*, *\"And with H100s at $2/h?\"*, *\"What is LoRA?\"*"
+    "Try: *\"We spend forty thousand dollars a month on GPT-4o for support triage; should we "
+    "fine-tune?\"*, *\"What if volume doubles?\"*, *\"And with H100s at two dollars an hour?\"*, "
+    "*\"What is LoRA?\"*"
 )
 
 _DAYS_PER_MONTH = 365.0 / 12.0
 _PERIOD_PER_MONTH = {"second": _DAYS_PER_MONTH * 86_400, "hour": _DAYS_PER_MONTH * 24, "day": _DAYS_PER_MONTH,
                      "week": _DAYS_PER_MONTH / 7.0, "month": 1.0, "year": 1.0 / 12.0}
+
+
+_FOLLOW_UP = re.compile(r"\b(drives?|drivers?|sensitiv\w*|matters?|risk\w*|uncertain\w*|why)\b")
 
 
 @dataclass
@@ -133,6 +137,9 @@ def plan_turn(text: str, previous: list[str]) -> Plan:
         return Plan(kind="analysis", revert="reset", query="total cost of ownership API versus fine-tuning")
     if "undo" in intents and primary == "undo" or any(r.kind == "go_back" for r in u.references):
         return Plan(kind="analysis", revert="undo", query="total cost of ownership API versus fine-tuning")
+    if primary == "off_topic" and not has_facts and previous and _FOLLOW_UP.search(lower):
+        intents.add("risk")  # "what drives that?" after an analysis: the sensitivity, not off-topic
+        primary = "risk"
     if primary == "off_topic" and not has_facts:
         return Plan(kind="offtopic")
     if primary == "greeting_help" and not has_facts:
@@ -160,9 +167,19 @@ def plan_turn(text: str, previous: list[str]) -> Plan:
 
 def _read_quantities(u, msg: str, lower: str, plan: Plan) -> None:
     volumes = list(u.quantities_of("token_volume"))
+    if volumes:
+        # "300M input and 100M output tokens a month": the bare number shares the volume's period
+        for q in u.quantities_of("number"):
+            if _near(msg, q.span.start, q.span.end, ("input", "output", "prompt", "completion"), before=0, after=12):
+                volumes.append(q.model_copy(update={"kind": "token_volume", "period": volumes[0].period}))
+        volumes.sort(key=lambda q: q.span.start)
     requests = list(u.quantities_of("request_volume"))
     per_request = list(u.quantities_of("tokens_per_request"))
     changes = plan.changes
+    for q in u.quantities:
+        if msg[max(0, q.span.start - 1) : q.span.start] in ("-", "\u2212") and q.kind != "relative_change":
+            plan.notes.append(f"A negative amount ({msg[q.span.start - 1:q.span.end]}) makes no sense here, "
+                              f"so I read it as {q.span.text}.")
 
     if volumes:
         sided = {}
@@ -455,7 +472,6 @@ def _concept_answer(passages: list[dict]) -> str:
     lines = []
     for p in passages[:3]:
         lines.append(f"{fmt.plain_sentences(p.get('snippet', ''), 2)} [{p['n']}]")
-    lines.append("")
     lines.append(fmt.sources(passages))
     return "\n\n".join(lines)
 

@@ -250,12 +250,15 @@ def verdict(scenario: dict, answers: dict) -> tuple[dict[str, Any], dict[str, An
     return summary, {"verdict": v.model_dump(mode="json")}
 
 
-def defaults_in_force(results: dict) -> dict[str, float]:
-    """Values the last TCO used for inputs the scenario leaves to the data files, by dotted path."""
+def defaults_in_force(scenario: dict) -> dict[str, float]:
+    """Values the TCO uses for every input (the scenario's or the sourced defaults), by dotted path,
+    so a what-if can scale an input the user never stated ("GPU prices drop 30%")."""
+    from tools.tco import compute_tco
+
     out: dict[str, float] = {}
-    for a in (results.get("tco") or {}).get("assumptions", []) or []:
-        if isinstance(a, dict) and isinstance(a.get("value"), (int, float)):
-            out.setdefault(str(a.get("name")), float(a["value"]))
+    for a in compute_tco(load(scenario)).assumptions:
+        if isinstance(a.value, (int, float)):
+            out.setdefault(a.name, float(a.value))
     return out
 
 

@@ -102,7 +102,8 @@ def build_tools(deps: ToolDeps) -> list[BaseTool]:
         """
         scenario = _scenario(state)
         try:
-            defaults = summaries.defaults_in_force(state.get("results") or {})
+            needs_defaults = any(c.op != "set" and c.field != "usage.volume" for c in changes)
+            defaults = summaries.defaults_in_force(scenario) if needs_defaults else None
             updates = resolve(scenario, changes, defaults)
             new = apply_updates(scenario, updates)
             history = [*(state.get("scenario_history") or []), scenario][-20:]

@@ -281,6 +281,11 @@ class SelfHostedPath(_Model):
     )
     serving_gpu_price_per_hour: RATE | None = None
     mfu: Uncertain(gt=0, le=1) | None = None
+    serving_precision: Literal["bf16", "fp8", "int4"] = Field("bf16", description="Weights as served.")
+    concurrent_sequences: int | None = Field(None, ge=1, le=4096, description="Batch per serving replica.")
+    decode_efficiency: float | None = Field(
+        None, gt=0, le=1, description="Share of memory bandwidth decode achieves; default training.yaml."
+    )
     min_replicas: int | None = Field(None, ge=1, le=1000)
     managed_platform: bool = Field(True, description="Train on a managed ML platform (adds its premium).")
     managed_platform_premium: Uncertain(ge=0, le=5) | None = None

@@ -228,7 +228,7 @@ def resolve(scenario: Scenario) -> Model:
     s = scenario
     u = s.usage
     add("discount_rate_annual", s.discount_rate_annual, figure("discount_rate_annual"), upper=1.0)
-    add("usage.monthly_growth", u.monthly_growth, 0.0, "fraction/month", upper=1.0)
+    add("usage.monthly_growth", _stated(u, "monthly_growth"), 0.0, "fraction/month", upper=1.0)
     add("usage.peak_to_average", u.peak_to_average, figure("peak_to_average"))
     form = u.form
     factor = 1.0
@@ -273,8 +273,8 @@ def resolve(scenario: Scenario) -> Model:
         )
     add("api.cached_input_price_per_mtok", a.cached_input_price_per_mtok, cached_default,
         "USD/1M cached input tokens", source="input price x (1 - cached_input_discount)")  # fmt: skip
-    add("api.cached_input_share", a.cached_input_share, 0.0, "fraction", upper=1.0)
-    add("api.batch_share", a.batch_share, 0.0, "fraction", upper=1.0)
+    add("api.cached_input_share", _stated(a, "cached_input_share"), 0.0, "fraction", upper=1.0)
+    add("api.batch_share", _stated(a, "batch_share"), 0.0, "fraction", upper=1.0)
     add("api.batch_discount", a.batch_discount, figure("batch_discount"), upper=1.0)
     add("api.prompt_engineering_setup_hours", a.prompt_engineering_setup_hours, figure("prompt_engineering_setup_hours"))
     add("api.prompt_engineering_monthly_hours", a.prompt_engineering_monthly_hours, figure("prompt_engineering_monthly_hours"))
@@ -292,7 +292,7 @@ def resolve(scenario: Scenario) -> Model:
     d = s.data
     add("data.examples", d.examples, figure("dataset_examples"))
     add("data.tokens_per_example", d.tokens_per_example, figure("tokens_per_example"))
-    add("data.synthetic_examples", d.synthetic_examples, 0.0, "examples")
+    add("data.synthetic_examples", _stated(d, "synthetic_examples"), 0.0, "examples")
     if d.synthetic_price_per_mtok is not None:
         add("data.synthetic_price_per_mtok", d.synthetic_price_per_mtok, 0.0, "USD/1M tokens")
     if d.curation_hours is not None:
@@ -354,13 +354,15 @@ def resolve(scenario: Scenario) -> Model:
 
     lora_method: compute.TrainingMethod = sh.lora_method
     active = open_model.active_params_b.value if open_model.active_params_b else None
+    serving = {
+        "precision": sh.serving_precision,
+        "concurrent_sequences": sh.concurrent_sequences,
+        "decode_efficiency": sh.decode_efficiency,
+        "active_params_b": active,
+    }
     plans = {
-        "self_hosted_lora": compute.plan_hosting(
-            open_model.params_b.value, serving_gpu, method=lora_method, active_params_b=active
-        ),
-        "self_hosted_full": compute.plan_hosting(
-            open_model.params_b.value, serving_gpu, method="full", active_params_b=active
-        ),
+        "self_hosted_lora": compute.plan_hosting(open_model.params_b.value, serving_gpu, method=lora_method, **serving),
+        "self_hosted_full": compute.plan_hosting(open_model.params_b.value, serving_gpu, method="full", **serving),
     }
     min_replicas = sh.min_replicas if sh.min_replicas is not None else int(figure("min_replicas").value)
     retrain = o.retraining_interval_months
@@ -409,6 +411,11 @@ def _gpu_price_input(name: str, gpu: compute.GpuSpec) -> Input:
         f"typical: {p.typical.source}; low: {p.low.source}; high: {p.high.source}",
         p.typical.as_of, f"{gpu.name}: low/typical/high hourly price",
     )  # fmt: skip
+
+
+def _stated(section, name: str):
+    """The field's value if the scenario stated it; None lets the default carry its own source."""
+    return getattr(section, name) if name in section.model_fields_set else None
 
 
 def base_of(value: float | Range) -> float:

@@ -58,6 +58,9 @@ def table(rows: list[dict]) -> list[str]:
     header = "| benchmark | median ms | p95 ms | runs | target | |"
     lines = [header, "|---|---:|---:|---:|---|---|"]
     for r in rows:
+        if "value" in r and not r.get("error"):  # a measured figure, not a timing (e.g. an accuracy)
+            lines.append(f"| {r['name']} | {r['value']} | | | {r.get('target', '')} | {r.get('verdict', '')} |")
+            continue
         med = "error" if r.get("error") else f"{r['median_ms']:.2f}"
         p95 = "" if r.get("error") else f"{r['p95_ms']:.2f}"
         lines.append(f"| {r['name']} | {med} | {p95} | {r.get('runs', '')} | {r.get('target', '')} | "

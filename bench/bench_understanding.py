@@ -1,0 +1,177 @@
+"""Understanding stakeholders: intent accuracy, quantity exact-match and name-match accuracy on the
+labelled messages (development and held-out parts apart), and parse latency.
+
+Targets on the held-out part: intents, quantities and names >= 95% (message-level exact match).
+Latency: a typical chat message <= 5 ms, a 2,000-character message <= 50 ms (median).
+
+Run alone: ``python -m bench.bench_understanding`` (or ``python -m bench understanding``).
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ACCURACY_TARGET = 0.95
+
+TYPICAL = "we push about 2.5M tokens a day through gpt-4o, growing 10% monthly. worth fine-tuning llama 3 8b?"
+
+
+def long_message(chars: int = 2000) -> str:
+    """A realistic long turn: several sentences with numbers and names, cut to ``chars``."""
+    parts = [
+        "Some context from our side: we're a mid-size insurer and most of the traffic is claims triage.",
+        "We run ~40k requests a day, ~1,500 tokens each, and half of it is output.",
+        "Our bill is $40k a month on GPT-4o mini and finance expects growth of 10% monthly.",
+        "Legal says data can't leave our servers, and answers need to be consistent for auditors.",
+        "We could rent 8 H100s at $2.49/h or use an A100 80 gig node the infra team already has.",
+        "Would a fine-tuned llama 3 8b or mistral 7b beat the API over 3 years, and when do we break even?",
+    ]
+    text = " ".join(parts)
+    while len(text) < chars:
+        text += " " + " ".join(parts)
+    return text[:chars]
+
+
+def _timings(fn, runs: int, warm: int = 3) -> list[float]:
+    for _ in range(warm):
+        fn()
+    out = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1000.0)
+    return out
+
+
+def _latency_row(name: str, ms: list[float], target: str, target_ms: float) -> dict:
+    ordered = sorted(ms)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {
+        "name": name, "median_ms": statistics.median(ms), "p95_ms": p95, "runs": len(ms),
+        "target": target, "target_ms": target_ms,
+    }  # fmt: skip
+
+
+def _accuracy_row(name: str, rate: float, n: int, split: str, targeted: bool) -> dict:
+    if not targeted:
+        target = "information, no target"
+    elif split == "dev":
+        target = "development part (tuned on)"
+    else:
+        target = f">= {ACCURACY_TARGET:.0%}"
+    verdict = (
+        ("ok" if rate >= ACCURACY_TARGET else "BELOW") if targeted and split == "heldout" else ""
+    )
+    return {
+        "name": name,
+        "value": f"{rate:.1%} of {n}",
+        "rate": rate,
+        "n": n,
+        "target": target,
+        "verdict": verdict,
+    }
+
+
+def accuracy_rows() -> list[dict]:
+    from agent.understanding import understand
+    from agent.understanding.evaluation import score
+
+    rows = []
+    for split in ("dev", "heldout"):
+        s = score(split, understand)
+        for attr, label in (
+            ("intents_ok", "intent accuracy"),
+            ("quantities_ok", "quantity exact-match"),
+            ("names_ok", "name-match accuracy"),
+            ("pillars_ok", "pillar signals (info)"),
+            ("references_ok", "references (info)"),
+        ):
+            targeted = "info" not in label
+            rows.append(
+                _accuracy_row(
+                    f"understanding {label} [{split}]", s.rate(attr), s.n, split, targeted
+                )
+            )
+    return rows
+
+
+def latency_rows() -> list[dict]:
+    t0 = time.perf_counter()
+    from agent.understanding import default_catalog, understand
+
+    default_catalog()
+    first = (time.perf_counter() - t0) * 1000.0
+    rows = [
+        {
+            "name": "understanding: import + catalogue build (once per process)",
+            "median_ms": first,
+            "p95_ms": first,
+            "runs": 1,
+            "target": "one-off",
+        }
+    ]
+    rows.append(
+        _latency_row(
+            "understand(): typical message",
+            _timings(lambda: understand(TYPICAL), 200),
+            "<= 5 ms",
+            5.0,
+        )
+    )
+    text = long_message(2000)
+    rows.append(
+        _latency_row(
+            "understand(): 2,000-char message",
+            _timings(lambda: understand(text), 50),
+            "<= 50 ms",
+            50.0,
+        )
+    )
+    return rows
+
+
+def import_row() -> dict:
+    """A fresh interpreter importing the package: torch and sentence-transformers must stay out."""
+    code = (
+        "import sys, time; t=time.perf_counter(); import agent.understanding; "
+        "print((time.perf_counter()-t)*1000); print(int('torch' in sys.modules or 'sentence_transformers' in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    ms, heavy = out.stdout.split()
+    row = {
+        "name": "import agent.understanding (fresh process)",
+        "median_ms": float(ms),
+        "p95_ms": float(ms),
+        "runs": 1,
+    }
+    row.update({"target": "<= 1 s, no torch", "target_ms": 1000.0 if heavy == "0" else 0.0})
+    return row
+
+
+def run() -> list[dict]:
+    return [import_row(), *latency_rows(), *accuracy_rows()]
+
+
+def main() -> int:
+    sys.path.insert(0, str(ROOT))
+    rows = run()
+    for r in rows:
+        if "value" in r:
+            print(f"{r['name']:<58} {r['value']:>14}  {r['target']} {r['verdict']}")
+        else:
+            print(
+                f"{r['name']:<58} {r['median_ms']:>10.2f} ms  (p95 {r['p95_ms']:.2f}, {r['runs']} runs)  {r['target']}"
+            )
+    held = [r for r in rows if r.get("verdict") == "BELOW"]
+    return 1 if held else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

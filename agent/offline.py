@@ -184,10 +184,9 @@ def _read_quantities(u, msg: str, lower: str, plan: Plan) -> None:
     if volumes:
         sided = {}
         for q in volumes:
-            if _near(msg, q.span.start, q.span.end, ("output", "completion", "generated"), before=0, after=25):
-                sided["output"] = q
-            elif _near(msg, q.span.start, q.span.end, ("input", "prompt"), before=0, after=25):
-                sided["input"] = q
+            side = _side_after(msg, q.span.start, q.span.end)
+            if side:
+                sided[side] = q
         if "input" in sided and "output" in sided:
             for side, q in sided.items():
                 changes.append({"field": f"usage.monthly_{side}_tokens", "op": "set",
@@ -276,6 +275,15 @@ def _read_quantities(u, msg: str, lower: str, plan: Plan) -> None:
         target = _relative_target(msg, q)
         for f in target:
             changes.append({"field": f, "op": "scale", "value": q.value})
+
+
+def _side_after(msg: str, start: int, end: int) -> str | None:
+    """'input' or 'output', whichever word follows the figure first ("300M input and 100M output")."""
+    window = msg[start : end + 25].lower()
+    hits = {side: min((window.find(w) for w in words if w in window), default=-1)
+            for side, words in (("input", ("input", "prompt")), ("output", ("output", "completion", "generated")))}
+    found = {side: pos for side, pos in hits.items() if pos >= 0}
+    return min(found, key=found.get) if found else None
 
 
 def _relative_target(msg: str, q) -> list[str]:

@@ -187,6 +187,8 @@ class Model:
     training_gpu: compute.GpuSpec
     serving_gpu: compute.GpuSpec
     plans: dict[str, compute.HostingEstimate]
+    train_hours_per_token: dict[str, float]  # GPU-hours per processed token (linear in tokens)
+    eval_hours_per_token: float
     min_replicas: int
     retrain_interval: int
     hours_per_month: float
@@ -364,6 +366,16 @@ def resolve(scenario: Scenario) -> Model:
         "self_hosted_lora": compute.plan_hosting(open_model.params_b.value, serving_gpu, method=lora_method, **serving),
         "self_hosted_full": compute.plan_hosting(open_model.params_b.value, serving_gpu, method="full", **serving),
     }
+    # Training and evaluation GPU-hours are linear in tokens (FLOPs = k x N x D): take the rate once.
+    train_rates = {
+        path: float(compute.training_gpu_hours(
+            open_model.params_b.value, 1e9, method, training_gpu, mfu=mfu_base, active_params_b=active
+        )) / 1e9
+        for path, method in (("self_hosted_lora", lora_method), ("self_hosted_full", "full"))
+    }  # fmt: skip
+    eval_rate = float(compute.estimate_evaluation_gpu_hours(
+        open_model.params_b.value, 1e9, training_gpu, mfu=mfu_base, active_params_b=active
+    )) / 1e9  # fmt: skip
     min_replicas = sh.min_replicas if sh.min_replicas is not None else int(figure("min_replicas").value)
     retrain = o.retraining_interval_months
     retrain = int(figure("retraining_interval_months").value) if retrain is None else retrain
@@ -396,6 +408,8 @@ def resolve(scenario: Scenario) -> Model:
         training_gpu=training_gpu,
         serving_gpu=serving_gpu,
         plans=plans,
+        train_hours_per_token=train_rates,
+        eval_hours_per_token=eval_rate,
         min_replicas=min_replicas,
         retrain_interval=retrain,
         hours_per_month=compute.hours_per_month().value,
@@ -552,20 +566,13 @@ def _cost_model(v: dict[str, np.ndarray], m: Model, horizon: int) -> dict[str, d
         v["operations.refresh_probability_vendor_annual"],
     )
 
-    params = m.open_model.params_b.value
-    active = m.open_model.active_params_b.value if m.open_model.active_params_b else None
     mfu_ratio = m.mfu_base / v["self_hosted.mfu"] if m.mfu_base is not None else 1.0
     train_price = v["self_hosted.training_gpu_price_per_hour"]
     serve_price = v["self_hosted.serving_gpu_price_per_hour"]
     peak_tps = tout / (m.hours_per_month * SECONDS_PER_HOUR) * v["usage.peak_to_average"]
-    eval_hours = compute.estimate_evaluation_gpu_hours(
-        params, eval_tokens, m.training_gpu, mfu=m.mfu_base, active_params_b=active
-    )
-    for path, method in (("self_hosted_lora", m.lora_method), ("self_hosted_full", "full")):
-        hours = compute.training_gpu_hours(
-            params, processed, method, m.training_gpu, mfu=m.mfu_base, active_params_b=active
-        )
-        run = hours * mfu_ratio * train_price
+    eval_hours = m.eval_hours_per_token * eval_tokens
+    for path in ("self_hosted_lora", "self_hosted_full"):
+        run = m.train_hours_per_token[path] * processed * mfu_ratio * train_price
         validation = eval_hours * mfu_ratio * train_price
         plan = m.plans[path]
         replicas = compute.replicas_needed(peak_tps, plan, m.min_replicas)
@@ -680,13 +687,16 @@ def _break_even_month(path_cum: np.ndarray, api_cum: np.ndarray) -> int | None:
     return int(hits[0]) + 1 if hits.size else None
 
 
+_COARSE, _FINE = 65, 41  # log grid 1e-4x..1e4x (x1.33 a step), then ~0.8% steps in the bracket
+
+
 def _break_even_volumes(m: Model, values: dict[str, np.ndarray], month_one_tokens: float) -> dict[str, float | None]:
     """Month-1 volume (tokens/month, growth as stated) at which each path's horizon total equals
     the API's: a log grid over 1e-4x..1e4x the stated volume, then a fine linear grid in the
     bracket of the first crossing, then linear interpolation."""
     if month_one_tokens <= 0:
         return {}
-    grid = np.logspace(-4, 4, 129)
+    grid = np.logspace(-4, 4, _COARSE)
     diffs = _diffs_at(m, values, grid)
     found: dict[str, float | None] = {}
     brackets: dict[str, tuple[float, float]] = {}
@@ -702,11 +712,11 @@ def _break_even_volumes(m: Model, values: dict[str, np.ndarray], month_one_token
         j = int(cross[0])
         brackets[p] = (grid[j - 1], grid[j])
     if brackets:
-        fine = np.concatenate([np.linspace(lo, hi, 65) for lo, hi in brackets.values()])
+        fine = np.concatenate([np.linspace(lo, hi, _FINE) for lo, hi in brackets.values()])
         fine_diffs = _diffs_at(m, values, fine)
         for n, p in enumerate(brackets):
-            row = fine_diffs[PATHS.index(p) - 1, n * 65:(n + 1) * 65]
-            xs = fine[n * 65:(n + 1) * 65]
+            row = fine_diffs[PATHS.index(p) - 1, n * _FINE:(n + 1) * _FINE]
+            xs = fine[n * _FINE:(n + 1) * _FINE]
             j = int(np.nonzero(row <= 0)[0][0])
             x0, x1, d0, d1 = xs[j - 1], xs[j], row[j - 1], row[j]
             k = x1 if d0 == d1 else x0 + (x1 - x0) * d0 / (d0 - d1)

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -149,12 +150,15 @@ def find_numbers(text: str) -> list[NumberToken]:
         if glued_letters and glued_letters.group(0).lower() not in _UNIT_SUFFIXES:
             continue  # part of a word or name: "4o", "3rd"
         raw = m.group("num")
-        value = float(raw.replace(",", ""))
         if _EURO_THOUSANDS.match(raw):
             value = float(raw.replace(".", ""))  # "15.000 EUR", "1.200.000"
+        else:
+            value = float(raw.replace(",", ""))
         scale = (m.group("glued") or m.group("word") or "").lower() or None
         if scale:
             value *= _SCALE_WORDS[scale]
+        if not math.isfinite(value):
+            continue  # "9" * 400: no quantity anyone means
         tokens.append(
             NumberToken(m.start(), m.end(), value, m.group(0), scale, separated="," in raw)
         )

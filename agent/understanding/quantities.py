@@ -179,9 +179,13 @@ def _period_at(text: str) -> tuple[str | None, int]:
     return _PERIODS.get(word, _PERIODS.get(word.rstrip("s"))), m.end()
 
 
+_PLACEHOLDER_CHARS = str.maketrans("⟦⟧⟪⟫", "[]<>")
+
+
 def build_template(message: str, name_spans: list[tuple[int, int, str]]):
     """The lower-cased template, its index maps, and the numbers kept (those outside names)."""
-    lowered = message.lower()
+    # placeholders typed by the user must not pass for ours (same length keeps the spans)
+    lowered = message.lower().translate(_PLACEHOLDER_CHARS)
     nums = [
         n
         for n in find_numbers(message)

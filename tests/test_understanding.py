@@ -1,0 +1,433 @@
+"""Focused tests of agent/understanding: numbers, quantities, names, pillars, references, intents,
+the result's shape and determinism, robustness (hypothesis) and parse time.
+
+Expected values are worked out by hand from the message, with the arithmetic in a comment."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from agent.understanding import (
+    INTENT_IDS,
+    KIND_UNITS,
+    CatalogEntry,
+    ConversationContext,
+    NameCatalog,
+    Understanding,
+    default_catalog,
+    understand,
+)
+from agent.understanding.evaluation import expected_quantity, quantities_match
+from agent.understanding.numbers import find_numbers
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# A catalogue made by hand, so these tests do not depend on the tools' data files.
+HAND = NameCatalog(
+    (
+        CatalogEntry("openai/gpt-4o", "api_model", "GPT-4o", ("gpt-4o", "4o")),
+        CatalogEntry("openai/gpt-4o-mini", "api_model", "GPT-4o mini", ("gpt-4o-mini",)),
+        CatalogEntry(
+            "anthropic/claude-3-5-sonnet",
+            "api_model",
+            "Claude Sonnet 3.5",
+            ("claude-3-5-sonnet", "claude sonnet"),
+        ),
+        CatalogEntry("llama-3-8b", "open_model", "Meta Llama 3 8B", ("llama 3 8b", "llama3 8b")),
+        CatalogEntry("mistral-7b", "open_model", "Mistral 7B", ("mistral 7b",)),
+        CatalogEntry("mistral/mistral-7b", "api_model", "", ("mistral-7b",)),
+        CatalogEntry("h100-80gb", "gpu", "NVIDIA H100 80GB SXM", ("h100", "h-100")),
+        CatalogEntry("a100-80gb", "gpu", "NVIDIA A100 80GB SXM", ("a100", "a100 80gb")),
+    )
+)
+
+
+def quantities(text: str, catalog: NameCatalog = HAND) -> list[tuple]:
+    u = understand(text, catalog=catalog)
+    return [(q.kind, q.value, q.period, q.currency, q.side, q.low, q.high) for q in u.quantities]
+
+
+# --------------------------------------------------------------------------------------------
+# numbers
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("2.5M", [2_500_000]),
+        ("1.2bn", [1_200_000_000]),
+        ("40,000 and ~1,500", [40_000, 1_500]),
+        ("300 million", [300_000_000]),
+        ("two million", [2_000_000]),
+        ("a couple hundred thousand", [200_000]),  # couple = 2, x100, x1000
+        ("half a million", [500_000]),
+        ("one point five million", [1_500_000]),
+        ("twenty-five", [25]),
+        ("15.000 EUR", [15_000]),  # dot as thousands separator
+        ("1.200.000", [1_200_000]),
+        ("gpt-4o and 4o and h100", []),  # digits inside names are not numbers
+        ("9" * 400, []),  # overflows a float: dropped, not inf
+    ],
+)
+def test_find_numbers(text, values):
+    assert [n.value for n in find_numbers(text)] == pytest.approx(values)
+
+
+# --------------------------------------------------------------------------------------------
+# quantities: every phrasing the issue lists
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2.5M tokens a day", [("token_volume", 2.5e6, "day", None, None, None, None)]),
+        ("300 million tokens monthly", [("token_volume", 3e8, "month", None, None, None, None)]),
+        ("token volume is 1.2bn/yr", [("token_volume", 1.2e9, "year", None, None, None, None)]),
+        (
+            "40k requests a day, ~1,500 tokens each",
+            [
+                ("request_volume", 4e4, "day", None, None, None, None),
+                ("tokens_per_request", 1500, None, None, None, None, None),
+            ],
+        ),
+        ("$40k a month", [("money", 40_000, "month", "USD", None, None, None)]),
+        ("USD 1.2M per year", [("money", 1.2e6, "year", "USD", None, None, None)]),
+        ("€30,000/mo", [("money", 30_000, "month", "EUR", None, None, None)]),
+        (
+            "$2.50 per million input tokens",
+            [("price_per_token", 2.5, None, "USD", "input", None, None)],
+        ),
+        # $0.002 per 1K tokens = 0.002 * 1000 = $2 per million
+        ("$0.002 per 1K", [("price_per_token", 2.0, None, "USD", None, None, None)]),
+        ("growing 10% monthly", [("growth", 0.1, "month", None, None, None, None)]),
+        (
+            "doubling every year",
+            [("growth", 1.0, "year", None, None, None, None)],
+        ),  # x2 a year = +100%
+        ("a 70B", [("model_size", 70, None, None, None, None, None)]),
+        ("8 billion parameters", [("model_size", 8, None, None, None, None, None)]),
+        (
+            "8 H100s at $2.49/h",
+            [
+                ("gpu_count", 8, None, None, None, None, None),
+                ("gpu_price", 2.49, None, "USD", None, None, None),
+            ],
+        ),
+        ("over 3 years", [("duration", 36, None, None, None, None, None)]),  # 3 x 12 months
+        ("18 months", [("duration", 18, None, None, None, None, None)]),
+        ("half of it is output", [("output_share", 0.5, None, None, None, None, None)]),
+        (
+            "3:1 input to output",
+            [("output_share", 0.25, None, None, None, None, None)],
+        ),  # 1 / (3 + 1)
+        # the value of a range is its midpoint: (20k + 30k) / 2
+        ("between $20k and $30k", [("money", 25_000, None, "USD", None, 20_000, 30_000)]),
+        ("what if it doubles", [("relative_change", 2, None, None, None, None, None)]),
+        ("what if it triples", [("relative_change", 3, None, None, None, None, None)]),
+        ("+30%", [("relative_change", 1.3, None, None, None, None, None)]),
+        ("cut by a third", [("relative_change", 2 / 3, None, None, None, None, None)]),  # 1 - 1/3
+        ("half as much", [("relative_change", 0.5, None, None, None, None, None)]),
+        ("two million tokens per day", [("token_volume", 2e6, "day", None, None, None, None)]),
+        (
+            "a couple hundred thousand requests a week",
+            [("request_volume", 2e5, "week", None, None, None, None)],
+        ),
+        ("latency under 300ms", [("latency", 300, None, None, None, None, None)]),
+        (
+            "what if prices fall 20%",
+            [("relative_change", 0.8, None, None, None, None, None)],
+        ),  # 1 - 0.20
+    ],
+)
+def test_quantities_from_the_issue(text, expected):
+    got = quantities(text)
+    assert len(got) == len(expected), got
+    for g, e in zip(got, expected, strict=True):
+        assert g[0] == e[0] and g[2:5] == e[2:5], (g, e)
+        assert g[1] == pytest.approx(e[1])
+        assert (g[5], g[6]) == pytest.approx((e[5], e[6])) if e[5] is not None else g[5] is None
+
+
+def test_quantity_units_follow_the_kind_and_currency():
+    u = understand(
+        "€30,000/mo and $2.50 per million input tokens, 8 H100s at $2.49/h", catalog=HAND
+    )
+    units = {q.kind: q.unit for q in u.quantities}
+    assert units == {
+        "money": "EUR",
+        "price_per_token": "USD/1M tokens",
+        "gpu_count": "GPUs",
+        "gpu_price": "USD/GPU-hour",
+    }
+    assert set(KIND_UNITS) >= {q.kind for q in u.quantities}
+
+
+def test_quantity_span_points_at_the_words():
+    u = understand("we pay USD 1.2M per year, roughly", catalog=HAND)
+    (q,) = u.quantities
+    assert u.message[q.span.start : q.span.end] == q.span.text == "USD 1.2M per year"
+
+
+def test_numbers_inside_names_are_not_quantities():
+    u = understand("compare llama 3 8b with gpt-4o on an h-100", catalog=HAND)
+    assert u.quantities == ()
+    assert [n.id for n in u.names] == ["llama-3-8b", "openai/gpt-4o", "h100-80gb"]
+
+
+def test_approximate_is_noted():
+    (q,) = understand("~1,500 tokens each", catalog=HAND).quantities
+    assert q.approximate and q.kind == "tokens_per_request"
+
+
+# --------------------------------------------------------------------------------------------
+# names
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("gpt4o", ["openai/gpt-4o"]),
+        ("GPT-4o mini", ["openai/gpt-4o-mini"]),
+        ("claude sonnet", ["anthropic/claude-3-5-sonnet"]),
+        ("llama 3 8b", ["llama-3-8b"]),
+        ("mistral 7b", ["mistral-7b"]),  # the open model wins over the API of the same name
+        ("h-100", ["h100-80gb"]),
+        ("A100 80 gig", ["a100-80gb"]),
+        ("8 H100s", ["h100-80gb"]),
+        ("gpt-4oo", ["openai/gpt-4o"]),  # a typo: fuzzy match, score below 1
+    ],
+)
+def test_names_hand_catalogue(text, ids):
+    u = understand(text, catalog=HAND)
+    assert [n.id for n in u.names] == ids
+    assert u.unknown_names == ()
+
+
+def test_fuzzy_match_reports_its_score():
+    (n,) = understand("gpt-4oo please", catalog=HAND).names
+    assert 0.88 <= n.score < 1.0
+
+
+def test_unknown_names_are_reported_not_guessed():
+    u = understand("could we use falcon 180b or an MI300X?", catalog=HAND)
+    assert u.names == ()
+    assert [x.span.text for x in u.unknown_names] == ["falcon 180b", "MI300X"]
+
+
+def test_a_bare_family_word_is_neither_matched_nor_unknown():
+    u = understand("is a fine-tuned llama cheaper than claude?", catalog=HAND)
+    assert u.names == () and u.unknown_names == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("gpt4o", ["openai/gpt-4o"]),
+        ("GPT-4o mini", ["openai/gpt-4o-mini"]),
+        ("claude sonnet", ["anthropic/claude-3-5-sonnet"]),
+        ("llama 3 8b", ["llama-3-8b"]),
+        ("mistral 7b", ["mistral-7b"]),
+        ("h-100", ["h100-80gb"]),
+        ("A100 80 gig", ["a100-80gb"]),
+    ],
+)
+def test_names_default_catalogue(text, ids):
+    """The catalogue built from tools.prices and tools.compute."""
+    assert [n.id for n in understand(text).names] == ids
+
+
+def test_default_catalogue_kinds():
+    catalog = default_catalog()
+    assert {"h100-80gb", "a100-80gb"} <= set(catalog.ids("gpu"))
+    assert "llama-3-8b" in catalog.ids("open_model")
+    assert "openai/gpt-4o" in catalog.ids("api_model")
+
+
+# --------------------------------------------------------------------------------------------
+# pillars and references
+@pytest.mark.parametrize(
+    ("text", "pillars"),
+    [
+        ("we're a bank and data must stay on-prem", {"regulated": True, "on_prem": True}),
+        ("outputs must be deterministic", {"consistency": True}),
+        ("we have decades of proprietary research data", {"proprietary_data": True}),
+        ("lots of medical jargon", {"jargon": True, "regulated": True}),
+        ("latency has to be under 200 ms", {"latency": True}),
+        ("we're not regulated and latency isn't critical", {"regulated": False, "latency": False}),
+        ("our data is mostly public", {"proprietary_data": False}),
+        ("what is the latency of gpt-4o?", {}),  # a question is not an answer
+    ],
+)
+def test_pillar_signals(text, pillars):
+    u = understand(text, catalog=HAND)
+    assert {p.pillar: p.value for p in u.pillars} == pillars
+    assert ("pillar_answer" in u.intent_ids) == bool(pillars)
+
+
+def test_references_resolve_against_the_context():
+    previous = understand("we do 2M tokens a day on gpt-4o", catalog=HAND)
+    ctx = ConversationContext(last_scenario_fields=("api.model",)).with_turn(previous)
+    same = understand("the same but with LoRA", context=ctx, catalog=HAND)
+    assert [(r.kind, r.resolved_to) for r in same.references] == [("same_but", "api.model")]
+    back = understand("go back", context=ctx, catalog=HAND)
+    assert [r.kind for r in back.references] == ["go_back"] and "undo" in back.intent_ids
+    it = understand("does it break even in 18 months?", context=ctx, catalog=HAND)
+    assert [r.kind for r in it.references] == ["anaphora"]
+    assert len(ctx.previous) == 1 and ctx.previous[0] == previous
+
+
+def test_context_keeps_only_recent_turns():
+    ctx = ConversationContext()
+    u = understand("hi", catalog=HAND)
+    for _ in range(15):
+        ctx = ctx.with_turn(u, keep=10)
+    assert len(ctx.previous) == 10
+
+
+# --------------------------------------------------------------------------------------------
+# intents
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        ("hello", {"greeting_help"}),
+        ("should we fine-tune?", {"recommend"}),
+        ("compare the API with self hosting", {"compare"}),
+        ("when do we break even?", {"break_even"}),
+        ("what if volume doubles?", {"what_if"}),
+        ("why is the API number so low?", {"explain_figure"}),
+        ("what is QLoRA?", {"explain_concept"}),
+        ("show me the assumptions", {"show_assumptions"}),
+        ("set the GPU price to $2/h", {"change_assumption"}),
+        ("start over", {"reset"}),
+        ("undo", {"undo"}),
+        ("we are a hospital", {"pillar_answer"}),
+        ("run a sensitivity analysis", {"risk"}),
+        ("who won the match yesterday", {"off_topic"}),
+        ("we spend $40k a month on gpt-4o. worth fine-tuning?", {"change_assumption", "recommend"}),
+    ],
+)
+def test_intents(text, intents):
+    assert set(understand(text, catalog=HAND).intent_ids) == intents
+
+
+def test_every_intent_id_is_known_and_confidences_are_bounded():
+    u = understand(
+        "hi! we're a bank spending $40k a month on gpt-4o; what if it doubles?", catalog=HAND
+    )
+    assert set(u.intent_ids) <= set(INTENT_IDS)
+    fields = [*u.intents, *u.quantities, *u.pillars]
+    assert fields and all(0.0 <= f.confidence <= 1.0 for f in fields)
+    assert all(0.0 <= n.score <= 1.0 for n in u.names)
+    assert all(i.evidence for i in u.intents)
+
+
+# --------------------------------------------------------------------------------------------
+# the result
+def test_deterministic_and_frozen():
+    text = "40k requests a day, ~1,500 tokens each, on claude sonnet; 3:1 input to output. should we fine tune?"
+    a, b = understand(text, catalog=HAND), understand(text, catalog=HAND)
+    assert a == b
+    assert a.model_dump_json() == b.model_dump_json()
+    with pytest.raises(ValidationError):
+        a.intents = ()  # type: ignore[misc]
+
+
+def test_json_round_trip():
+    u = understand("between $20k and $30k a month on gpt-4o, over 3 years", catalog=HAND)
+    assert Understanding.model_validate(json.loads(u.model_dump_json())) == u
+
+
+def test_no_heavy_imports():
+    """Importing and using the module loads neither torch, sentence-transformers, gradio nor chromadb."""
+    code = (
+        "import sys; from agent.understanding import understand, NameCatalog, CatalogEntry; "
+        "understand('8 H100s at $2.49/h', catalog=NameCatalog((CatalogEntry('h100-80gb','gpu','H100',('h100',)),))); "
+        "print(sorted(m for m in ('torch','sentence_transformers','gradio','chromadb') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------------------------
+# the scorer the bench uses
+def test_quantities_match_is_a_multiset_comparison():
+    a = expected_quantity({"k": "money", "v": 40000, "c": "USD", "p": "month"})
+    b = expected_quantity({"k": "gpu_count", "v": 8})
+    assert quantities_match([a, b], [b, a])
+    assert not quantities_match([a, a], [a, b])
+    assert not quantities_match([a], [a, b])
+    # ranges default to their midpoint; PyYAML hands "2.5e6" over as a string
+    r = expected_quantity({"k": "token_volume", "lo": "1.0e6", "hi": "3.0e6", "p": "day"})
+    assert r[1] == 2e6 and r[6:] == (1e6, 3e6)
+
+
+# --------------------------------------------------------------------------------------------
+# robustness and speed
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text())
+def test_arbitrary_unicode_never_raises(text):
+    u = understand(text, catalog=HAND)
+    assert u.intents  # always at least one intent, off_topic if nothing else
+    assert len(u.message) <= len(text) * 3 + 1  # NFKC may expand a few characters
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=10**400),
+    st.sampled_from(
+        [
+            "{n} tokens a day",
+            "${n}k a month",
+            "{n}B",
+            "{n}:{n} input to output",
+            "+{n}%",
+            "{n} H100s at ${n}/h",
+            "between {n} and {n}",
+        ]
+    ),
+)
+def test_huge_numbers_never_raise(n, template):
+    u = understand(template.format(n=n), catalog=HAND)
+    assert all(q.value == q.value and abs(q.value) != float("inf") for q in u.quantities)
+
+
+@pytest.mark.parametrize("text", ["", " ", "\x00", "?" * 10, "⟦0⟧ ⟪g⟫ tokens", "$", "%", "1e309"])
+def test_edge_strings(text):
+    assert understand(text, catalog=HAND).intents
+
+
+def test_100kb_input_is_bounded():
+    text = (
+        "we spend $40k a month on gpt-4o and want to know if a fine-tuned llama 3 8b is cheaper. "
+        * 1200
+    )[:100_000]
+    t0 = time.perf_counter()
+    u = understand(text, catalog=HAND)
+    elapsed = time.perf_counter() - t0
+    assert u.quantities and elapsed < 2.0
+
+
+def _long_message() -> str:
+    from bench.bench_understanding import long_message
+
+    return long_message(2000)
+
+
+def test_2000_char_message_parses_fast():
+    """Strict figure (<= 50 ms median) in the bench; here a generous bound for a loaded CI box."""
+    text = _long_message()
+    assert len(text) == 2000
+    catalog = default_catalog()
+    understand(text, catalog=catalog)
+    runs = []
+    for _ in range(7):
+        t0 = time.perf_counter()
+        understand(text, catalog=catalog)
+        runs.append(time.perf_counter() - t0)
+    assert statistics.median(runs) < 0.15

@@ -37,6 +37,7 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "load": " / ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
 
@@ -54,42 +55,64 @@ def verdict(row: dict) -> str:
     return "ok" if row["median_ms"] <= target else "SLOW"
 
 
+HEADER = "| benchmark | median ms | p95 ms | runs | target | | module |"
+
+
 def table(rows: list[dict]) -> list[str]:
-    header = "| benchmark | median ms | p95 ms | runs | target | |"
-    lines = [header, "|---|---:|---:|---:|---|---|"]
+    lines = [HEADER, "|---|---:|---:|---:|---|---|---|"]
     for r in rows:
+        module = r.get("module", "")
         if "value" in r and not r.get("error"):  # a measured figure, not a timing (e.g. an accuracy)
-            lines.append(f"| {r['name']} | {r['value']} | | | {r.get('target', '')} | {r.get('verdict', '')} |")
+            lines.append(
+                f"| {r['name']} | {r['value']} | | | {r.get('target', '')} | {r.get('verdict', '')} | {module} |"
+            )
             continue
         med = "error" if r.get("error") else f"{r['median_ms']:.2f}"
         p95 = "" if r.get("error") else f"{r['p95_ms']:.2f}"
         lines.append(f"| {r['name']} | {med} | {p95} | {r.get('runs', '')} | {r.get('target', '')} | "
-                     f"{r.get('error') or verdict(r)} |")
+                     f"{r.get('error') or verdict(r)} | {module} |")
     return lines
+
+
+def kept_rows(ran: set[str]) -> list[str]:
+    """Rows of RESULTS.md from modules not run this time, so a partial run keeps the others' figures."""
+    path = HERE / "RESULTS.md"
+    if not path.exists():
+        return []
+    kept = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and line != HEADER and len(cells) == 7 and cells[-1] and cells[-1] not in ran:
+            kept.append(line)
+    return kept
 
 
 def main(argv: list[str]) -> int:
     sys.path.insert(0, str(HERE.parent))
+    info = machine()
     rows: list[dict] = []
-    for name in discover(argv):
+    names = discover(argv)
+    for name in names:
         started = time.perf_counter()
         print(f"running {name} ...", file=sys.stderr, flush=True)
         try:
             module = importlib.import_module(f"bench.{name}")
-            rows += module.run()
+            rows += [{"module": name, **row} for row in module.run()]
         except Exception as exc:  # noqa: BLE001 (one broken benchmark must not hide the others)
             traceback.print_exc()
-            rows.append({"name": name, "error": f"{type(exc).__name__}: {exc}"})
+            rows.append({"name": name, "module": name, "error": f"{type(exc).__name__}: {exc}"})
         print(f"  {name} took {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
-    info = machine()
     lines = table(rows)
     print("\n".join(lines))
+    lines[2:2] = kept_rows(set(names))
     report = [
         "# Benchmark results",
         "",
         f"Machine: {info['cores']} cores, {info['cpu']}; Python {info['python']}; {info['platform']}.",
-        f"Run: {info['date']} with `python -m bench{' ' + ' '.join(argv) if argv else ''}`.",
-        "Medians of several runs; 'ok' means the median meets the target.",
+        f"Run: {info['date']} with `python -m bench{' ' + ' '.join(argv) if argv else ''}`; "
+        f"load average before the run (1/5/15 min): {info['load']} (other work on the machine slows every row).",
+        "Medians of several runs; 'ok' means the median meets the target. Rows of modules not run",
+        "this time are kept from the previous file (their own run date may differ).",
         "",
         *lines,
         "",

@@ -109,8 +109,10 @@ def main(argv: list[str]) -> int:
         "# Benchmark results",
         "",
         f"Machine: {info['cores']} cores, {info['cpu']}; Python {info['python']}; {info['platform']}.",
-        f"Run: {info['date']} with `python -m bench{' ' + ' '.join(argv) if argv else ''}`; "
-        f"load average before the run (1/5/15 min): {info['load']} (other work on the machine slows every row).",
+        (
+            f"Run: {info['date']} with `python -m bench{' ' + ' '.join(argv) if argv else ''}`; "
+            f"load average before the run (1/5/15 min): {info['load']} (other work slows every row)."
+        ),
         "Medians of several runs; 'ok' means the median meets the target. Rows of modules not run",
         "this time are kept from the previous file (their own run date may differ).",
         "",

@@ -135,30 +135,32 @@ class BodyLimitMiddleware:
 
         received = 0
         response_started = False
-
-        class BodyTooLarge(Exception):
-            pass
+        rejected = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            # Over the limit: answer 413 at once and tell the app the client left, then drop
+            # whatever the app still tries to send (it may be mid-parse and want to say 400).
+            nonlocal received, rejected
+            if rejected:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > limit:
-                    raise BodyTooLarge
+                if received > limit and not response_started:
+                    rejected = True
+                    await _send_json(send, 413, {"detail": f"request body over the limit of {limit} bytes"})
+                    return {"type": "http.disconnect"}
             return message
 
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal response_started
+            if rejected:
+                return
             if message["type"] == "http.response.start":
                 response_started = True
             await send(message)
 
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except BodyTooLarge:
-            if not response_started:
-                await _send_json(send, 413, {"detail": f"request body over the limit of {limit} bytes"})
+        await self.app(scope, counting_receive, guarded_send)
 
 
 class FrameAncestorsMiddleware:

@@ -26,6 +26,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tools.settings import Settings, get_settings
 from ui.middleware import AuthMiddleware, BodyLimitMiddleware, FrameAncestorsMiddleware
@@ -355,6 +356,12 @@ def create_app(
     async def on_validation(request: Request, exc: ValidationError):
         errors = jsonable_encoder(exc.errors(include_url=False), custom_encoder={Exception: str})
         return JSONResponse({"message": _error_message(errors), "detail": errors}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(request: Request, exc: StarletteHTTPException):
+        return JSONResponse(
+            {"message": str(exc.detail), "detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
 
     @app.exception_handler(ValueError)
     async def on_value_error(request: Request, exc: ValueError):

@@ -431,3 +431,11 @@ def test_2000_char_message_parses_fast():
         understand(text, catalog=catalog)
         runs.append(time.perf_counter() - t0)
     assert statistics.median(runs) < 0.15
+
+
+def test_docstring_examples():
+    import doctest
+
+    from agent.understanding import core
+
+    assert doctest.testmod(core).failed == 0

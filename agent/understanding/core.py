@@ -80,7 +80,7 @@ def understand(
 
     >>> u = understand("we push 2.5M tokens a day through gpt-4o. worth fine-tuning?")
     >>> u.intent_ids
-    ('recommend', 'change_assumption')
+    ('change_assumption', 'recommend')
     >>> [(q.kind, q.value, q.period) for q in u.quantities]
     [('token_volume', 2500000.0, 'day')]
     >>> [n.id for n in u.names]

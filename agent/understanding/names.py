@@ -118,6 +118,7 @@ class NameCatalog:
     entries: tuple[CatalogEntry, ...]
     _exact: dict[str, list[CatalogEntry]] = field(init=False, repr=False)
     _keys: list[str] = field(init=False, repr=False)
+    _prefixes: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.entries = tuple(self.entries)
@@ -134,11 +135,16 @@ class NameCatalog:
             bucket.sort(key=lambda e: (_KIND_PRIORITY[e.kind], e.rank, e.id))
         self._exact = exact
         self._keys = sorted(exact)
+        self._prefixes = frozenset(k[:n] for k in exact for n in range(1, len(k) + 1))
 
     def lookup(self, text: str) -> CatalogEntry | None:
         """The entry whose alias is exactly ``text`` once normalised, or None."""
         bucket = self._exact.get(normalise_name(text))
         return bucket[0] if bucket else None
+
+    def is_prefix(self, key: str) -> bool:
+        """Whether some alias starts with ``key`` (normalised)."""
+        return key in self._prefixes
 
     def ids(self, kind: str | None = None) -> list[str]:
         return [e.id for e in self.entries if kind is None or e.kind == kind]
@@ -292,18 +298,23 @@ def _joined(text: str, a: _Tok, b: _Tok) -> bool:
 
 
 def _exact_at(lowered: str, toks: list[_Tok], i: int, catalog: NameCatalog):
-    for n in range(min(MAX_NGRAM, len(toks) - i), 0, -1):
+    """The longest run of tokens from ``i`` that is exactly a catalogue alias, growing the run only
+    while it is still the start of some alias (so ordinary words cost one set lookup)."""
+    best = None
+    for n in range(1, min(MAX_NGRAM, len(toks) - i) + 1):
         j = i + n - 1
-        if any(not _joined(lowered, toks[k], toks[k + 1]) for k in range(i, j)):
-            continue
+        if n > 1 and not _joined(lowered, toks[j - 1], toks[j]):
+            break
         raw = lowered[toks[i].start : toks[j].end]
         key = normalise_name(raw)
-        if key.isdigit():
-            continue
-        entry = catalog.lookup(raw)
-        if entry is None and raw.endswith("s"):
-            entry = catalog.lookup(raw[:-1])  # "8 H100s"
-            key = normalise_name(raw[:-1])
-        if entry is not None:
-            return entry, j, key
-    return None
+        if key and not key.isdigit():
+            entry = catalog.lookup(raw)
+            hit_key = key
+            if entry is None and raw.endswith("s"):
+                entry = catalog.lookup(raw[:-1])  # "8 H100s"
+                hit_key = normalise_name(raw[:-1])
+            if entry is not None:
+                best = (entry, j, hit_key)
+        if not catalog.is_prefix(key):
+            break
+    return best

@@ -108,10 +108,13 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
         ],
     ),
 }
-_COMPILED = {
-    p: ([re.compile(x) for x in neg], [re.compile(x) for x in pos])
-    for p, (neg, pos) in _PILLARS.items()
-}
+
+
+def _alternation(patterns: list[str]) -> list[re.Pattern]:
+    return [re.compile("|".join(f"(?:{x})" for x in patterns))]
+
+
+_COMPILED = {p: (_alternation(neg), _alternation(pos)) for p, (neg, pos) in _PILLARS.items()}
 
 
 def _span(message: str, m: re.Match) -> Span:

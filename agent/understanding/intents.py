@@ -2,8 +2,8 @@
 nearest-neighbour over example utterances for messages no rule recognises.
 
 The bundled MiniLM embedder was considered for the fallback; importing sentence-transformers costs
-9.5 to 11.4 s here (measured on this 2-core machine) and a 2,000-character message must parse in well under 50 ms, so the fallback is
-a numpy TF-IDF that builds in milliseconds. The example utterances below are our own phrasings and
+9.5 to 11.4 s here (measured on this 2-core machine) while a 2,000-character message must parse
+in well under 50 ms, so the fallback is a numpy TF-IDF that builds in milliseconds. The example utterances below are our own phrasings and
 share no text with the labelled test messages."""
 
 from __future__ import annotations

@@ -452,7 +452,33 @@ def _period_factor(period: str) -> float:
 # the cost model: one function over arrays of shape (samples, 1) -> lines of shape (samples, months)
 
 
-def _cost_model(v: dict[str, np.ndarray], m: Model, horizon: int) -> dict[str, dict[str, np.ndarray]]:
+class OneOff:
+    """A cost paid once, in month 1: kept as its amount so totals need not expand it over months."""
+
+    __slots__ = ("amount",)
+
+    def __init__(self, amount: np.ndarray):
+        self.amount = np.asarray(amount)
+
+    def months(self, horizon: int) -> np.ndarray:
+        out = np.zeros(np.broadcast_shapes(self.amount.shape, (1, horizon)))
+        out[:, :1] = self.amount
+        return out
+
+
+Lines = dict[str, dict[str, "np.ndarray | OneOff"]]
+
+
+def _line_total(x: np.ndarray | OneOff) -> np.ndarray:
+    """Horizon total of one line, shape (samples,) or (1,)."""
+    return x.amount.reshape(-1) if isinstance(x, OneOff) else np.atleast_2d(x).sum(axis=1)
+
+
+def _line_months(x: np.ndarray | OneOff, horizon: int) -> np.ndarray:
+    return x.months(horizon) if isinstance(x, OneOff) else np.atleast_2d(x)
+
+
+def _cost_model(v: dict[str, np.ndarray], m: Model, horizon: int) -> Lines:
     t = np.arange(horizon, dtype=float)[None, :]
     first = (t == 0).astype(float)
     scale = v.get("volume_scale", 1.0)
@@ -489,7 +515,7 @@ def _cost_model(v: dict[str, np.ndarray], m: Model, horizon: int) -> dict[str, d
     tin, tout, reqs = in0 * growth, out0 * growth, requests0 * growth
 
     ml_rate = v["operations.ml_engineer_hourly_rate"]
-    lines: dict[str, dict[str, np.ndarray]] = {}
+    lines: Lines = {}
 
     api_in = tin * p_in_eff / 1e6
     api_out = tout * p_out_eff / 1e6
@@ -506,7 +532,7 @@ def _cost_model(v: dict[str, np.ndarray], m: Model, horizon: int) -> dict[str, d
         "rag_embedding": emb * (corpus * first + corpus * v["rag.corpus_monthly_update_share"]
                                 + reqs * v["rag.query_tokens_per_request"]),
         "rag_vector_store": v["rag.vector_store_monthly_usd"] + 0.0 * t,
-        "rag_engineering": v["rag.setup_hours"] * ml_rate * first,
+        "rag_engineering": OneOff(v["rag.setup_hours"] * ml_rate),
     }  # fmt: skip
 
     # Data preparation, shared by the three adapted paths (one-off, month 1).
@@ -537,7 +563,7 @@ def _cost_model(v: dict[str, np.ndarray], m: Model, horizon: int) -> dict[str, d
 
     def adapted(once: dict[str, np.ndarray], running: dict[str, np.ndarray], fte, refresh_p):
         initial = sum(once.values())
-        out = {k: x * first for k, x in once.items()}
+        out: dict[str, np.ndarray | OneOff] = {k: OneOff(x) for k, x in once.items()}
         out.update(running)
         out["monitoring"] = tooling + fte * staff_month + 0.0 * t
         out["retraining"] = retrain_share * initial * retrain_mask
@@ -596,13 +622,13 @@ def _cost_model(v: dict[str, np.ndarray], m: Model, horizon: int) -> dict[str, d
 def evaluate_totals(values: dict[str, np.ndarray], m: Model) -> np.ndarray:
     """Horizon totals per path, shape (len(PATHS), samples): the hot loop of the Monte Carlo."""
     lines = _cost_model(values, m, m.scenario.horizon_months)
-    totals = [_path_months(lines[p]).sum(axis=1) for p in PATHS]
+    totals = [sum(_line_total(x) for x in lines[p].values()) for p in PATHS]
     samples = max(t.shape[0] for t in totals)
     return np.stack([np.broadcast_to(t, (samples,)) for t in totals])
 
 
-def _path_months(path_lines: dict[str, np.ndarray]) -> np.ndarray:
-    return sum(np.atleast_2d(x) for x in path_lines.values())
+def _path_months(path_lines: dict[str, np.ndarray | OneOff], horizon: int) -> np.ndarray:
+    return sum(_line_months(x, horizon) for x in path_lines.values())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -621,7 +647,7 @@ def compute_tco(scenario: Scenario) -> TcoResult:
     rate = (1.0 + m.inputs["discount_rate_annual"].base) ** (1.0 / 12.0) - 1.0
     discount = (1.0 + rate) ** -np.arange(horizon)  # costs fall at the start of each month
 
-    months = {p: np.broadcast_to(_path_months(lines[p]), (1, horizon))[0] for p in PATHS}
+    months = {p: np.broadcast_to(_path_months(lines[p], horizon), (1, horizon))[0] for p in PATHS}
     cumulative = {p: np.cumsum(months[p]) for p in PATHS}
     volumes = _break_even_volumes(m, values, float(tokens_in[0] + tokens_out[0]))
     training = _training_estimates(m, values)
@@ -631,7 +657,7 @@ def compute_tco(scenario: Scenario) -> TcoResult:
         path_lines = [
             CostLine(id=k, label=LINE_LABELS[k], total=float(x.sum()), months=x.tolist())
             for k in PATH_LINES[p]
-            for x in [np.broadcast_to(lines[p][k], (1, horizon))[0]]
+            for x in [np.broadcast_to(_line_months(lines[p][k], horizon), (1, horizon))[0]]
         ]
         total = float(months[p].sum())
         extra: dict = {}

@@ -218,6 +218,27 @@ def test_unknown_names_are_reported_not_guessed():
     assert [x.span.text for x in u.unknown_names] == ["falcon 180b", "MI300X"]
 
 
+def test_fuzzy_never_changes_a_version_or_size():
+    """'gpt-5.9 mini' is not gpt-5-mini: a typo may change letters, not digits."""
+    u = understand("what about gpt-5.9 mini?")
+    assert u.names == ()
+    assert [x.span.text for x in u.unknown_names] == ["gpt-5.9 mini"]
+    assert "openai/gpt-5-mini" in u.unknown_names[0].suggestions
+    assert [n.id for n in understand("lama 3 8b").names] == ["llama-3-8b"]
+
+
+def test_suggestions_stay_in_the_family_or_say_nothing():
+    (grok,) = understand("what about grok-9 turbo").unknown_names
+    assert grok.suggestions and all(s.startswith("x-ai/grok") for s in grok.suggestions)
+    (falcon,) = understand("could we use falcon 180b").unknown_names
+    assert falcon.suggestions == ()  # nothing in the catalogue is a falcon: no wild guess
+
+
+def test_english_words_near_family_names_are_not_names():
+    u = understand("see clause 3 of the contract, after a mistrial", catalog=HAND)
+    assert u.names == () and u.unknown_names == ()
+
+
 def test_a_bare_family_word_is_neither_matched_nor_unknown():
     u = understand("is a fine-tuned llama cheaper than claude?", catalog=HAND)
     assert u.names == () and u.unknown_names == ()

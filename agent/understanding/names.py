@@ -19,6 +19,8 @@ FAMILIES = frozenset(
     [
         "gpt",
         "gtp",
+        "lama",
+        "calude",
         "chatgpt",
         "claude",
         "sonnet",
@@ -109,6 +111,7 @@ class CatalogEntry:
     name: str = ""
     aliases: tuple[str, ...] = ()
     rank: int = 0  # lower wins when two entries of a kind share an alias (first-party APIs first)
+    suggest: bool = True  # offered as "did you mean"; resellers' copies of a model are not
 
 
 @dataclass
@@ -156,14 +159,31 @@ class NameCatalog:
         key = normalise_name(text)
         if len(key) < 3:
             return None
-        hit = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=cutoff)
-        if hit is None:
-            return None
-        return self._exact[hit[0]][0], hit[1] / 100.0
+        digits = re.sub(r"\D", "", key)
+        for found, score, _ in process.extract(
+            key, self._keys, scorer=fuzz.ratio, limit=5, score_cutoff=cutoff
+        ):
+            # a typo may change letters, never the version or size: "gpt-5.9 mini" is not gpt-5-mini
+            if re.sub(r"\D", "", found) == digits:
+                return self._exact[found][0], score / 100.0
+        return None
 
     def suggestions(self, text: str, limit: int = 3) -> tuple[str, ...]:
+        """Close catalogue ids for an unknown name: within its family when the family is known
+        ("grok-9" -> grok models), GPUs for GPU-like words, else only close spellings."""
         key = normalise_name(text)
-        hits = process.extract(key, self._keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=55)
+        pool = [k for k in self._keys if any(e.suggest for e in self._exact[k])]
+        family = re.match(r"[a-z]+", key)
+        same_family = (
+            [k for k in pool if family and k.startswith(family.group(0))] if family else []
+        )
+        if same_family and len(family.group(0)) >= 3:
+            pool, cutoff = same_family, 40
+        elif _GPU_LIKE.match(text.lower().strip()):
+            pool, cutoff = [k for k in pool if self._exact[k][0].kind == "gpu"], 60
+        else:
+            cutoff = 75
+        hits = process.extract(key, pool, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=cutoff)
         out: list[str] = []
         for k, _score, _i in hits:
             eid = self._exact[k][0].id
@@ -203,7 +223,11 @@ def default_catalog() -> NameCatalog:
         aliases = tuple(a for a in (bare, model.name) if _api_key_is_safe(a))
         aliases += COLLOQUIAL.get(model.id, ())
         rank = first_party.get(model.provider, len(first_party))
-        entries.append(CatalogEntry(model.id, "api_model", "", aliases, rank))
+        entries.append(
+            CatalogEntry(
+                model.id, "api_model", "", aliases, rank, suggest=model.provider in first_party
+            )
+        )
     return NameCatalog(tuple(entries))
 
 
@@ -218,10 +242,16 @@ def _tokens(lowered: str) -> list[_Tok]:
     return [_Tok(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(lowered)]
 
 
+# English words one letter away from a family name
+_NOT_FAMILIES = frozenset({"clause", "clauses", "mistrial", "gamma", "samba", "tests", "llamas"})
+
+
 def _is_family(tok: str) -> bool:
     head = re.split(r"[.\-_/:\d]", tok, maxsplit=1)[0]
     if head in FAMILIES:
         return True
+    if head in _NOT_FAMILIES:
+        return False
     return len(head) >= 5 and any(
         Levenshtein.distance(head, f) <= 1 for f in FAMILIES if len(f) >= 5
     )

@@ -1,0 +1,188 @@
+"""Hybrid retrieval: three rankings of the chunks fused by reciprocal rank.
+
+1. dense, chunk level: the query against each chunk's vector (a Chroma query);
+2. dense, sentence level: the query against each sentence (and the heading) of a chunk, a chunk
+   scoring its best sentence, because MiniLM was trained to compare sentences;
+3. lexical: BM25 over the chunk with its title and heading.
+
+An immutable ``Snapshot`` of the index (texts, metadata, normalised vectors, the BM25 index) is
+swapped in whole after each indexing run, so a query running meanwhile sees one consistent state.
+Whether the corpus has anything relevant at all is judged on the best chunk-level cosine
+similarity (``RELEVANCE_FLOOR``): fused rank scores say which chunk is best, not whether it is good.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from knowledge.models import Passage
+
+# Reciprocal rank fusion: score = sum of weight / (RRF_K + rank). Cormack et al. (2009) use k=60;
+# with ~100 chunks a smaller k lets the top ranks count more. Weights and k were chosen on the
+# question set (bench/bench_retrieval.py); differences between nearby settings were within
+# one or two questions.
+RRF_K = 10
+WEIGHTS = {"dense": 1.0, "sentence": 1.0, "lexical": 0.5}
+CANDIDATES = 20
+# Minimum best chunk-level cosine similarity (all-MiniLM-L6-v2, normalised vectors) for the corpus
+# to have guidance on a question. Calibrated on tests/data/retrieval_questions.yaml (94 questions,
+# 16-file corpus): the 6 off-topic questions scored 0.07-0.13, the 88 on-topic ones 0.225-0.76;
+# the floor sits about midway between the highest off-topic and the lowest on-topic score.
+RELEVANCE_FLOOR = 0.18
+MAX_QUERY_CHARS = 2_000
+
+_STOPWORDS = frozenset(
+    """a an and are as at be but by can could do does for from has have how i if in into is it its
+    me my of on or our should so than that the their them then there these they this to us was we
+    what when where which who why will with would you your""".split()  # noqa: SIM905 - a word list
+)
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s")
+
+
+def chunk_embedding_text(section: str, text: str) -> str:
+    """What is embedded for a chunk: the heading, stated once more, carries much of its topic."""
+    return f"{section}.\n{text}"
+
+
+def lexical_text(title: str, section: str, text: str) -> str:
+    return f"{title}. {section}.\n{text}"
+
+
+def normalise_query(query: str) -> str:
+    """Collapse whitespace and control characters and cap the length; the model reads 256 pieces."""
+    text = unicodedata.normalize("NFKC", query or "")
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[:MAX_QUERY_CHARS].strip()
+
+
+def _stem(token: str) -> str:
+    for suffix in _SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            return token[: -len(suffix)]
+    return token
+
+
+def lexical_tokens(text: str) -> list[str]:
+    """Lower-cased word stems without stop words, for BM25 (documents and queries alike)."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return [_stem(w) for w in words if w not in _STOPWORDS]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything a query needs besides Chroma, for one state of the index."""
+
+    ids: tuple[str, ...]
+    texts: tuple[str, ...]
+    metadatas: tuple[dict[str, Any], ...]
+    vectors: np.ndarray  # (chunks, dim), L2-normalised
+    sentence_vectors: np.ndarray  # (sentences, dim)
+    sentence_owner: np.ndarray  # (sentences,) index of the chunk each sentence belongs to
+    bm25: Any  # bm25s.BM25, or None when there are no chunks
+    position: dict[str, int]
+
+    @classmethod
+    def from_collection(cls, collection: Any) -> Snapshot:
+        got = collection.get(include=["embeddings", "documents", "metadatas"])
+        ids, docs, metas, vectors = got["ids"], got["documents"], got["metadatas"], got["embeddings"]
+        chunk_rows = sorted(
+            (i for i, m in enumerate(metas) if m.get("kind", "chunk") == "chunk"), key=lambda i: ids[i]
+        )
+        position = {ids[i]: n for n, i in enumerate(chunk_rows)}
+        sentence_rows = [
+            i for i, m in enumerate(metas)
+            if m.get("kind") == "sentence" and m.get("chunk_id") in position
+        ]
+        dim = len(vectors[0]) if len(ids) else 0
+
+        def stack(rows: list[int]) -> np.ndarray:
+            if not rows:
+                return np.zeros((0, dim), dtype=np.float32)
+            return np.asarray([vectors[i] for i in rows], dtype=np.float32)
+
+        texts = [docs[i] for i in chunk_rows]
+        chunk_metas = [metas[i] for i in chunk_rows]
+        bm25 = None
+        if chunk_rows:
+            import bm25s
+
+            bm25 = bm25s.BM25()
+            lexical = [
+                lexical_tokens(lexical_text(str(m.get("title", "")), str(m.get("section", "")), t))
+                or ["\x00"]  # bm25s cannot index an empty token list
+                for t, m in zip(texts, chunk_metas, strict=True)
+            ]
+            bm25.index(lexical, show_progress=False)
+        return cls(
+            ids=tuple(ids[i] for i in chunk_rows),
+            texts=tuple(texts),
+            metadatas=tuple(chunk_metas),
+            vectors=stack(chunk_rows),
+            sentence_vectors=stack(sentence_rows),
+            sentence_owner=np.asarray(
+                [position[metas[i]["chunk_id"]] for i in sentence_rows], dtype=np.int64
+            ),
+            bm25=bm25,
+            position=position,
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def similarities(self, query_vector: np.ndarray) -> np.ndarray:
+        return self.vectors @ query_vector
+
+    def dense_ranking_local(self, query_vector: np.ndarray, limit: int = CANDIDATES) -> list[int]:
+        """Chunk-level dense ranking in memory: the fallback when a Chroma query fails mid-rebuild."""
+        sims = self.similarities(query_vector)
+        return [int(i) for i in np.argsort(-sims, kind="stable")[:limit]]
+
+    def sentence_ranking(self, query_vector: np.ndarray, limit: int = CANDIDATES) -> list[int]:
+        """Chunks ranked by their best-matching sentence."""
+        if not len(self.sentence_owner):
+            return []
+        best = np.full(len(self), -1.0, dtype=np.float32)
+        np.maximum.at(best, self.sentence_owner, self.sentence_vectors @ query_vector)
+        return [int(i) for i in np.argsort(-best, kind="stable")[:limit] if best[i] > -1.0]
+
+    def lexical_ranking(self, query: str, limit: int = CANDIDATES) -> list[int]:
+        tokens = lexical_tokens(query)
+        if self.bm25 is None or not tokens:
+            return []
+        scores = self.bm25.get_scores(tokens)
+        top = np.argsort(-scores, kind="stable")[:limit]
+        return [int(i) for i in top if scores[i] > 0]
+
+
+def fuse(rankings: dict[str, list[int]], k: int = RRF_K) -> list[tuple[int, float]]:
+    """Weighted reciprocal rank fusion: score(d) = sum of WEIGHTS[r] / (k + rank of d in r).
+
+    Returned best first, the score divided by its maximum (first in every ranking), so 1.0 means
+    unanimous first place.
+    """
+    scores: dict[int, float] = {}
+    for name, ranking in rankings.items():
+        for rank, item in enumerate(ranking, 1):
+            scores[item] = scores.get(item, 0.0) + WEIGHTS[name] / (k + rank)
+    best_possible = sum(WEIGHTS[name] for name in rankings) / (k + 1) or 1.0
+    ordered = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [(item, score / best_possible) for item, score in ordered]
+
+
+def to_passage(snapshot: Snapshot, i: int, score: float, similarity: float) -> Passage:
+    meta = snapshot.metadatas[i]
+    return Passage(
+        id=snapshot.ids[i],
+        source=str(meta.get("source", "")),
+        title=str(meta.get("title", "")),
+        section=str(meta.get("section", "")),
+        snippet=snapshot.texts[i],
+        score=round(float(score), 4),
+        similarity=round(float(similarity), 4),
+    )

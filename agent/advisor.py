@@ -184,7 +184,7 @@ class Advisor:
         session_id = session_id or uuid.uuid4().hex
         config = self._config(session_id)
         turn, _ = self._turn_input(message)
-        for chunk in self.graph.stream(turn, config, stream_mode="updates"):
+        for chunk in self.graph.stream(turn, config, stream_mode="updates", durability="exit"):
             for node, update in chunk.items():
                 for event in _events_of(node, update):
                     yield event

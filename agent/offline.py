@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -100,6 +101,11 @@ def _previous_texts(messages: Sequence[BaseMessage], keep: int = 6) -> list[str]
     return texts[-keep:]
 
 
+@lru_cache(maxsize=512)
+def _understand_cached(text: str, previous: tuple[str, ...]):
+    return _understand(text, list(previous))
+
+
 def _understand(text: str, previous: list[str]):
     from agent.understanding import ConversationContext, understand
 
@@ -123,7 +129,7 @@ def plan_turn(text: str, previous: list[str]) -> Plan:
     if not stripped:
         return Plan(kind="empty")
     try:
-        u = _understand(stripped, previous)
+        u = _understand_cached(stripped, tuple(previous))  # a turn asks 2-3 times; parsing is pure
     except Exception:  # the parser must never take the turn down with it
         return Plan(kind="unclear")
     msg = u.message

@@ -7,9 +7,23 @@ The full results (e.g. the whole ``TcoResult``) go to the session state for the 
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from typing import Any
 
 from agent.scenario_ops import DEFAULT_API_MODEL, DEFAULT_USAGE, load
+
+
+def _key(scenario: dict) -> str:
+    return json.dumps(scenario, sort_keys=True, default=str)
+
+
+@lru_cache(maxsize=64)
+def _tco_of(key: str):
+    """``compute_tco`` of a scenario, cached: a turn asks for the same scenario's TCO several times."""
+    from tools.tco import compute_tco
+
+    return compute_tco(load(json.loads(key)))
 
 PATH_LABELS = {
     "api": "Base-model API + prompting",
@@ -94,9 +108,7 @@ def stated_defaults(scenario: dict) -> list[str]:
 
 def tco(scenario: dict) -> tuple[dict[str, Any], dict[str, Any]]:
     """Run ``compute_tco`` on the session scenario; the summary a brain reads and the full result."""
-    from tools.tco import compute_tco
-
-    result = compute_tco(load(scenario))
+    result = _tco_of(_key(scenario))
     api = result.path("api")
     by_name = {a.name: a for a in result.assumptions}
     paths = []
@@ -206,7 +218,6 @@ _VERDICT_DEFAULTS = {"domain": "general", "proprietary_data": "none"}
 
 def verdict(scenario: dict, answers: dict) -> tuple[dict[str, Any], dict[str, Any]]:
     """The four-pillar verdict on the user's answers, with pillar 4 from the scenario's TCO."""
-    from tools.tco import compute_tco
     from tools.verdict import (
         DataAndConsistency,
         DeploymentConstraints,
@@ -217,7 +228,7 @@ def verdict(scenario: dict, answers: dict) -> tuple[dict[str, Any], dict[str, An
     )
 
     s = load(scenario)
-    result = compute_tco(s)
+    result = _tco_of(_key(scenario))
     api = result.path("api")
     spend = sum(line.months[0] for line in api.lines if line.id in ("api_input_tokens", "api_output_tokens"))
     assumed = {k: v for k, v in _VERDICT_DEFAULTS.items() if k not in answers}
@@ -253,10 +264,8 @@ def verdict(scenario: dict, answers: dict) -> tuple[dict[str, Any], dict[str, An
 def defaults_in_force(scenario: dict) -> dict[str, float]:
     """Values the TCO uses for every input (the scenario's or the sourced defaults), by dotted path,
     so a what-if can scale an input the user never stated ("GPU prices drop 30%")."""
-    from tools.tco import compute_tco
-
     out: dict[str, float] = {}
-    for a in compute_tco(load(scenario)).assumptions:
+    for a in _tco_of(_key(scenario)).assumptions:
         if isinstance(a.value, (int, float)):
             out.setdefault(a.name, float(a.value))
     return out

@@ -13,17 +13,18 @@ import tempfile
 import time
 from pathlib import Path
 
+# {n} varies per round so that no round replays an earlier round's scenarios from the caches.
 CONVERSATION = [
-    "We spend about $40k a month on GPT-4o for support triage. Should we fine-tune?",
+    "We spend about ${n}0k a month on GPT-4o for support triage. Should we fine-tune?",
     "What if volume doubles?",
-    "And with H100s at $2/h?",
+    "And with H100s at $2.{n}/h?",
     "The same but with QLoRA",
     "What drives the result? How risky is it?",
     "go back",
     "We're a hospital; patient data must stay on-prem.",
     "What is LoRA?",
     "reset",
-    "We process 2 billion tokens a month, growing 5% monthly",
+    "We process {n} billion tokens a month, growing {n}% monthly",
 ]
 
 
@@ -34,7 +35,7 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def run(rounds: int = 4, data_dir: Path | None = None) -> list[dict]:
+def run(rounds: int = 6, data_dir: Path | None = None) -> list[dict]:
     """Median and p95 of offline turns (retrieval included) over ``rounds`` conversations."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -54,7 +55,8 @@ def run(rounds: int = 4, data_dir: Path | None = None) -> list[dict]:
         retrieval_turns: list[float] = []
         for r in range(rounds):
             session = f"bench-{r}"
-            for message in CONVERSATION:
+            for template in CONVERSATION:
+                message = template.format(n=r + 2)
                 t0 = time.perf_counter()
                 response = advisor.chat(message, session_id=session)
                 elapsed = (time.perf_counter() - t0) * 1000.0

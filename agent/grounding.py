@@ -91,12 +91,14 @@ class Evidence:
             return
         elif isinstance(data, (int, float)):
             leaf = key.rsplit(".", 1)[-1]
-            is_money = any(w in leaf for w in _MONEY_KEYS) or "_usd" in key
+            is_money = (any(w in leaf for w in _MONEY_KEYS) or "_usd" in key) and not (
+                "token" in leaf and "usd" not in leaf and "price" not in leaf
+            )  # "month_1_total_tokens" is a count
             if data == 0 and is_money:
                 # Zero amounts abound in results (unused lines, the API's gap to itself) and would
                 # ground any "$0": a zero cost must come from the user's words or a result's text.
                 return
-            if any(w in leaf for w in _MONEY_KEYS) or any(w in key for w in ("_usd", "usd.")):
+            if is_money:
                 self.add(float(data), "money")
             elif any(w in leaf for w in _PERCENT_KEYS):
                 self.add(float(data), "percent")
@@ -175,6 +177,8 @@ def extract_figures(text: str, *, skip_markup: bool = True) -> list[Figure]:
         if nxt.isalpha() or nxt == "_" or (nxt == "." and text[end + 1 : end + 2].isdigit()):
             if not m.group("pct") and not m.group("cur2"):
                 continue
+        if prev == ":" and prev2.isdigit() and not m.group("cur"):
+            continue  # the "1" of a "3:1" ratio
         if skip_markup and _is_markup(text, start, end):
             continue
         num = m.group("num")

@@ -242,3 +242,18 @@ def test_break_even_month_agrees_with_cumulative_curves(inp, growth, p_in, p_out
         else:
             k = p.break_even_month - 1
             assert below[k] and not below[:k].any()
+
+
+@quick
+@given(volume, st.floats(0.1, 20.0), st.floats(1.0, 4.0))
+def test_cost_never_falls_as_gpu_prices_rise(inp, gpu_price, factor):
+    def run(price: float):
+        s = scenario(inp, inp / 3, 2.5, 10.0).apply(
+            {"self_hosted.training_gpu_price_per_hour": price, "self_hosted.serving_gpu_price_per_hour": price}
+        )
+        return compute_tco(s)
+
+    low, high = run(gpu_price), run(gpu_price * factor)
+    for path in ("self_hosted_lora", "self_hosted_full"):
+        assert high.path(path).total >= low.path(path).total
+    assert high.path("api").total == low.path("api").total  # the API path owns no GPU

@@ -33,6 +33,13 @@ _DOMAIN = re.compile(
     r"volume|scenario|break\s*even|payback|data|compliance|latency|deploy\w*|vendor\w*|cloud|"
     r"on-?prem\w*|h100|a100|\$|€|£)\b|[$€£]"
 )
+# In a message that asks something, these clauses set up the question rather than state facts:
+# "at $0.5/M input, ...", "thinking about Qwen 72B on 2 H200s - viable?", "and a 405b model, ...?"
+_PREMISE = re.compile(
+    r"(?:at|if|with|when|assuming|say)\b"
+    r"|(?:(?:we'?re|we\s+are|i'?m|i\s+am)\s+)?(?:thinking\s+(?:about|of)|considering|contemplating|eyeing)\b"
+    r"|and\s+(?:a|an|the|with|for|on)\b"
+)
 _TWO_OPTIONS = re.compile(r"\b(?:or|vs|versus|against|compared)\b")
 
 
@@ -146,7 +153,7 @@ def _intents(
         for clause in clauses:
             if clause.question:
                 continue
-            if is_question and re.match(r"(?:at|if|with|when)\b", clause.text):
+            if is_question and _PREMISE.match(clause.text):
                 continue  # "at $0.5/M input, is mistral cheaper?": a premise of the question
             local = rule_hits(normalise_text(clause.text))
             if local.keys() & {

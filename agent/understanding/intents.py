@@ -149,7 +149,7 @@ def normalise_text(message: str) -> str:
 # rules: intent -> patterns over the normalised text
 RULES: dict[str, list[str]] = {
     "greeting_help": [
-        r"^(?:hi|hello|hey|hiya|howdy|yo|greetings|good\s+(?:morning|afternoon|evening))\b",
+        r"^(?:hi|hello|hey|hiya|howdy|yo|greetings|(?:good\s+)?(?:morning|afternoon|evening))\b",
         r"^help\W*$|\bhelp me (?:use|understand how)\b|\bhow (?:does|do) (?:this|you) (?:thing\s+)?work\b",
         r"\bwhat (?:can|do) you (?:actually\s+)?do\b|\bwhat (?:kind of |sort of )?(?:questions|things) can i ask\b",
         r"\bhow do i use (?:this|you)\b|\bwho are you\b",
@@ -161,6 +161,8 @@ RULES: dict[str, list[str]] = {
     ],
     "recommend": [
         r"\bshould (?:we|i|our|they)\b",
+        r"\bis it (?:smarter|wiser|better|cheaper|sensible|sane) to\b|\bor (?:just )?(?:stick|stay|keep|carry on)\b",
+        r"\b(?:viable|feasible|realistic|doable|sensible)\s*\?|\bwould (?:that|it|this) work\b",
         r"\bworth (?:it|the|building|doing|fine|paying)\b|\bis (?:\w+\s+){0,2}worth\b",
         r"\brecommend(?:s|ed)?\b|\b(?:a|your|give me|need|want|get) (?:\w+ )?recommendation\b",
         r"\badvi[sc]e\b|\bverdict\b|\byour (?:call|take|opinion)\b|\bbetter off\b",
@@ -196,7 +198,8 @@ RULES: dict[str, list[str]] = {
         r"\bhalve\b|\bdouble (?:the )?(?:volume|usage|traffic|price)\b",
     ],
     "explain_figure": [
-        r"\bwhy (?:is|are|does|do|did) (?:the|that|this|our)\b|\bwhy is it so\b",
+        r"\bwhy (?:is|are|does|do|did) (?:the|that|this|our)\b|\bwhy is it so\b|\bexplain why\b",
+        r"\bin (?:your|the) (?:table|chart|results|numbers|breakdown|plot)\b",
         r"\bhow did you (?:get|calculate|arrive|come)\b|\bwhere (?:does|did) (?:the|that|this) (?:\S+\s+){0,2}(?:figure|number|total|estimate)\b",
         r"\bexplain (?:that|this|the) (?:\S+\s+){0,2}(?:number|figure|chart|plot|graph|total|result|cost|breakdown|estimate|curve)\b",
         r"\bexplain (?:that|this)\s*$",
@@ -217,6 +220,7 @@ RULES: dict[str, list[str]] = {
     "show_assumptions": [
         r"\bassumptions?\b|\bassum(?:e|ed|ing) (?:for|on)\b|\bwhat (?:\S+\s+){0,3}did you assume\b|\bdid you assume\b",
         r"\bwhat (?:\S+\s+){0,3}(?:are|is) you using\b|\bwhich (?:numbers|figures|prices|rates|values) (?:are|did) you\b",
+        r"\bwhat (?:\S+\s+){0,3}did you (?:use|pick|take|plug in)\b|\b(?:rate|price|figure|number|value)s? (?:did|do|are) you (?:use|using|assume|assuming)\b",
         r"\bwhere do (?:your|the) (?:\S+\s+){0,2}(?:prices|rates|numbers|figures|assumptions) come from\b|\bsources?\b",
         r"\b(?:list|show)(?: me)? (?:the |every |all )?(?:\S+\s+)?(?:inputs?|assumptions|parameters|scenario)\b",
         r"\binputs? you\b|\bcurrent scenario\b|\bwhat(?:'s| is) in the scenario\b",
@@ -229,7 +233,8 @@ RULES: dict[str, list[str]] = {
         r"\blook at it over\b|\brun the numbers for\b",
     ],
     "reset": [
-        r"\breset\b|\bstart (?:over|again|afresh|fresh|from scratch)\b|\bfrom scratch\b|\bbegin again\b",
+        r"^reset\b|\breset (?:it|everything|all|the (?:scenario|numbers|inputs|assumptions)|to (?:the )?defaults?)\b|\breset\W*$",
+        r"\bstart (?:over|again|afresh|fresh|from scratch)\b|\bfrom scratch\b|\bbegin again\b",
         r"\bclear (?:everything|all|it all)\b|\bnew scenario\b|\b(?:back )?to (?:the )?defaults\b|\bscrap (?:all|everything|it)\b|\bwipe\b",
     ],
     "undo": [

@@ -22,8 +22,11 @@ _PERIODS = {
     "year": "year", "years": "year", "yr": "year", "yrs": "year", "y": "year", "yearly": "year",
     "annually": "year", "annual": "year", "annum": "year", "pa": "year", "p.a.": "year",
     "p.a": "year", "yoy": "year",
+    # normalised away in _Ctx.add: minutes to hours, quarters to months (or years for growth)
+    "minute": "minute", "minutes": "minute", "min": "minute", "mins": "minute",
+    "quarter": "quarter", "quarters": "quarter", "qtr": "quarter", "quarterly": "quarter",
 }  # fmt: skip
-_MONTHS_PER = {"week": 12 / 52, "month": 1.0, "year": 12.0}
+_MONTHS_PER = {"week": 12 / 52, "month": 1.0, "quarter": 3.0, "year": 12.0}
 
 _CUR_SYMBOL = {"$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD",
                "bucks": "USD", "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
@@ -34,8 +37,8 @@ _CUR_BEFORE = re.compile(r"(us\$|\$|€|£|\busd|\beur|\bgbp)\s?$")
 _CUR_AFTER = re.compile(r"^\s?(usd|dollars?|bucks|eur|euros?|gbp|pounds?|€|\$)(?![a-z])")
 _PERIOD_AFTER = re.compile(
     r"^\s*(?:/\s*|(?:per|an|a|each|every|in\s+a|in\s+an)\s+)"
-    r"(seconds?|secs?|s|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|mths?|years?|yrs?|y|annum)\b"
-    r"|^\s*,?\s*(hourly|daily|weekly|monthly|yearly|annually|p\.a\.?|pa\b|mom\b|yoy\b)"
+    r"(seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|mths?|quarters?|qtr|years?|yrs?|y|annum)\b"
+    r"|^\s*,?\s*(hourly|daily|weekly|monthly|quarterly|yearly|annually|p\.a\.?|pa\b|mom\b|yoy\b)"
 )
 _TOKENS_AFTER = re.compile(
     r"^\s*(?:[a-z]+\s+){0,2}?(?:(input|output|prompt|completion)\s+)?(?:tokens?|toks?)\b"
@@ -55,7 +58,7 @@ _PRICE_PER = re.compile(
 _GPU_HOUR = re.compile(
     r"^\s*(?:/|per|an|a|each)\s*(?:gpu[\s-]?)?(?:hour|hr|h)\b|^\s*/\s*gpu[\s-]?h(?:ou)?r?\b"
 )
-_DURATION_AFTER = re.compile(r"^[\s-]*(years?|yrs?|y|months?|mos?|mths?|weeks?|wks?)\b")
+_DURATION_AFTER = re.compile(r"^[\s-]*(years?|yrs?|y|months?|mos?|mths?|quarters?|weeks?|wks?)\b")
 _LATENCY_MS = re.compile(r"^\s*(?:ms|msec|millis|milliseconds?)\b")
 _LATENCY_S = re.compile(r"^\s*(?:s|secs?|seconds?)\b")
 _HEADCOUNT = re.compile(
@@ -70,6 +73,7 @@ _SIDE_BEFORE = re.compile(
 )
 _GROWTH_BEFORE = re.compile(
     r"\b(?:grow\w*|growth|increas\w*|rising|rises|up)\s*(?:by|of|at|about|~|\s)*$"
+    r"|\bgrowth(?:\s+rate)?\s*(?:to|=|of|at|is|:)\s*(?:about|~)?\s*$"
 )
 _DOWN_BEFORE = re.compile(
     r"\b(?:cut\w*|reduc\w*|lower\w*|drop\w*|fall\w*|fell|decreas\w*|down|shrink\w*|declin\w*|"
@@ -89,6 +93,10 @@ _EACH_BEFORE = re.compile(r"\b(?:each(?:\s+one)?|per\s+request|avg|average)\b")
 _RANGE_NEXT = re.compile(r"^\s*(?:-|–|to|and|or)\s*(?:us\$|\$|€|£|usd\s?|eur\s?|gbp\s?)?⟦(\d+)⟧")
 _RATIO = re.compile(
     r"⟦(\d+)⟧\s*[:/]\s*⟦(\d+)⟧\s*(?:ratio\s+)?(?:of\s+)?(input|in|prompt|output|out)\w*\s*(?:to|vs\.?|:|/)\s*(output|out|completion|input|in|prompt)"
+)
+_SHARE_BEFORE = re.compile(
+    r"\b(output|input|completion|prompt)s?\s+(?:tokens?\s+)?(?:share|ratio|fraction|portion|part|percentage)\s*"
+    r"(?:to|=|of|is|at|:)?\s*(?:about|~|roughly)?\s*$"
 )
 _SHARE_AFTER = re.compile(
     r"^\s*%\s*(?:of\s+(?:the\s+|our\s+)?(?:tokens?|it|them|traffic|volume)\s+)?(?:(?:are|is|being)\s+)?(?:tokens?\s+)?(input|output|prompt|completion)\b"
@@ -142,6 +150,7 @@ class _Ctx:
         t_start=None,
     ) -> None:
         unit = KIND_UNITS[kind].replace("{cur}", currency or "USD")
+        value, low, high, period = _normalise_period(kind, value, low, high, period)
         approx = bool(_APPROX_BEFORE.search(self.before(idx[0], 12)))
         start = self.npos[idx[0]][0] if t_start is None else t_start
         if currency is not None and (
@@ -164,6 +173,27 @@ class _Ctx:
             )
         )
         self.consumed.update(idx)
+
+
+def _normalise_period(kind, value, low, high, period):
+    """Keep periods to second/hour/day/week/month/year: "per minute" x60 per hour, "per quarter"
+    /3 per month, and growth per quarter compounded to a year."""
+    if period == "minute":
+        scale = 60.0
+        period = "hour"
+    elif period == "quarter" and kind == "growth":
+        return (1 + value) ** 4 - 1, low, high, "year"
+    elif period == "quarter":
+        scale = 1 / 3
+        period = "month"
+    else:
+        return value, low, high, period
+    return (
+        value * scale,
+        None if low is None else low * scale,
+        None if high is None else high * scale,
+        period,
+    )
 
 
 def _clean(v: float) -> float:
@@ -448,6 +478,12 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     if after.lstrip().startswith("%"):
         pct_end = t_after + after.index("%") + 1
         tail = ctx.tmpl[pct_end:]
+        share_before = _SHARE_BEFORE.search(before)
+        if share_before:  # "reduce the output share to 25%"
+            share = value / 100
+            is_output = _side(share_before.group(1)) == "output"
+            ctx.add("output_share", share if is_output else 1 - share, idx, pct_end)
+            return
         pre = ctx.tmpl[: ctx.npos[i][0]]
         gper, gend = _period_at(re.sub(r"^\s*(?:growth|increase|more)\b", "", tail))
         growth_word = re.match(r"^\s*(?:growth|increase)\b", tail)
@@ -529,6 +565,17 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     if hm and num.scale is None and value < 10_000:
         ctx.add("headcount", value, idx, t_after + hm.end())
         return
+    # --- "5 years instead of 3": a bare number takes the unit of the quantity it stands against
+    against = re.search(r"\b(?:instead\s+of|rather\s+than|or|vs\.?|versus)\s*$", before)
+    if ctx.out and against and num.scale is None and not re.match(r"^\s*[a-z%$€£]", after):
+        prev = ctx.out[-1]
+        if prev.kind == "duration":
+            years = re.search(r"\b(?:years?|yrs?|y)\b", prev.span.text.lower())
+            ctx.add("duration", value * (12.0 if years else 1.0), idx, t_after)
+            return
+        if prev.kind in ("gpu_count", "headcount", "model_size"):
+            ctx.add(prev.kind, value, idx, t_after)
+            return
     # --- a bare scaled number: "5M", "14,600"
     plain_year = (
         num.scale is None and not num.separated and 1900 <= value <= 2100 and value == int(value)

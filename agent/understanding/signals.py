@@ -24,6 +24,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bhospital\b",
             r"\b(?:hipaa|gdpr|sox|pci(?:[\s-]dss)?|fedramp|finra|sec\s+rules|mifid|basel|fca|ema|fda)\b",
             r"\bdata\s+residency\b",
+            r"\bsupervis(?:ion|ed|ory)\b|\bsolvency\s+ii\b|\b(?:eiopa|bafin|finma|occ|fdic|ecb|mas|apra)\b",
             r"\blaw\s+firm\b",
         ],
     ),
@@ -65,6 +66,9 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bpublic\s+(?:data|stuff|info\w*)\b",
             r"\bnothing\s+(?:special|unique|proprietary)\b",
             r"\bno\s+(?:proprietary|unique)\s+data\b",
+            r"\b(?:pretty|fairly|quite|very|rather|mostly)\s+generic\b",
+            r"\b(?:nothing|anything)\s+(?:a|our|any)\s+competitors?\s+(?:couldn'?t|could\s+not|can'?t|cannot|could)\s+(?:get|buy|find)\b",
+            r"\b(?:anyone|anybody)\s+(?:could|can)\s+(?:get|buy|find)\b",
         ],
         [
             r"\bproprietary\b",
@@ -158,7 +162,7 @@ _ANAPHORA = [
         r"\bthat(?:'s|\s+is)\s+(?:helpful|great|useful|interesting|wrong|odd|weird|high|low|too)\b"
     ),
     re.compile(
-        r"\b(?:does|is|would|will|can|could|should|do|run|try|make|look\s+at|put|if|redo|rerun|recalculate|recompute)\s+it\b(?!\s+(?:is|matter))"
+        r"\b(?:does|is|would|will|can|could|should|do|run|try|make|look\s+at|put|if|redo|rerun|recalculate|recompute)\s+it\b(?!\s+(?:is|matter))(?!\s+\w+\s+to\b)"
     ),
     re.compile(
         r"\bit\s+(?:triples|doubles|halves|drops|grows|breaks|pays)\b|\bit'?s\s+more\s+like\b"
@@ -166,6 +170,8 @@ _ANAPHORA = [
     re.compile(
         r"\b(?:these|those)\s+(?:\w+\s+)?(?:figures|numbers)\b|\bhow\s+sure\s+are\s+you\s+about\s+these\b"
     ),
+    re.compile(r"\byour\s+(?:table|chart|numbers|figures|results|breakdown|estimate|plot)\b"),
+    re.compile(r"\b(?:would|will|does|did|could)\s+that\s+(?!\w+\s+to\b)\w+"),
 ]
 
 

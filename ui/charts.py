@@ -31,14 +31,17 @@ def _first(d: dict, *names: str, default: Any = None) -> Any:
     return default
 
 
+SHORT_LABELS = {
+    "api": "API + prompting",
+    "api_rag": "API + RAG",
+    "vendor_finetune": "Vendor fine-tune",
+    "self_hosted_lora": "Self-hosted LoRA",
+    "self_hosted_full": "Self-hosted full FT",
+}
+
+
 def _label(path_id: str) -> str:
-    return {
-        "api": "API + prompting",
-        "api_rag": "API + RAG",
-        "vendor_finetune": "Vendor fine-tune",
-        "self_hosted_lora": "Self-hosted LoRA",
-        "self_hosted_full": "Self-hosted full FT",
-    }.get(path_id, path_id.replace("_", " "))
+    return SHORT_LABELS.get(path_id, path_id.replace("_", " "))
 
 
 def normalize_tco(tco: dict) -> dict:
@@ -82,7 +85,7 @@ def normalize_tco(tco: dict) -> dict:
         paths.append(
             {
                 "id": pid,
-                "label": str(_first(p, "label", "name", default=_label(pid))),
+                "label": SHORT_LABELS.get(pid) or str(_first(p, "label", "name", default=pid)),
                 "monthly": monthly,
                 "cumulative": cumulative,
                 "total": float(_first(p, "total", "total_usd", default=cumulative[-1] if cumulative else 0.0)),
@@ -104,7 +107,7 @@ def normalize_tco(tco: dict) -> dict:
 
 def _empty(title: str, message: str) -> go.Figure:
     fig = go.Figure()
-    fig.update_layout(**LAYOUT, title=title)
+    fig.update_layout(**LAYOUT)
     fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
@@ -141,13 +144,14 @@ def cumulative_figure(tco: dict | None) -> go.Figure:
                     mode="markers+text",
                     marker=dict(symbol="diamond", size=11, color=colour, line=dict(width=1, color="#222")),
                     text=[f"break-even m{m}"],
-                    textposition="top center",
+                    textposition="top right",
                     name=f"{p['label']} break-even",
                     showlegend=False,
                     hovertemplate=f"{p['label']} breaks even with the API in month {m}<extra></extra>",
                 )
             )
-    fig.update_layout(**LAYOUT, title=title)
+    fig.update_layout(**LAYOUT)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, x=0), margin=dict(l=10, r=10, t=20, b=10))
     fig.update_xaxes(title="month")
     fig.update_yaxes(title="USD, cumulative", tickprefix="$", tickformat="~s")
     return fig
@@ -172,51 +176,50 @@ def breakdown_figure(tco: dict | None) -> go.Figure:
             continue
         fig.add_trace(
             go.Bar(
-                x=labels,
-                y=values,
-                name=line.replace("_", " "),
-                hovertemplate="%{x}<br>" + line.replace("_", " ") + ": $%{y:,.0f}<extra></extra>",
+                y=labels,
+                x=values,
+                orientation="h",
+                name=line,
+                hovertemplate="%{y}<br>" + line + ": $%{x:,.0f}<extra></extra>",
             )
         )
-    fig.update_layout(**LAYOUT, title=title, barmode="stack")
-    fig.update_yaxes(title="USD over the horizon", tickprefix="$", tickformat="~s")
+    fig.update_layout(**LAYOUT)
+    fig.update_layout(
+        barmode="stack",
+        height=520,
+        legend=dict(orientation="h", yanchor="top", y=-0.15, x=0, font=dict(size=10)),
+        margin=dict(l=10, r=10, t=20, b=10),
+    )
+    fig.update_xaxes(title="USD over the horizon", tickprefix="$", tickformat="~s")
+    fig.update_yaxes(autorange="reversed", automargin=True)
     return fig
 
 
 def normalize_sensitivity(sens: dict, tco: dict | None = None) -> tuple[str, list[dict]]:
-    """Tornado rows ``{name, low, high, base}`` of the decision metric, largest swing first.
+    """Tornado rows ``{name, low, high, base, flips}``, largest swing first.
 
-    The metric is the lead of the base case's cheapest path over the runner-up (their totals'
-    difference): a bar crossing zero means that input, at that end of its range, flips the decision.
-    Without a runner-up it is the cheapest path's total."""
-    cheapest, runner_up = sens.get("cheapest"), sens.get("runner_up")
-    labels = {p["id"]: p["label"] for p in normalize_tco(tco)["paths"]} if tco else {}
-    totals = {p["id"]: p["total"] for p in normalize_tco(tco)["paths"]} if tco else {}
-
-    def metric(t: dict) -> float:
-        if runner_up:
-            return float(t[runner_up]) - float(t[cheapest])
-        return float(t[cheapest])
-
-    if runner_up:
-        title = f"Lead of {labels.get(cheapest, _label(cheapest))} over {labels.get(runner_up, _label(runner_up))}, USD"
-    else:
-        title = f"{labels.get(cheapest, _label(str(cheapest)))} total, USD"
-    base = metric(totals) if cheapest in totals and (not runner_up or runner_up in totals) else None
+    The outcome is the horizon total of the base case's cheapest path, at each input's low and
+    high end; ``flips`` marks inputs whose swing changes which path is cheapest."""
+    cheapest = sens.get("cheapest")
+    paths = {p["id"]: p for p in normalize_tco(tco)["paths"]} if tco else {}
+    label = paths[cheapest]["label"] if cheapest in paths else _label(str(cheapest))
+    base = paths[cheapest]["total"] if cheapest in paths else None
     rows = []
     for r in sens.get("rows") or []:
-        low, high = metric(r["totals_low"]), metric(r["totals_high"])
+        low, high = float(r["totals_low"][cheapest]), float(r["totals_high"][cheapest])
+        name = str(r["input"]).split(".")[-1].replace("_", " ")
+        flips = bool(r.get("decision_changes"))
         rows.append(
             {
-                "name": f"{r['input']} ({r['low']:,.4g} to {r['high']:,.4g})",
+                "name": f"{'⚑ ' if flips else ''}{name} ({r['low']:,.4g} to {r['high']:,.4g})",
                 "low": low,
                 "high": high,
                 "base": base if base is not None else (low + high) / 2,
-                "flips": bool(r.get("decision_changes")),
+                "flips": flips,
             }
         )
     rows.sort(key=lambda r: abs(r["high"] - r["low"]), reverse=True)
-    return title, rows
+    return f"{label}: total over the horizon, USD (⚑ = changes the cheapest path)", rows
 
 
 def tornado_figure(sens: dict | None, tco: dict | None = None) -> go.Figure:
@@ -243,9 +246,7 @@ def tornado_figure(sens: dict | None, tco: dict | None = None) -> go.Figure:
             )
         )
     fig.add_vline(x=base, line_dash="dot", line_color="#555")
-    if any(min(r["low"], r["high"]) < 0 < base for r in rows):
-        fig.add_vline(x=0, line_color="#E45756", annotation_text="decision flips", annotation_position="top")
-    fig.update_layout(**LAYOUT, title=title, barmode="overlay")
+    fig.update_layout(**LAYOUT, barmode="overlay")
     fig.update_layout(height=max(300, 60 + 32 * len(rows)), margin=dict(l=10, r=10, t=40, b=10))
     fig.update_xaxes(title=metric, tickprefix="$", tickformat="~s")
     fig.update_yaxes(automargin=True, tickfont=dict(size=10))
@@ -297,6 +298,6 @@ def band_figure(mc: dict | None) -> go.Figure:
                 ),
             )
         )
-    fig.update_layout(**LAYOUT, title=title, showlegend=False)
+    fig.update_layout(**LAYOUT, showlegend=False)
     fig.update_xaxes(title="USD over the horizon", tickprefix="$", tickformat="~s")
     return fig

@@ -24,16 +24,22 @@ EXAMPLE_PROMPTS = [
     "What hidden costs of fine-tuning do teams usually miss?",
 ]
 
-# Markdown punctuation escaped in user text so that what a person typed shows as typed, never as
-# links, images or headings (HTML is escaped first, so tags are shown, not run).
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$])")
+# What a person typed is shown as typed: HTML escaped, and every character Markdown (or its
+# autolinker) could act on replaced by a numeric character reference, which renders as itself.
+_MARKDOWN_SPECIALS = re.compile(r"[\\`*_{}\[\]()#+\-.!|>~<$:=]")
 
 
 def inert_user_text(text: str) -> str:
-    """A user's message made safe to show in the chat: HTML escaped, Markdown punctuation escaped."""
-    escaped = html.escape(text, quote=False)
-    # after html.escape only '&' introduces entities; escape the Markdown punctuation around them
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", escaped)
+    """A user's message made safe to show in the chat: no HTML, no links, no Markdown formatting."""
+    out = []
+    for ch in text:
+        if ch in "&<>\"'":
+            out.append(html.escape(ch, quote=True))
+        elif _MARKDOWN_SPECIALS.fullmatch(ch):
+            out.append(f"&#{ord(ch)};")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def chat_message(role: str, content: str, title: str | None = None, status: str | None = None) -> dict:
@@ -58,11 +64,13 @@ def citations_markdown(citations: list[Any]) -> str:
     lines = []
     for c in citations:
         c = c.model_dump() if hasattr(c, "model_dump") else c
-        snippet = " ".join(str(c.get("snippet", "")).split())
+        snippet = " ".join(str(c.get("snippet", "")).split()).lstrip("# ")
         if len(snippet) > 280:
             snippet = snippet[:277] + "..."
-        where = f"{c.get('title', '')}" + (f", {c['section']}" if c.get("section") else "")
-        lines.append(f"**[{c.get('n', '?')}] {where}**  \n<small>{c.get('source', '')}</small>  \n> {snippet}")
+        # passages may come from uploaded documents: shown as text, never as Markdown or HTML
+        where = inert_user_text(f"{c.get('title', '')}" + (f", {c['section']}" if c.get("section") else ""))
+        source = inert_user_text(str(c.get("source", "")))
+        lines.append(f"**[{c.get('n', '?')}] {where}**  \n<small>{source}</small>  \n> {inert_user_text(snippet)}")
     return "\n\n".join(lines)
 
 
@@ -255,6 +263,8 @@ class PanelField:
 PANEL_FIELDS: tuple[PanelField, ...] = (
     PanelField("usage.monthly_input_tokens", "Input tokens per month", "number", "Usage"),
     PanelField("usage.monthly_output_tokens", "Output tokens per month", "number", "Usage"),
+    PanelField("usage.monthly_api_spend_usd", "Or: today's monthly API bill, USD", "number", "Usage",
+               "set this instead of tokens when you know the bill"),
     PanelField("usage.monthly_growth", "Monthly growth", "number", "Usage", "0.05 = 5% a month"),
     PanelField("horizon_months", "Horizon (months)", "int", "Usage"),
     PanelField("api.model", "API model", "choice", "API"),
@@ -298,6 +308,26 @@ def field_choices(f: PanelField) -> list[tuple[str, str]]:
     return []
 
 
+def canonical_choice(f: PanelField, name: str) -> str:
+    """The catalogue id of a name as the scenario spells it (defaults such as "h100" are aliases)."""
+    try:
+        if f.path in ("self_hosted.training_gpu", "self_hosted.serving_gpu"):
+            from tools.compute import get_gpu
+
+            return get_gpu(name).id
+        if f.path == "self_hosted.model":
+            from tools.compute import get_open_model
+
+            return get_open_model(name).id
+        if f.path == "api.model":
+            from tools.prices import get_api_model
+
+            return get_api_model(name).id
+    except ValueError:
+        return name
+    return name
+
+
 def _get_path(data: Any, path: str) -> Any:
     node = data
     for part in path.split("."):
@@ -314,7 +344,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def panel_values(scenario: dict, in_force: dict[str, Any]) -> list[Any]:
+def panel_values(scenario: dict, in_force: dict[str, Any], tco: dict | None = None) -> list[Any]:
     """The value of every panel field: the one stated in the scenario, else the one in force
     (the cost engine's default, read from the result's assumptions)."""
     from tools.scenario import Scenario
@@ -325,8 +355,14 @@ def panel_values(scenario: dict, in_force: dict[str, Any]) -> list[Any]:
         value = _plain(_get_path(scenario, f.path))
         if value is None:
             value = in_force.get(f.path)
+        if value is None and f.path in ("usage.monthly_input_tokens", "usage.monthly_output_tokens") and tco:
+            # volumes stated another way (a bill, requests) show as the month-1 tokens they imply
+            months = tco.get(f.path.split(".")[1])
+            value = round(months[0]) if months else None
         if value is None:
             value = _plain(_get_path(full, f.path))
+        if f.kind == "choice" and isinstance(value, str):
+            value = canonical_choice(f, value)
         values.append(value)
     return values
 
@@ -358,7 +394,11 @@ def panel_updates(current: list[Any], edited: list[Any]) -> dict[str, Any]:
         updates[f.path] = new
     # the token volume is one form: send the pair together so neither half is dropped
     pair = ("usage.monthly_input_tokens", "usage.monthly_output_tokens")
-    if any(p in updates for p in pair):
+    if "usage.monthly_api_spend_usd" in updates:
+        # a new bill is the volume now; the token fields only showed what the old one implied
+        for p in pair:
+            updates.pop(p, None)
+    elif any(p in updates for p in pair):
         for p, value in zip(pair, (current[0], current[1]), strict=True):
             updates.setdefault(p, float(value) if value is not None else None)
         if any(updates[p] is None for p in pair):
@@ -370,7 +410,8 @@ def apply_panel(advisor: Any, session_id: str | None, edited: list[Any]) -> Edit
     """Apply a person's edits in the panel to the session scenario through the advisor."""
     session_id = session_id or new_session_id()
     view = advisor.session(session_id)
-    current = panel_values(view.scenario, in_force_values(view.results))
+    tco = (view.results or {}).get("tco")
+    current = panel_values(view.scenario, in_force_values(view.results), tco)
     updates = panel_updates(current, edited)
     if not updates:
         return EditOutcome(session_id, [])
@@ -483,7 +524,7 @@ def panel_view(advisor: Any, session_id: str | None, export_dir: Path | None = N
     except ValueError as exc:
         tco = sensitivity = monte_carlo = None
         note = f"The scenario does not compute: {exc}"
-    values = panel_values(scenario, in_force_values({"tco": tco}))
+    values = panel_values(scenario, in_force_values({"tco": tco}), tco)
     if session_id is None:
         note = note or "Showing the advisor's defaults; ask a question or edit a value to start."
     report_path = csv_path = None

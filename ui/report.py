@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from functools import cache
 from typing import Any
 
-from ui.charts import normalize_tco
+from ui.charts import SHORT_LABELS, normalize_tco
 
 
 def money(x: float | None) -> str:
@@ -29,6 +29,7 @@ def figures_markdown(tco: dict | None) -> str:
     if cheapest is not None:
         lines.append(
             f"**Cheapest over {data['horizon']} months: {cheapest['label']}, {money(cheapest['total'])}**"
+            + (f" (cost per 1M tokens served: ${cheapest['cost_per_mtok']:,.2f})" if cheapest.get("cost_per_mtok") else "")
         )
     lines.append("")
     lines.append("| Path | Total | NPV | Break-even vs API |")
@@ -36,7 +37,8 @@ def figures_markdown(tco: dict | None) -> str:
     for p in data["paths"]:
         be = p["break_even_month"]
         be_text = "baseline" if p["id"] == "api" else (f"month {int(be)}" if be else "none")
-        label = p["label"] if p["available"] else f"{p['label']} (ruled out)"
+        short = SHORT_LABELS.get(p["id"], p["label"])
+        label = short if p["available"] else f"{short} (ruled out)"
         lines.append(f"| {label} | {money(p['total'])} | {money(p['npv'])} | {be_text} |")
     return "\n".join(lines)
 
@@ -125,6 +127,10 @@ def share_page(snapshot: dict) -> str:
         tornado_figure(results.get("sensitivity"), tco),
         band_figure(results.get("monte_carlo")),
     ]
+    titles = ["Cumulative cost per path", "Cost breakdown per path", "What moves the decision",
+              "Uncertainty: P10-P50-P90 total per path"]  # fmt: skip
+    for fig, chart_title in zip(charts, titles, strict=True):
+        fig.update_layout(title=chart_title, margin=dict(t=50))
     chart_html = "\n".join(
         f'<div class="chart">{fig.to_html(include_plotlyjs=False, full_html=False, config={"displayModeBar": False})}</div>'
         for fig in charts

@@ -139,9 +139,15 @@ def plan_turn(text: str, previous: list[str]) -> Plan:
     confidence = max((i.confidence for i in u.intents), default=0.0)
     has_facts = bool(u.quantities or u.names or u.pillars)
 
-    if "reset" in intents and primary == "reset":
+    training = _training_request(u, lower)
+    if training is not None:
+        return Plan(kind="training", training=training)
+    lookups = _price_request(u, lower)
+    if lookups:
+        return Plan(kind="price", price_lookups=lookups)
+    if primary == "reset" and confidence >= 0.5:
         return Plan(kind="analysis", revert="reset", query="total cost of ownership API versus fine-tuning")
-    if "undo" in intents and primary == "undo" or any(r.kind == "go_back" for r in u.references):
+    if primary == "undo" and confidence >= 0.5 or any(r.kind == "go_back" for r in u.references):
         return Plan(kind="analysis", revert="undo", query="total cost of ownership API versus fine-tuning")
     if primary == "off_topic" and not has_facts and previous and _FOLLOW_UP.search(lower):
         intents.add("risk")  # "what drives that?" after an analysis: the sensitivity, not off-topic
@@ -169,6 +175,42 @@ def plan_turn(text: str, previous: list[str]) -> Plan:
         plan.notes.append(f"I don't know **{unknown.span.text}**{hint}, so I left it out.")
     plan.query = _retrieval_query(primary, plan, msg)
     return plan
+
+
+_TRAINING_ASK = re.compile(r"\b(how long|how many gpus?|gpu[- ]hours?|training time|wall[- ]clock|"
+                          r"how much memory|size the training|to train)\b")
+_PRICE_ASK = re.compile(r"\b(price|prices|priced|cost per|costs? per|per token|per hour|hourly|how much (is|does))\b")
+_DECISION_WORDS = re.compile(r"\b(should|fine-?tun\w*|worth|cheaper|switch|we (spend|process|run|use))\b")
+
+
+def _training_request(u, lower: str) -> dict | None:
+    """'How long to LoRA-tune Llama 3 70B on H100s?': size one training run, not the whole TCO."""
+    if not _TRAINING_ASK.search(lower):
+        return None
+    models = [n.id for n in u.names if n.kind == "open_model"]
+    if not models:
+        sizes = u.quantities_of("model_size")
+        model = _open_model_of_size(sizes[-1].value) if sizes else None
+        if model is None:
+            return None
+        models = [model]
+    gpus = [n.id for n in u.names if n.kind == "gpu"]
+    method = "qlora" if re.search(r"\bq-?lora\b", lower) else "full" if re.search(r"\bfull(y)?\b", lower) else "lora"
+    args: dict[str, Any] = {"model": models[-1], "method": method, "gpu": gpus[-1] if gpus else "h100"}
+    volumes = [q for q in u.quantities_of("token_volume") if q.period is None]
+    if volumes:
+        args["training_tokens"] = volumes[-1].value
+    prices = u.quantities_of("gpu_price")
+    if prices:
+        args["gpu_price_per_hour"] = prices[-1].value
+    return args
+
+
+def _price_request(u, lower: str) -> list[tuple[str, str]]:
+    """'What does GPT-4o cost per token?' / 'hourly price of an H100?': a sourced price look-up."""
+    if not _PRICE_ASK.search(lower) or u.quantities or _DECISION_WORDS.search(lower):
+        return []
+    return [(n.id, "gpu" if n.kind == "gpu" else "api_model") for n in u.names if n.kind in ("api_model", "gpu")]
 
 
 def _read_quantities(u, msg: str, lower: str, plan: Plan) -> None:
@@ -400,6 +442,10 @@ def _next_calls(plan: Plan, own_steps: int, results: dict[str, list[dict]]) -> l
         return []
     if plan.kind == "concept":
         return [("search_knowledge", {"query": plan.query, "k": 3})] if own_steps == 0 else []
+    if plan.kind == "training":
+        return [("size_training", dict(plan.training or {}))] if own_steps == 0 else []
+    if plan.kind == "price":
+        return [("lookup_price", {"name": n, "kind": k}) for n, k in plan.price_lookups] if own_steps == 0 else []
     first: list[tuple[str, dict]] = []
     if plan.revert:
         first.append(("revert_scenario", {"action": plan.revert}))
@@ -436,6 +482,10 @@ def compose_answer(plan: Plan, results: dict[str, list[dict]]) -> str:
     passages = [p for payload in results.get("search_knowledge", []) for p in payload.get("passages", [])]
     if plan.kind == "concept":
         return _concept_answer(passages)
+    if plan.kind == "training":
+        return _training_answer(results)
+    if plan.kind == "price":
+        return _price_answer(results)
 
     parts: list[str] = []
     errors = [p for name, payloads in results.items() for p in payloads if "error" in p]
@@ -488,6 +538,33 @@ def _concept_answer(passages: list[dict]) -> str:
         lines.append(f"{fmt.plain_sentences(p.get('snippet', ''), 2)} [{p['n']}]")
     lines.append(fmt.sources(passages))
     return "\n\n".join(lines)
+
+
+def _errors_text(results: dict[str, list[dict]]) -> str:
+    errors = [p["error"] for payloads in results.values() for p in payloads if "error" in p]
+    return "\n".join(f"- {e}" for e in errors)
+
+
+def _training_answer(results: dict[str, list[dict]]) -> str:
+    t = _ok(results, "size_training")
+    if t is None:
+        return "I could not size that training run:\n" + _errors_text(results)
+    return (
+        f"**{t['method']} of {t['model']} on {t['gpu']}:** {t['gpus_needed']} GPU(s) to fit it in memory "
+        f"({fmt.number(t['memory_gb_required'])} GB needed), {fmt.number(t['gpu_hours'])} GPU-hours, about "
+        f"{fmt.number(t['wall_clock_hours'])} hours of wall-clock time, so about {fmt.money(t['run_cost_usd'])} "
+        f"per run at {fmt.money(t['gpu_price_usd_per_hour'])} per GPU-hour.\n\n"
+        f"I assumed {fmt.tokens(t['training_tokens'])} training tokens (dataset tokens times epochs) and "
+        f"{fmt.pct(t['mfu_pct'])} of the GPU's peak throughput (MFU); tell me if different. Experiments, "
+        "the validation loop, data preparation and hosting come on top: ask for the full comparison."
+    )
+
+
+def _price_answer(results: dict[str, list[dict]]) -> str:
+    found = [p for p in results.get("lookup_price", []) if "error" not in p]
+    lines = [f"- **{p['summary']}** (source: {p['source']}, as of {p['as_of']})" for p in found]
+    errors = _errors_text(results)
+    return "\n".join(lines + ([errors] if errors else [])) or "I could not find that price."
 
 
 def compose_panel_answer(summary: dict) -> str:

@@ -273,3 +273,30 @@ def test_gpu_prices_drop_scales_the_sourced_default(advisor):
     r = advisor.chat("how risky is this? run a monte carlo", s)
     check_turn(r, r.scenario)
     assert "| Path | P10 | P50 | P90 | chance cheapest |" in r.answer
+
+
+def test_training_sizing_and_price_look_ups(advisor):
+    from tools.compute import estimate_training, get_gpu, get_open_model
+
+    s = "sizing"
+    r = advisor.chat("How long would it take to LoRA fine-tune Llama 3 70B on 8 H100s?", s)
+    check_turn(r, None)
+    assert [t.name for t in r.tool_calls] == ["size_training"]
+    gpu, model = get_gpu("h100"), get_open_model("llama 3 70b")
+    # Expected: the estimator called directly, 20M training tokens (the tool's stated default).
+    est = estimate_training(model.params_b.value, 20e6, "lora", gpu)
+    assert f"{est.gpus_needed} GPU(s)" in r.answer
+    assert f"{est.gpu_hours:,.2f} GPU-hours" in r.answer
+    cost = est.gpu_hours * gpu.price_per_hour.typical.value
+    assert (f"${cost:,.2f} per run" if cost < 100 else f"${cost:,.0f} per run") in r.answer
+
+    r = advisor.chat("what's the hourly price of an H100?", s)
+    check_turn(r, None)
+    assert f"${gpu.price_per_hour.typical.value:,.2f}/GPU-hour typical" in r.answer
+
+    r = advisor.chat("what does gpt-4o cost per token?", s)
+    check_turn(r, None)
+    price = get_api_model("gpt-4o")
+    assert f"${price.input_price_per_mtok.value:,.2f} per 1M input tokens" in r.answer
+    assert f"${price.output_price_per_mtok.value:,.2f} per 1M output tokens" in r.answer
+    assert r.scenario == {"usage": {"monthly_input_tokens": 300e6, "monthly_output_tokens": 100e6}, "api": GPT4O}

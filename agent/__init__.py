@@ -8,16 +8,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from agent.advisor import Advisor
-    from agent.schemas import (
-        AdvisorEvent,
-        AdvisorResponse,
-        ChatTurn,
-        Citation,
-        SessionSummary,
-        SessionView,
-        ToolCallRecord,
-    )
+    from agent.advisor import Advisor as Advisor
+    from agent.schemas import AdvisorEvent as AdvisorEvent
+    from agent.schemas import AdvisorResponse as AdvisorResponse
+    from agent.schemas import ChatTurn as ChatTurn
+    from agent.schemas import Citation as Citation
+    from agent.schemas import SessionSummary as SessionSummary
+    from agent.schemas import SessionView as SessionView
+    from agent.schemas import ToolCallRecord as ToolCallRecord
 
 _EXPORTS = {
     "Advisor": "agent.advisor",

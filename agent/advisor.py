@@ -90,7 +90,7 @@ class Advisor:
                 kb = self.knowledge()
                 if hasattr(kb, "warm_up"):
                     kb.warm_up()
-            except Exception as error:  # the advisor still answers figures without guidance
+            except Exception as error:  # noqa: BLE001 - the advisor still answers figures without guidance
                 log.warning("knowledge base warm-up failed: %s", error)
                 self._knowledge_error = str(error)
 
@@ -186,8 +186,7 @@ class Advisor:
         turn, _ = self._turn_input(message)
         for chunk in self.graph.stream(turn, config, stream_mode="updates", durability="exit"):
             for node, update in chunk.items():
-                for event in _events_of(node, update):
-                    yield event
+                yield from _events_of(node, update)
         yield AdvisorEvent(kind="answer", response=self._response(session_id))
 
     def update_scenario(self, session_id: str, updates: dict) -> AdvisorResponse:
@@ -344,7 +343,7 @@ def _thread_ids(checkpointer: Any) -> list[str]:
             with conn.cursor() as cur:
                 cur.execute(query)
                 return [row["thread_id"] if isinstance(row, dict) else row[0] for row in cur.fetchall()]
-        except Exception as error:  # fall back to the generic (slower) listing
+        except Exception as error:  # noqa: BLE001 - fall back to the generic (slower) listing
             log.debug("listing threads by SQL failed: %s", error)
     seen: dict[str, None] = {}
     for item in checkpointer.list(None):

@@ -117,7 +117,7 @@ def build_graph(
             try:
                 reply = _check_llm_message(bound_llm.invoke([system, *messages]), tool_names)
                 return {"messages": [reply], "steps": steps, "brain": "llm"}
-            except Exception as error:  # any failure of the model: finish the turn offline
+            except Exception as error:  # noqa: BLE001 - any failure of the model: finish the turn offline
                 reason = _describe_failure(error)
                 log.info("LLM brain failed: %s", reason)
                 notices.append(f"{reason}; answered with the offline brain.")

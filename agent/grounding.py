@@ -151,9 +151,7 @@ def _is_markup(text: str, start: int, end: int) -> bool:
         end + 1 >= len(text) or text[end + 1] in " \n"
     ):
         return True
-    if re.search(r"(per|/)\s?\$?$", before, re.IGNORECASE):
-        return True
-    return False
+    return bool(re.search(r"(per|/)\s?\$?$", before, re.IGNORECASE))
 
 
 def extract_figures(text: str, *, skip_markup: bool = True) -> list[Figure]:
@@ -174,9 +172,9 @@ def extract_figures(text: str, *, skip_markup: bool = True) -> list[Figure]:
         if not m.group("cur") and (prev.isalpha() or prev == "_" or (prev in "-." and prev2.isalnum())):
             continue
         nxt = text[end] if end < len(text) else ""
-        if nxt.isalpha() or nxt == "_" or (nxt == "." and text[end + 1 : end + 2].isdigit()):
-            if not m.group("pct") and not m.group("cur2"):
-                continue
+        glued = nxt.isalpha() or nxt == "_" or (nxt == "." and text[end + 1 : end + 2].isdigit())
+        if glued and not m.group("pct") and not m.group("cur2"):
+            continue
         if prev == ":" and prev2.isdigit() and not m.group("cur"):
             continue  # the "1" of a "3:1" ratio
         if skip_markup and _is_markup(text, start, end):

@@ -50,6 +50,6 @@ def build_chat_model(settings: Settings) -> LlmChoice:
         if key:
             kwargs["api_key"] = key
         return LlmChoice(init_chat_model(model, model_provider=provider or None, **kwargs))
-    except Exception as error:  # missing provider package, missing key, unknown provider
+    except Exception as error:  # noqa: BLE001 - missing provider package, missing key, unknown provider
         first = str(error).strip().splitlines()[0][:200] if str(error).strip() else type(error).__name__
         return LlmChoice(None, f"the configured LLM {spec!r} is unavailable ({first})")

@@ -113,7 +113,7 @@ def _understand(text: str, previous: list[str]):
     for earlier in previous:
         try:
             context = context.with_turn(understand(earlier[:4000], context))
-        except Exception:  # an earlier message the parser cannot read adds no context
+        except Exception:  # noqa: BLE001, S112 - an earlier message the parser cannot read adds no context
             continue
     return understand(text, context)
 
@@ -130,7 +130,7 @@ def plan_turn(text: str, previous: list[str]) -> Plan:
         return Plan(kind="empty")
     try:
         u = _understand_cached(stripped, tuple(previous))  # a turn asks 2-3 times; parsing is pure
-    except Exception:  # the parser must never take the turn down with it
+    except Exception:  # noqa: BLE001 - the parser must never take the turn down with it
         return Plan(kind="unclear")
     msg = u.message
     lower = msg.lower()
@@ -301,9 +301,9 @@ def _read_quantities(u, msg: str, lower: str, plan: Plan) -> None:
 
     for q in u.quantities_of("duration"):
         if _near(msg, q.span.start, q.span.end, ("retrain", "refresh"), before=40, after=10):
-            changes.append({"field": "operations.retraining_interval_months", "op": "set", "value": int(round(q.value))})
+            changes.append({"field": "operations.retraining_interval_months", "op": "set", "value": round(q.value)})
         elif 1 <= q.value <= 120:
-            changes.append({"field": "horizon_months", "op": "set", "value": int(round(q.value))})
+            changes.append({"field": "horizon_months", "op": "set", "value": round(q.value)})
         else:
             plan.notes.append(f"I can project 1 to 120 months, so I kept the horizon ({q.span.text} is outside it).")
 

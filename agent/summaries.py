@@ -271,4 +271,4 @@ def defaults_in_force(scenario: dict) -> dict[str, float]:
     return out
 
 
-__all__ = ["PATH_LABELS", "load", "price", "training", "tco", "risk", "verdict", "defaults_in_force"]
+__all__ = ["PATH_LABELS", "defaults_in_force", "load", "price", "risk", "tco", "training", "verdict"]

@@ -196,14 +196,16 @@ def build_tools(deps: ToolDeps) -> list[BaseTool]:
             realtime_latency_required: Synchronous real-time answers are needed.
             vendor_privacy_terms_acceptable: A vendor's contractual privacy terms satisfy compliance.
         """
-        answers = {k: v for k, v in dict(
-            domain=domain, prompting_reaches_target=prompting_reaches_target,
-            rag_already_tried=rag_already_tried, domain_base_model_available=domain_base_model_available,
-            proprietary_data=proprietary_data, data_mostly_public=data_mostly_public, consistency=consistency,
-            regulated_industry=regulated_industry, data_must_stay_on_prem=data_must_stay_on_prem,
-            realtime_latency_required=realtime_latency_required,
-            vendor_privacy_terms_acceptable=vendor_privacy_terms_acceptable,
-        ).items() if v is not None}  # fmt: skip
+        given = {
+            "domain": domain, "prompting_reaches_target": prompting_reaches_target,
+            "rag_already_tried": rag_already_tried, "domain_base_model_available": domain_base_model_available,
+            "proprietary_data": proprietary_data, "data_mostly_public": data_mostly_public,
+            "consistency": consistency, "regulated_industry": regulated_industry,
+            "data_must_stay_on_prem": data_must_stay_on_prem,
+            "realtime_latency_required": realtime_latency_required,
+            "vendor_privacy_terms_acceptable": vendor_privacy_terms_acceptable,
+        }  # fmt: skip
+        answers = {k: v for k, v in given.items() if v is not None}
         try:
             summary, results = summaries.verdict(_scenario(state), answers)
         except (AdvisorError, ValueError) as error:
@@ -272,7 +274,7 @@ def build_tools(deps: ToolDeps) -> list[BaseTool]:
             return _error(tool_call_id, "search_knowledge", AdvisorError("knowledge", "no knowledge base"))
         try:
             result = deps.search(query, k)
-        except Exception as error:  # a broken index must not break the turn
+        except Exception as error:  # noqa: BLE001 - a broken index must not break the turn
             return _error(tool_call_id, "search_knowledge",
                           AdvisorError("knowledge", f"the knowledge base is unavailable ({error})"))
         first = 1 + _passages_so_far(state)

@@ -32,7 +32,7 @@ class CorpusKeywordSearch:
         for path in sorted(CORPUS.glob("*.md")):
             text = path.read_text(encoding="utf-8")
             title = next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), path.stem)
-            for i, part in enumerate(re.split(r"^## ", text, flags=re.M)[1:]):
+            for i, part in enumerate(re.split(r"^## ", text, flags=re.MULTILINE)[1:]):
                 heading, _, body = part.partition("\n")
                 self.sections.append((f"{path.stem}-{i}", path.name, title, heading.strip(), body.strip()))
 

@@ -74,6 +74,40 @@ def tco(
         render(make_console(), result, monte_carlo, sensitivity)
 
 
+# --- index: the knowledge base (owner: knowledge) -----------------------------------------------
+@app.command("index")
+def index(
+    rebuild: bool = typer.Option(False, "--rebuild", help="Drop the index and embed everything again."),
+) -> None:
+    """Index the corpus and your documents (ADVISOR_DOCUMENTS_DIR); only changed files are re-embedded."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from knowledge import KnowledgeBase
+
+    console = Console(stderr=True)
+    kb = KnowledgeBase()
+    with Progress(
+        TextColumn("[bold]indexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), console=console, transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def progress(done: int, total: int, source: str) -> None:
+            bar.update(task, completed=done, total=total, description=source)
+
+        try:
+            report = kb.ensure_index(progress=progress, rebuild=rebuild)
+        except Exception as exc:  # noqa: BLE001 (store or embedder misconfigured: say which, no traceback)
+            console.print(f"error: {exc}", style="red")
+            raise typer.Exit(2) from None
+    for message in report.messages:
+        console.print(f"note: {message}", style="yellow")
+    for skipped in report.skipped:
+        console.print(f"skipped {skipped.source}: {skipped.reason}", style="yellow")
+    typer.echo(report.summary())
+
+
 # --- ask: the agent (owner: agent) --------------------------------------------------------------
 @app.command("ask")
 def ask(
@@ -88,7 +122,7 @@ def ask(
 
     try:
         response = Advisor().chat(question, session_id=session)
-    except Exception as error:  # the advisor answers bad input itself; this is a broken install
+    except Exception as error:  # noqa: BLE001 - the advisor answers bad input itself; this is a broken install
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
     if json_output:

@@ -117,6 +117,18 @@ def paths_table(summary: dict) -> str:
     return "\n".join(rows)
 
 
+def cost_lines(summary: dict, path_ids: list[str]) -> str:
+    """Where a path's money goes: its biggest cost lines over the horizon."""
+    lines = ["**Where the money goes:**"]
+    for path_id in path_ids:
+        p = _path(summary, path_id)
+        if p is None or not p.get("feasible") or not p.get("biggest_cost_lines"):
+            continue
+        items = ", ".join(f"{c['line']} {money(c['total_usd'])}" for c in p["biggest_cost_lines"])
+        lines.append(f"- *{p['label']}*: {items}.")
+    return "\n".join(lines) if len(lines) > 1 else ""
+
+
 def break_even(summary: dict) -> str:
     adapted = [p for p in _feasible(summary) if p["path"] not in ("api", "api_rag")]
     api = _path(summary, "api")

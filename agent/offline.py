@@ -62,6 +62,7 @@ class Plan:
     question: str | None = None
     training: dict | None = None
     price_lookups: list[tuple[str, str]] = field(default_factory=list)
+    explain_paths: list[str] = field(default_factory=list)
 
 
 class OfflineBrain(BaseChatModel):
@@ -163,6 +164,8 @@ def plan_turn(text: str, previous: list[str]) -> Plan:
 
     plan = Plan(kind="assumptions" if primary == "show_assumptions" else "analysis")
     plan.risk = "risk" in intents
+    if "explain_figure" in intents:
+        plan.explain_paths = _paths_named(lower)
     _read_quantities(u, msg, lower, plan)
     _read_names(u, lower, plan)
     _read_pillars(u, plan)
@@ -181,6 +184,17 @@ _TRAINING_ASK = re.compile(r"\b(how long|how many gpus?|gpu[- ]hours?|training t
                           r"how much memory|size the training|to train)\b")
 _PRICE_ASK = re.compile(r"\b(price|prices|priced|cost per|costs? per|per token|per hour|hourly|how much (is|does))\b")
 _DECISION_WORDS = re.compile(r"\b(should|fine-?tun\w*|worth|cheaper|switch|we (spend|process|run|use))\b")
+
+
+_PATH_WORDS = (
+    ("self_hosted_full", r"\bfull(y)?\b"), ("self_hosted_lora", r"\b(q?lora|self-?hosted|open model|own gpus?)\b"),
+    ("vendor_finetune", r"\bvendor\b"), ("api_rag", r"\brag\b|retrieval"), ("api", r"\bapi\b"),
+)  # fmt: skip
+
+
+def _paths_named(lower: str) -> list[str]:
+    named = [path for path, pattern in _PATH_WORDS if re.search(pattern, lower)]
+    return named or ["self_hosted_lora", "vendor_finetune"]
 
 
 def _training_request(u, lower: str) -> dict | None:
@@ -512,6 +526,8 @@ def compose_answer(plan: Plan, results: dict[str, list[dict]]) -> str:
     for e in errors:
         parts.append(f"⚠️ I could not apply a change: {e['error']}")
     parts.append(fmt.paths_table(tco))
+    if plan.explain_paths:
+        parts.append(fmt.cost_lines(tco, plan.explain_paths))
     parts.append(fmt.break_even(tco))
     if risk:
         parts.append(fmt.drivers(risk, show_monte_carlo=plan.risk))

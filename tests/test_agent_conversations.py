@@ -245,8 +245,16 @@ def test_greeting_off_topic_then_a_real_question(advisor):
 
     r = advisor.chat("ok, we spend $10k a month on claude sonnet", s)
     claude = get_api_model("anthropic/claude-3-5-sonnet").id  # the catalogue's "claude sonnet"
-    check_turn(r, {"usage": {"monthly_api_spend_usd": 10000.0}, "api": {"model": claude}})
+    claude_spend = {"usage": {"monthly_api_spend_usd": 10000.0}, "api": {"model": claude}}
+    check_turn(r, claude_spend)
     assert claude in r.answer
+
+    r = advisor.chat("why is the self-hosted path so expensive?", s)
+    check_turn(r, claude_spend)
+    lora = compute_tco(Scenario.parse(claude_spend)).path("self_hosted_lora")
+    biggest = max(lora.lines, key=lambda line: line.total)
+    assert "**Where the money goes:**" in r.answer
+    assert f"{biggest.label} ${biggest.total:,.0f}" in r.answer
 
 
 def test_injection_in_a_message_changes_no_figure(advisor):

@@ -40,6 +40,7 @@ _PREMISE = re.compile(
     r"|(?:(?:we'?re|we\s+are|i'?m|i\s+am)\s+)?(?:thinking\s+(?:about|of)|considering|contemplating|eyeing)\b"
     r"|and\s+(?:a|an|the|with|for|on)\b"
 )
+_RECOMMEND_OTHER = re.compile(r"\brecommend (?:me )?(?:a|an|some|any)\b")
 _TWO_OPTIONS = re.compile(r"\b(?:or|vs|versus|against|compared)\b")
 
 
@@ -153,6 +154,8 @@ def _intents(
         for clause in clauses:
             if clause.question:
                 continue
+            if any(q.kind == "relative_change" and _in(q.span.start, clause) for q in quantities):
+                continue  # "lower the H100 price 20%": a what-if about that input
             if is_question and _PREMISE.match(clause.text):
                 continue  # "at $0.5/M input, is mistral cheaper?": a premise of the question
             local = rule_hits(normalise_text(clause.text))
@@ -168,6 +171,8 @@ def _intents(
             facts = [
                 q for q in quantities if _in(q.span.start, clause) and _is_fact(q, clause.text)
             ]
+            if hits.keys() & {"compare", "break_even", "risk", "explain_figure"}:
+                facts = [q for q in facts if q.kind != "duration"]  # the window of the comparison
             named = [n for n in (*names, *unknown) if _in(n.span.start, clause)]
             if named and _TWO_OPTIONS.search(clause.text):
                 named = []
@@ -194,6 +199,13 @@ def _intents(
     if "undo" in scores or "reset" in scores:
         scores.pop("change_assumption", None)
 
+    if (
+        "recommend" in scores
+        and _RECOMMEND_OTHER.search(norm)
+        and not _DOMAIN.search(norm)
+        and not (quantities or names or has_pillars)
+    ):
+        scores = {"off_topic": (0.7, "a recommendation outside the advisor's topic")}
     if not scores:
         if "thanks" in hits:
             scores["greeting_help"] = (0.8, hits["thanks"])

@@ -183,6 +183,7 @@ RULES: dict[str, list[str]] = {
     "break_even": [
         r"\bbreakeven\b|\bpay(?:s|ing)? (?:for )?itself\b|\bpays? off\b|\bpayback\b|\bpay back\b",
         r"\bat (?:what|which) (?:volume|point|scale|usage|level)\b",
+        r"\b(?:ever|eventually|at some point) (?:get|become|be|end up|turn) cheaper\b",
         r"\bhow (?:many months|long) (?:until|till|before)\b",
         r"\bbeat(?:s)? the api\b|\bcross(?:over| over)\b",
         r"\bwhen (?:do|does|would|will) (?:\w+\s+){0,3}(?:get |become |be )?cheaper\b",
@@ -235,6 +236,7 @@ RULES: dict[str, list[str]] = {
     "reset": [
         r"^reset\b|\breset (?:it|everything|all|the (?:scenario|numbers|inputs|assumptions)|to (?:the )?defaults?)\b|\breset\W*$",
         r"\bstart (?:over|again|afresh|fresh|from scratch)\b|\bfrom scratch\b|\bbegin again\b",
+        r"\bforget (?:all|everything|it all)\b|\bstart an? (?:fresh|new|clean) (?:scenario|analysis|one)\b",
         r"\bclear (?:everything|all|it all)\b|\bnew scenario\b|\b(?:back )?to (?:the )?defaults\b|\bscrap (?:all|everything|it)\b|\bwipe\b",
     ],
     "undo": [
@@ -244,7 +246,7 @@ RULES: dict[str, list[str]] = {
     "risk": [
         r"\brisks?\b|\brisky\b|\bsensitiv\w*\b|\bworst case\b|\bbest case\b|\bdownside\b",
         r"\bhow (?:sure|confident|certain|reliable)\b|\bconfidence\b|\buncertain\w*\b|\btrust (?:those|these|the|that)\b",
-        r"\bwhat could go wrong\b|\bwhat can go wrong\b",
+        r"\bwhat could go wrong\b|\bwhat can go wrong\b|\bhow bad (?:could|can|would|might) (?:it|this|things) get\b",
         r"\b(?:matters?|moves?|drives?|swings?|affects?) (?:\S+\s+){0,4}(?:most|the most)\b",
         r"\bwhich (?:input|assumption|factor|variable)s? (?:matters?|moves?|drives?)\b",
     ],

@@ -77,10 +77,10 @@ _GROWTH_BEFORE = re.compile(
 )
 _DOWN_BEFORE = re.compile(
     r"\b(?:cut\w*|reduc\w*|lower\w*|drop\w*|fall\w*|fell|decreas\w*|down|shrink\w*|declin\w*|"
-    r"slash\w*|less)\s+(?:[a-z]+\s+){0,3}?(?:by|of|about|~|\s)*$|\b(?:down|less|lower|cut)\s*$"
+    r"slash\w*|less)\s+(?:\S+\s+){0,3}?(?:by|of|about|~|\s)*$|\b(?:down|less|lower|cut)\s*$"
 )
 _UP_BEFORE = re.compile(
-    r"\b(?:increas\w*|rais\w*|ris\w*|up|grow\w*|bump\w*|more)\s+(?:[a-z]+\s+){0,3}?(?:by|of|about|~|\s)*$|\b(?:up|more)\s*$"
+    r"\b(?:increas\w*|rais\w*|ris\w*|up|grow\w*|bump\w*|more)\s+(?:\S+\s+){0,3}?(?:by|of|about|~|\s)*$|\b(?:up|more)\s*$"
 )
 _APPROX_BEFORE = re.compile(
     r"(?:~|≈|\babout|\baround|\broughly|\bapprox\w*|\bcirca|\blike|\bsome|\bca\.?)\s*$"
@@ -408,7 +408,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         clause = ctx.clause_before(i)
         side = _side(tm.group(1))
         side_after = re.match(
-            r"^\s*(prompts?|inputs?|answers?|completions?|outputs?|responses?)\b", after[tm.end() :]
+            r"^\s*(prompts?|inputs?|answers?|completions?|outputs?|responses?|in|out)\b",
+            after[tm.end() :],
         )
         if period is not None:
             ctx.add("token_volume", value, idx, end, period=period, **kw)
@@ -565,6 +566,24 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     if hm and num.scale is None and value < 10_000:
         ctx.add("headcount", value, idx, t_after + hm.end())
         return
+    # --- "700 tokens in and 250 out": a bare number with a side continues the previous quantity
+    side_next = re.match(r"^\s*(out|output|in|input)\b", after)
+    if (
+        side_next
+        and ctx.out
+        and ctx.out[-1].kind in ("tokens_per_request", "token_volume")
+        and num.scale is None
+    ):
+        prev = ctx.out[-1]
+        ctx.add(
+            prev.kind,
+            value,
+            idx,
+            t_after + side_next.end(),
+            period=prev.period,
+            side=_side(side_next.group(1)),
+        )
+        return
     # --- "5 years instead of 3": a bare number takes the unit of the quantity it stands against
     against = re.search(r"\b(?:instead\s+of|rather\s+than|or|vs\.?|versus)\s*$", before)
     if ctx.out and against and num.scale is None and not re.match(r"^\s*[a-z%$€£]", after):
@@ -587,7 +606,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
 def _side(word: str | None) -> str | None:
     if not word:
         return None
-    w = word.lower()
+    w = {"in": "input", "out": "output"}.get(word.lower(), word.lower())
     if w.startswith(("input", "prompt")):
         return "input"
     if w.startswith(("output", "completion", "answer", "response")):

@@ -77,6 +77,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:huge|large|massive|big)\s+(?:\w+\s+)?archive\b",
             r"\b(?:years|decades)\s+of\s+(?:\w+\s+){0,3}(?:data|logs|records|tickets|contracts|research|documents)\b",
             r"\bdata\s+moat\b",
+            r"\bunique\s+to\s+us\b|\b(?:archive|data|dataset|records|corpus|logs)\s+(?:is|are)\s+unique\b",
         ],
     ),
     "jargon": (
@@ -109,6 +110,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\binstant\w*\s+(?:answers|responses)\b",
             r"\b(?:must|has\s+to|have\s+to|needs?\s+to)\s+be\s+(?:instant\w*|fast|quick|snappy|immediate)\b",
             r"\bwaiting\s+on\s+the\s+(?:phone|line)\b",
+            r"\b(?:reply|replies|respond|response|responses|answer|answers)\s+(?:with)?in\s+(?:\d|a\s+few|a|one|two|three)\b",
         ],
     ),
 }
@@ -171,6 +173,7 @@ _ANAPHORA = [
         r"\b(?:these|those)\s+(?:\w+\s+)?(?:figures|numbers)\b|\bhow\s+sure\s+are\s+you\s+about\s+these\b"
     ),
     re.compile(r"\byour\s+(?:table|chart|numbers|figures|results|breakdown|estimate|plot)\b"),
+    re.compile(r"\bthat\s+was\s+(?:a|an|wrong|my|the|not)\b"),
     re.compile(r"\b(?:would|will|does|did|could)\s+that\s+(?!\w+\s+to\b)\w+"),
 ]
 

@@ -84,6 +84,9 @@ class OfflineBrain(BaseChatModel):
         turn = list(messages[start + 1 :])
         results = _results(turn)
         own_steps = sum(1 for m in turn if isinstance(m, AIMessage) and m.name == OFFLINE_NAME and m.tool_calls)
+        if own_steps == 0 and _scenario_changed_by_another_brain(turn):
+            # Taking over from a failed LLM that already applied the change: never apply it twice.
+            plan.changes, plan.revert = [], None
         calls = [] if force_answer else _next_calls(plan, own_steps, results)
         if calls:
             tool_calls = [
@@ -442,6 +445,14 @@ def _results(turn: Sequence[BaseMessage]) -> dict[str, list[dict]]:
                 payload["error"] = str(m.content)
             out.setdefault(m.name or "", []).append(payload)
     return out
+
+
+def _scenario_changed_by_another_brain(turn: Sequence[BaseMessage]) -> bool:
+    return any(
+        isinstance(m, ToolMessage) and m.name in ("what_if", "revert_scenario") and m.status != "error"
+        and not str(m.tool_call_id).startswith("offline-")
+        for m in turn
+    )
 
 
 def _ok(results: dict[str, list[dict]], name: str) -> dict | None:

@@ -257,3 +257,17 @@ def test_missing_api_key_says_so_and_answers_offline(monkeypatch):
     response = Advisor(Settings(llm="openai:gpt-4o-mini"), knowledge=ScriptedKnowledge()).chat("Should we fine-tune?")
     assert response.brain == "offline"
     assert any("openai:gpt-4o-mini" in n and "offline brain" in n for n in response.notices)
+
+
+def test_offline_takeover_never_applies_the_llms_change_twice():
+    # The scripted model doubles the volume, then has nothing more to say (it fails):
+    # the offline brain finishes the turn on the doubled scenario without doubling it again.
+    model = scripted(
+        AIMessage("", tool_calls=[call("what_if", {"changes": [{"field": "usage.volume", "op": "scale", "value": 2}]}, "c1")]),
+    )
+    response = Advisor(chat_model=model, knowledge=ScriptedKnowledge()).chat("What if volume doubles?")
+    assert response.brain == "offline" and any("offline brain" in n for n in response.notices)
+    assert response.scenario["usage"] == DOUBLED["usage"]
+    assert [t.name for t in response.tool_calls].count("what_if") == 1
+    assert response.answer.startswith("**Recommendation")
+    assert f"${total(DOUBLED, 'api') / 1e6:,.2f}M" in response.answer or f"${total(DOUBLED, 'api'):,.0f}" in response.answer

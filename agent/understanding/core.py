@@ -12,6 +12,11 @@ from .names import NameCatalog, default_catalog, find_names
 from .quantities import extract_quantities
 from .signals import find_pillars, find_references
 
+#: Cosine similarity to the nearest example utterance above which its intent is taken outright,
+#: and the lower bar used when the message is clearly about the advisor's topic.
+KNN_SURE = 0.30
+KNN_MAYBE = 0.15
+
 #: Longer messages are understood from their first MAX_CHARS characters (a pasted document is not
 #: a chat turn; this bounds the parse time of 100 KB inputs).
 MAX_CHARS = 8_000
@@ -41,6 +46,10 @@ _PREMISE = re.compile(
     r"|and\s+(?:a|an|the|with|for|on)\b"
 )
 _RECOMMEND_OTHER = re.compile(r"\brecommend (?:me )?(?:a|an|some|any)\b")
+_EXPLICIT_COMPARE = re.compile(
+    r"^compare\b|\bcompare (?:the|all|every|both|them)\b|\bvs\b|\bversus\b|\bside by side\b"
+)
+_IMPERATIVES = {"set", "change", "update", "make", "use", "switch", "put", "assume"}
 _TWO_OPTIONS = re.compile(r"\b(?:or|vs|versus|against|compared)\b")
 
 
@@ -182,12 +191,11 @@ def _intents(
                 break
 
     # one cue is often inside another's phrasing: keep the more specific reading
-    if (
-        "break_even" in scores
-        and "compare" in scores
-        and not re.search(r"\bcompar|\bvs\b|\bversus\b", norm)
-    ):
-        del scores["compare"]
+    if "break_even" in scores and "compare" in scores and not _EXPLICIT_COMPARE.search(norm):
+        del scores["compare"]  # "cheaper than the API" inside a break-even question
+    imperative = scores.get("change_assumption", (0, ""))[1].split(" ")[0] in _IMPERATIVES
+    if imperative and scores.get("what_if", (0, ""))[1] == "instead":
+        del scores["what_if"]  # "use H200 instead of H100 from now on" sets, not explores
     if "explain_figure" in scores:
         scores.pop("explain_concept", None)
         if norm.startswith("why"):
@@ -209,12 +217,16 @@ def _intents(
     if not scores:
         if "thanks" in hits:
             scores["greeting_help"] = (0.8, hits["thanks"])
-        elif not _DOMAIN.search(norm) and not quantities and not names and not has_references:
-            scores["off_topic"] = (0.7, "no advisor topic")
         else:
             label, sim = nearest_example_index().nearest(norm)
-            if sim >= 0.2:
-                scores[label] = (round(min(sim, 0.7), 3), "nearest example")
+            on_topic = bool(_DOMAIN.search(norm) or quantities or names or has_references)
+            evidence = f"nearest example ({sim:.2f})"
+            if label != "off_topic" and sim >= KNN_SURE:
+                scores[label] = (round(min(sim, 0.7), 3), evidence)
+            elif not on_topic:
+                scores["off_topic"] = (0.7, "no advisor topic")
+            elif label != "off_topic" and sim >= KNN_MAYBE:
+                scores[label] = (round(min(sim, 0.6), 3), evidence)
             else:
                 scores["greeting_help"] = (0.4, "unclear: offer help")
     order = {i: k for k, i in enumerate(("greeting_help", "pillar_answer", "change_assumption"))}

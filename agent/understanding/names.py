@@ -220,7 +220,10 @@ def default_catalog() -> NameCatalog:
     first_party = {p: i for i, p in enumerate(FIRST_PARTY)}
     for model in list_api_models():
         bare = model.id.split("/", 1)[1]
-        aliases = tuple(a for a in (bare, model.name) if _api_key_is_safe(a))
+        short = bare.removesuffix(
+            "-latest"
+        )  # "claude-3-opus-latest" is what people call claude 3 opus
+        aliases = tuple(a for a in dict.fromkeys((bare, short, model.name)) if _api_key_is_safe(a))
         aliases += COLLOQUIAL.get(model.id, ())
         rank = first_party.get(model.provider, len(first_party))
         entries.append(

@@ -54,7 +54,9 @@ _UNITS = {
 }  # fmt: skip
 _BIG = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _VAGUE = {"couple": 2, "few": 3}  # only before a scale word: "a couple hundred thousand"
-_WORD = re.compile(r"[a-z]+(?:-[a-z]+)?", re.IGNORECASE)
+_WORD = re.compile(
+    r"[a-z]+", re.IGNORECASE
+)  # "twenty-five" is two words; "three-year" keeps "three"
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,7 @@ def find_numbers(text: str) -> list[NumberToken]:
     i = 0
     while i < len(words):
         w = words[i].group(0).lower()
-        if w in _UNITS or w in ("a", "an", "half") or w in _VAGUE or "-" in w:
+        if w in _UNITS or w in ("a", "an", "half") or w in _VAGUE:
             parsed = _word_number([x.group(0) for x in words[i : i + 8]])
             if parsed is not None:
                 value, used = parsed

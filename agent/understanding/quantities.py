@@ -545,6 +545,13 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         mb = _MODEL_B_AFTER.match(after)
         ctx.add("model_size", value / 1e9, idx, t_after + (mb.end() if mb else 0))
         return
+    # --- a duty cycle: "12 hours a day", "5 days a week"
+    duty = re.match(r"^\s*(hours?|hrs?|h|days?)\s*(?:a|per|/|each|every)\s*(day|week)\b", after)
+    if duty and num.scale is None:
+        per = 24.0 if duty.group(2) == "day" else 7.0
+        if duty.group(1).startswith("d") == (duty.group(2) == "week") and 0 < value <= per:
+            ctx.add("percent", value / per, idx, t_after + duty.end())
+            return
     # --- durations: "over 3 years", "18 months", "5 yrs"
     dm = _DURATION_AFTER.match(after)
     if dm and num.scale is None and not re.search(r"(?:/|\bper|\bevery)\s*$", before):
@@ -652,6 +659,7 @@ _WORD_RELATIVE = [
 ]
 _WORD_GROWTH = re.compile(
     r"\b(doubl|tripl)\w*\s+(?:every|each|per|a)\s+(year|month|quarter)\b|\b(doubl|tripl)\w*\s+(yearly|annually|monthly)\b"
+    r"|\b(doubl|tripl)\w*\s+(?:by|in|within|over)\s+(?:the\s+)?(?:next|a|one|this|coming)\s+(year|month)\b"
 )
 _HALF_SHARE = re.compile(
     r"\bhalf\s+(?:of\s+)?(?:it|them|that|the\s+tokens|tokens|the\s+traffic)?\s*(?:is|are|being)\s+(output|input|completions?|prompts?)\b"
@@ -677,8 +685,8 @@ def _phrases(ctx: _Ctx) -> None:
             taken.append((span.start, span.end))
 
     for m in _WORD_GROWTH.finditer(ctx.tmpl):
-        factor = 2.0 if (m.group(1) or m.group(3)) == "doubl" else 3.0
-        word = m.group(2) or m.group(4)
+        factor = 2.0 if (m.group(1) or m.group(3) or m.group(5)) == "doubl" else 3.0
+        word = m.group(2) or m.group(4) or m.group(6)
         period = {"quarter": None}.get(word, _PERIODS.get(word))
         if word == "quarter":
             add("growth", factor**4 - 1, m, period="year")

@@ -338,7 +338,6 @@ def create_app(
         title="Fine-Tune Advisor",
         version="0.1.0",
         description="Should we fine-tune a custom LLM or stay on a base-model API? Computed figures, cited guidance.",
-        root_path=settings.root_path,
         lifespan=lifespan,
     )
     app.state.settings = settings

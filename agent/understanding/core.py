@@ -106,7 +106,11 @@ def understand(
     if not isinstance(message, str):
         message = "" if message is None else str(message)
     text = unicodedata.normalize("NFKC", message).replace("\x00", " ")[:MAX_CHARS]
-    catalog = catalog if catalog is not None else default_catalog()
+    if catalog is None:
+        try:
+            catalog = default_catalog()
+        except ImportError:  # the tools' catalogues are not installed: names can only be unknown
+            catalog = NameCatalog(())
 
     names, unknown = find_names(text, catalog)
     name_spans = [(n.span.start, n.span.end, n.kind) for n in names]

@@ -157,6 +157,7 @@ RULES: dict[str, list[str]] = {
     ],
     "thanks": [
         r"^(?:thanks|thank you|cheers|great|perfect|ok thanks|awesome)\b",
+        r"\b(?:bye|goodbye|good bye|see you|see ya|talk (?:to you )?later|catch you later)\b",
         r"\bthat'?s all for now\b",
     ],
     "recommend": [
@@ -187,7 +188,8 @@ RULES: dict[str, list[str]] = {
         r"\bbreakeven\b|\bpay(?:s|ing)? (?:for )?itself\b|\bpays? off\b|\bpayback\b|\bpay back\b",
         r"\bat (?:what|which) (?:volume|point|scale|usage|level)\b",
         r"\b(?:ever|eventually|at some point) (?:get|become|be|end up|turn) cheaper\b",
-        r"\bhow (?:many months|long) (?:until|till|before)\b",
+        r"\bhow (?:many months|long) (?:until|till|before)\b|\bafter how (?:many months|long)\b",
+        r"\b(?:does|do|will|would) (?:\S+\s+){1,4}(?:become|get|turn) cheaper\b",
         r"\bbeat(?:s)? the api\b|\bcross(?:over| over)\b",
         r"\bwhen (?:do|does|would|will) (?:\w+\s+){0,3}(?:get |become |be )?cheaper\b",
     ],
@@ -212,7 +214,7 @@ RULES: dict[str, list[str]] = {
         r"\b(?:chart|plot|graph)\b.*\bmean\b|\bon the (?:\S+\s+)?(?:chart|plot|graph)\b",
         r"\bi don'?t (?:get|understand) why\b",
         r"\bhow much would (?:the |it )?(?:\S+\s+){0,3}cost\b",
-        r"\bhow many (?:gpus?|replicas|nodes|cards|engineers|months|hours) (?:would|do|will|does|did)\b",
+        r"\bhow many (?:gpus?|replicas|nodes|cards|engineers) (?:would|do|will|does|did)\b",
     ],
     "explain_concept": [
         r"\bwhat(?: exactly| actually)?(?:'s| is| are| does)(?: exactly| actually)? (?:a |an |the )?(?:difference|lora|qlora|rag|token|tokens|mfu|tco|npv|quantization|fine tuning|finetuning|data moat|inference|embedding|embeddings|context window|distillation|peft|sft|rlhf|mixture of experts|moe|throughput|vllm|a gpu|gpu hours?)\b(?!\s+(?:of|for|per)\b)",
@@ -228,6 +230,7 @@ RULES: dict[str, list[str]] = {
         r"\bwhat (?:\S+\s+){0,3}(?:are|is) you using\b|\bwhich (?:numbers|figures|prices|rates|values) (?:are|did) you\b",
         r"\bwhy do you assume\b|\byou(?:'re| are)? assum\w+\b",
         r"\bwhat (?:\S+\s+){0,3}did you (?:use|pick|take|plug in)\b|\b(?:rate|price|figure|number|value)s? (?:did|do|are) you (?:use|using|assume|assuming)\b",
+        r"\bwhere (?:are|is|do|did) (?:your|the) (?:\S+\s+){0,2}(?:prices|rates|numbers|figures|assumptions|data|costs)(?: come)? from\b",
         r"\bwhere do (?:your|the) (?:\S+\s+){0,2}(?:prices|rates|numbers|figures|assumptions) come from\b|\bsources?\b",
         r"\b(?:list|show)(?: me)? (?:the |every |all )?(?:\S+\s+)?(?:inputs?|assumptions|parameters|scenario)\b",
         r"\binputs? you\b|\bcurrent scenario\b|\bwhat(?:'s| is) in the scenario\b",

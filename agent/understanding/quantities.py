@@ -39,6 +39,7 @@ _PERIOD_AFTER = re.compile(
     r"^\s*(?:/\s*|(?:per|an|a|each|every|in\s+a|in\s+an)\s+)"
     r"(seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|mths?|quarters?|qtr|years?|yrs?|y|annum)\b"
     r"|^\s*,?\s*(hourly|daily|weekly|monthly|quarterly|yearly|annually|p\.a\.?|pa\b|mom\b|yoy\b)"
+    r"|^\s*,?\s*(year|month|week|quarter)[\s-]+(?:over|on)[\s-]+(?:year|month|week|quarter)\b"
 )
 _TOKENS_AFTER = re.compile(
     r"^\s*(?:[a-z]+\s+){0,2}?(?:(input|output|prompt|completion)\s+)?(?:tokens?|toks?)\b"
@@ -205,7 +206,7 @@ def _period_at(text: str) -> tuple[str | None, int]:
     m = _PERIOD_AFTER.match(text)
     if not m:
         return None, 0
-    word = (m.group(1) or m.group(2)).rstrip(".")
+    word = (m.group(1) or m.group(2) or m.group(3)).rstrip(".")
     return _PERIODS.get(word, _PERIODS.get(word.rstrip("s"))), m.end()
 
 
@@ -431,6 +432,21 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             )
         else:
             ctx.add("token_volume", value, idx, end, **kw)
+        return
+    sf = re.match(r"^\s*(input|output|prompt|completion)s?\b", after)
+    if sf and num.scale != "b" and re.search(r"\btok(?:en)?s?\b", after[: sf.end() + 40]):
+        # "~1.2k input and 300 output tokens": the unit comes after the list
+        period, pend = _period_at(after[sf.end() :])
+        kind = "token_volume" if period else "tokens_per_request"
+        ctx.add(
+            kind,
+            value,
+            idx,
+            t_after + sf.end() + pend,
+            period=period,
+            side=_side(sf.group(1)),
+            **kw,
+        )
         return
     rm = _REQUESTS_AFTER.match(after)
     if rm:

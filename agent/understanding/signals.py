@@ -24,6 +24,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bhospital\b",
             r"\b(?:hipaa|gdpr|sox|pci(?:[\s-]dss)?|fedramp|finra|sec\s+rules|mifid|basel|fca|ema|fda)\b",
             r"\bdata\s+residency\b",
+            r"\bleave\s+the\s+(?:eu|uk|us|usa|country|region|eea)\b",
             r"\bsupervis(?:ion|ed|ory)\b|\bsolvency\s+ii\b|\b(?:eiopa|bafin|finma|occ|fdic|ecb|mas|apra)\b",
             r"\blaw\s+firm\b",
         ],
@@ -40,6 +41,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:can'?t|cannot|can\s+not|must\s+not|mustn'?t|never|won'?t|shouldn'?t)\s+(?:ever\s+)?(?:leave|go\s+to|be\s+sent|go\s+outside|leave\s+the)\b",
             r"\b(?:stay|kept|keep\s+it|remain)\s+(?:in[\s-]?house|inside|internal|on\s+our|in\s+our)\b",
             r"\bair[\s-]?gapped\b",
+            r"\bno\s+data\s+(?:may|can|should|must|is\s+allowed\s+to)\s+leave\b|\bnot\s+(?:leave\s+)?our\s+(?:building|premises|site)\b",
             r"\bour\s+own\s+(?:servers|data\s*cent(?:er|re)s?|hardware|infra\w*)\b",
             r"\bno\s+third[\s-]part",
             r"\bself[\s-]hosted\s+only\b",
@@ -154,7 +156,7 @@ _SAME_BUT = re.compile(
     r"\b(?:the\s+)?same\s+(?:[\w,]+\s+){0,2}?(?:but|except|with|only)\b|\blike\s+before\s+but\b"
 )
 _GO_BACK = re.compile(
-    r"\bgo\s+back\b|\bput\s+it\s+back\b|\bhow\s+it\s+was\b|\bas\s+it\s+was\b|\bback\s+to\s+(?:the\s+)?(?:previous|earlier|last|old)\b|\brevert\s+to\b"
+    r"\brestore\b|\bgo\s+back\b|\bput\s+it\s+back\b|\bhow\s+it\s+was\b|\bas\s+it\s+was\b|\bback\s+to\s+(?:the\s+)?(?:previous|earlier|last|old)\b|\brevert\s+to\b"
 )
 _ANAPHORA = [
     re.compile(
@@ -169,7 +171,7 @@ _ANAPHORA = [
         r"\bthat(?:'s|\s+is)\s+(?:helpful|great|useful|interesting|wrong|odd|weird|high|low|too)\b"
     ),
     re.compile(
-        r"\b(?:does|is|would|will|can|could|should|do|run|try|make|look\s+at|put|if|redo|rerun|recalculate|recompute)\s+it\b(?!\s+(?:is|matter))(?!\s+\w+\s+to\b)"
+        r"\b(?:does|is|would|will|can|could|should|do|run|try|make|look\s+at|put|if|redo|rerun|recalculate|recompute)\s+it\b(?!\s+(?:is|matter))(?!\s+\w+\s+to\b)(?!\s+worth\s+\w+ing\b)"
     ),
     re.compile(
         r"\bit\s+(?:triples|doubles|halves|drops|grows|breaks|pays)\b|\bit'?s\s+more\s+like\b"

@@ -587,6 +587,12 @@ def share_url(request: Any, root_path: str, token: str) -> str:
 def upload_documents(settings: Settings, advisor: Any, files: list[Any], progress=None) -> str:
     """Save uploaded files (checked one by one) and re-index; a Markdown status for the person."""
     saved, errors = [], []
+    try:
+        kb = advisor.knowledge()
+    except Exception as exc:  # noqa: BLE001 - nothing to add documents to
+        return f"The knowledge base is not available: {html.escape(str(exc), quote=False)}"
+    # the documents folder the knowledge base indexes (the same settings in production)
+    settings = getattr(kb, "settings", None) or settings
     for item in files:
         path = getattr(item, "name", None) or (item.get("path") if isinstance(item, dict) else item)
         original = getattr(item, "orig_name", None) or (item.get("orig_name") if isinstance(item, dict) else None)
@@ -602,7 +608,6 @@ def upload_documents(settings: Settings, advisor: Any, files: list[Any], progres
                 progress(done / total, desc=f"Indexing {what}")
 
         try:
-            kb = advisor.knowledge()
             result = kb.ensure_index(progress=report_progress)
             lines.append(result.summary() if hasattr(result, "summary") else "Index updated.")
             for skipped in getattr(result, "skipped", []) or []:

@@ -231,15 +231,16 @@ def _price_request(u, lower: str) -> list[tuple[str, str]]:
 
 
 def _read_quantities(u, msg: str, lower: str, plan: Plan) -> None:
+    requests = list(u.quantities_of("request_volume"))
+    per_request = list(u.quantities_of("tokens_per_request"))
     volumes = list(u.quantities_of("token_volume"))
     if volumes:
         # "300M input and 100M output tokens a month": the bare number shares the volume's period
-        for q in u.quantities_of("number"):
+        loose = [*u.quantities_of("number"), *([] if requests else per_request)]
+        for q in loose:
             if _near(msg, q.span.start, q.span.end, ("input", "output", "prompt", "completion"), before=0, after=12):
                 volumes.append(q.model_copy(update={"kind": "token_volume", "period": volumes[0].period}))
         volumes.sort(key=lambda q: q.span.start)
-    requests = list(u.quantities_of("request_volume"))
-    per_request = list(u.quantities_of("tokens_per_request"))
     changes = plan.changes
     for q in u.quantities:
         if msg[max(0, q.span.start - 1) : q.span.start] in ("-", "\u2212") and q.kind != "relative_change":
@@ -485,7 +486,7 @@ def _next_calls(plan: Plan, own_steps: int, results: dict[str, list[dict]]) -> l
     if not tco_done:
         calls.append(("compute_tco", {}))
     if plan.kind == "analysis":
-        calls.append(("sensitivity_analysis", {"samples": 2_000}))
+        calls.append(("sensitivity_analysis", {"samples": 2_000, "monte_carlo": plan.risk}))
         calls.append(("pillar_verdict", dict(plan.verdict_args)))
         calls.append(("search_knowledge", {"query": plan.query, "k": 2}))
     return calls

@@ -196,6 +196,9 @@ def risk(scenario: dict, samples: int) -> tuple[dict[str, Any], dict[str, Any]]:
     summary: dict[str, Any] = {"cheapest_path": sens.cheapest, "runner_up": sens.runner_up,
                                "default_swing_pct": round(sens.default_swing * 100, 1), "drivers": drivers}
     results: dict[str, Any] = {"sensitivity": sens.model_dump(mode="json")}
+    if samples <= 0:
+        summary["summary"] = f"top driver: {drivers[0]['input'] if drivers else 'none'}; cheapest {sens.cheapest}"
+        return summary, results
     try:
         mc = run_monte_carlo(s, samples=samples, seed=0)
     except (ValueError, ArithmeticError) as error:  # the ranking alone still answers "what matters"

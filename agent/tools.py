@@ -145,6 +145,7 @@ def build_tools(deps: ToolDeps) -> list[BaseTool]:
         state: Annotated[dict, InjectedState],
         tool_call_id: Annotated[str, InjectedToolCallId],
         samples: Annotated[int, Field(ge=200, le=20_000)] = 2_000,
+        monte_carlo: bool = True,
     ) -> Command:
         """Rank the inputs that move the decision most (tornado) and run a seeded Monte Carlo.
 
@@ -153,9 +154,10 @@ def build_tools(deps: ToolDeps) -> list[BaseTool]:
 
         Args:
             samples: Monte Carlo samples (seeded, so the same scenario gives the same answer).
+            monte_carlo: Run the Monte Carlo too (False: the tornado ranking only, faster).
         """
         try:
-            summary, results = summaries.risk(_scenario(state), samples)
+            summary, results = summaries.risk(_scenario(state), samples if monte_carlo else 0)
         except (AdvisorError, ValueError) as error:
             return _error(tool_call_id, "sensitivity_analysis", error)
         return Command(update={"results": results,

@@ -158,14 +158,14 @@ def build_blocks(ctx: UiContext, *, embed: bool = False) -> gr.Blocks:
 
         chat_outputs = [chatbot, box, session]
         submit_events = [
-            box.submit(respond, [box, chatbot, session], chat_outputs, show_progress="hidden"),
-            send.click(respond, [box, chatbot, session], chat_outputs, show_progress="hidden"),
+            box.submit(respond, [box, chatbot, session], chat_outputs, show_progress="hidden", api_name="chat"),
+            send.click(respond, [box, chatbot, session], chat_outputs, show_progress="hidden", api_visibility="undocumented"),
         ]
 
         def start_over():
             return [], None
 
-        new_chat_event = new_chat.click(start_over, None, [chatbot, session])
+        new_chat_event = new_chat.click(start_over, None, [chatbot, session], api_visibility="undocumented")
 
         if embed:
             return demo
@@ -188,9 +188,9 @@ def build_blocks(ctx: UiContext, *, embed: bool = False) -> gr.Blocks:
             return _panel_outputs(view)
 
         for event in submit_events:
-            event.then(refresh, [session], panel_outputs, show_progress="hidden")
-        new_chat_event.then(refresh, [session], panel_outputs)
-        demo.load(refresh, [session], panel_outputs)
+            event.then(refresh, [session], panel_outputs, show_progress="hidden", api_visibility="undocumented")
+        new_chat_event.then(refresh, [session], panel_outputs, api_visibility="undocumented")
+        demo.load(refresh, [session], panel_outputs, api_name="panel")
 
         def edit(data: dict, request: gr.Request):
             # inputs given as a set arrive as one {component: value} dict
@@ -213,7 +213,7 @@ def build_blocks(ctx: UiContext, *, embed: bool = False) -> gr.Blocks:
         for f, component in zip(fields, inputs, strict=True):
             triggers = [component.input] if f.kind in ("choice", "bool") else [component.submit, component.blur]
             for trigger in triggers:
-                trigger(edit, {session, chatbot, *inputs}, edit_outputs, show_progress="hidden")
+                trigger(edit, {session, chatbot, *inputs}, edit_outputs, show_progress="hidden", api_visibility="undocumented")
 
         def share(session_id: str | None, request: gr.Request) -> str:
             if not session_id:
@@ -222,14 +222,14 @@ def build_blocks(ctx: UiContext, *, embed: bool = False) -> gr.Blocks:
             token = h.create_share(ctx.advisor, store, session_id, user_of(request))
             return h.share_url(request, ctx.settings.root_path, token)
 
-        share_btn.click(share, [session], [share_url])
+        share_btn.click(share, [session], [share_url], api_name="share")
 
         def on_upload(files: list | None, progress=gr.Progress()):
             if not files:
                 return ""
             return h.upload_documents(ctx.settings, ctx.advisor, files, progress=progress)
 
-        upload.upload(on_upload, [upload], [upload_status])
+        upload.upload(on_upload, [upload], [upload_status], api_name="upload_documents")
 
         def list_conversations(request: gr.Request):
             choices = h.conversation_choices(ctx.advisor, store, user_of(request))
@@ -244,11 +244,11 @@ def build_blocks(ctx: UiContext, *, embed: bool = False) -> gr.Blocks:
             view = h.panel_view(advisor, session_id, export_dir=h.export_dir(ctx.settings))
             return [messages, session_id, *_panel_outputs(view)]
 
-        refresh_btn.click(list_conversations, None, [conversations])
-        demo.load(list_conversations, None, [conversations])
+        refresh_btn.click(list_conversations, None, [conversations], api_name="conversations")
+        demo.load(list_conversations, None, [conversations], api_visibility="undocumented")
         for event in submit_events:
-            event.then(list_conversations, None, [conversations], show_progress="hidden")
-        open_btn.click(open_conversation, [conversations], [chatbot, session, *panel_outputs])
+            event.then(list_conversations, None, [conversations], show_progress="hidden", api_visibility="undocumented")
+        open_btn.click(open_conversation, [conversations], [chatbot, session, *panel_outputs], api_name="open_conversation")
     return demo
 
 

@@ -184,10 +184,34 @@ class Advisor:
         session_id = session_id or uuid.uuid4().hex
         config = self._config(session_id)
         turn, _ = self._turn_input(message)
-        for chunk in self.graph.stream(turn, config, stream_mode="updates", durability="exit"):
-            for node, update in chunk.items():
-                yield from _events_of(node, update)
+        try:
+            for chunk in self.graph.stream(turn, config, stream_mode="updates", durability="exit"):
+                for node, update in chunk.items():
+                    yield from _events_of(node, update)
+        except Exception as error:  # noqa: BLE001 - a bug must cost one answer, not the conversation
+            log.exception("turn failed in session %s", session_id)
+            yield AdvisorEvent(kind="answer", response=self._failed_turn(session_id, error))
+            return
         yield AdvisorEvent(kind="answer", response=self._response(session_id))
+
+    def _failed_turn(self, session_id: str, error: Exception) -> AdvisorResponse:
+        """The answer when the loop itself failed: the stored conversation is left as it was."""
+        answer = ("Something went wrong while I worked on that, and nothing was changed. "
+                  "Could you rephrase it, or ask for one thing at a time?")
+        config = self._config(session_id)
+        try:  # keep the history readable: the question stays, followed by this apology
+            if self.graph.get_state(config).values:
+                self.graph.update_state(config, {"messages": [AIMessage(content=answer)]}, as_node="finalize")
+        except Exception:  # noqa: BLE001 - the apology is still returned
+            log.exception("could not record the failed turn")
+        values = self.graph.get_state(config).values or {}
+        return AdvisorResponse(
+            session_id=session_id,
+            answer=answer,
+            scenario=values.get("scenario") or _default_scenario(),
+            results=values.get("results") or None,
+            notices=[f"internal error: {type(error).__name__}: {str(error)[:200]}"],
+        )
 
     def update_scenario(self, session_id: str, updates: dict) -> AdvisorResponse:
         """Apply the UI panel's edits (dotted path → value) to the session's scenario and recompute."""

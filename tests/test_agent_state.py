@@ -145,3 +145,28 @@ def test_postgres_checkpointer_is_chosen_when_configured(monkeypatch):
         advisor.graph  # noqa: B018
     assert "127.0.0.1" in str(info.value) or "connect" in str(info.value).lower()
     assert not get_settings().resolved_threads_db.exists()
+
+
+def test_a_failing_brain_costs_one_answer_not_the_conversation():
+    class Broken(GenericFakeChatModel):
+        def bind_tools(self, tools, **kwargs):
+            return self
+
+    kb = NoKnowledge()
+    advisor = Advisor(chat_model=set_volume(1e9), knowledge=kb)
+    advisor.chat("1B tokens a month", session_id="f")
+    # A tool the loop does not know breaks the graph itself (not a model or tool error).
+    from agent import graph as graph_module
+
+    broken_advisor = Advisor(chat_model=Broken(messages=iter([AIMessage("ok")])), knowledge=kb)
+    broken_advisor._graph = graph_module.build_graph(
+        offline_brain=None, tools=[], llm=None, checkpointer=broken_advisor._open_checkpointer()
+    )
+    response = broken_advisor.chat("and now?", session_id="f")
+    assert "nothing was changed" in response.answer and response.notices[0].startswith("internal error")
+    assert response.scenario["usage"] == {"monthly_total_tokens": 1e9}
+    history = [t.content for t in advisor.session("f").history]
+    assert history[:3] == ["1B tokens a month", "Recorded.", "and now?"]
+    assert history[3] == response.answer
+    # ...and the session goes on.
+    assert advisor.session("f").scenario == response.scenario

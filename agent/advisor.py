@@ -188,7 +188,7 @@ class Advisor:
             for chunk in self.graph.stream(turn, config, stream_mode="updates", durability="exit"):
                 for node, update in chunk.items():
                     yield from _events_of(node, update)
-        except Exception as error:  # noqa: BLE001 - a bug must cost one answer, not the conversation
+        except Exception as error:
             log.exception("turn failed in session %s", session_id)
             yield AdvisorEvent(kind="answer", response=self._failed_turn(session_id, error))
             return
@@ -202,7 +202,7 @@ class Advisor:
         try:  # keep the history readable: the question stays, followed by this apology
             if self.graph.get_state(config).values:
                 self.graph.update_state(config, {"messages": [AIMessage(content=answer)]}, as_node="finalize")
-        except Exception:  # noqa: BLE001 - the apology is still returned
+        except Exception:
             log.exception("could not record the failed turn")
         values = self.graph.get_state(config).values or {}
         return AdvisorResponse(

@@ -50,6 +50,8 @@ _EXPLICIT_COMPARE = re.compile(
     r"^compare\b|\bcompare (?:the|all|every|both|them)\b|\bvs\b|\bversus\b|\bside by side\b"
 )
 _IMPERATIVES = {"set", "change", "update", "make", "use", "switch", "put", "assume"}
+# "our spend doubled last quarter" reports what happened: a fact, not a what-if
+_PAST_CHANGE = re.compile(r"(?:doubled|tripled|quadrupled|halved)$")
 _TWO_OPTIONS = re.compile(r"\b(?:or|vs|versus|against|compared)\b")
 
 
@@ -155,7 +157,9 @@ def _intents(
 
     if has_pillars:
         scores.setdefault("pillar_answer", (0.85, "pillar signal"))
-    if any(q.kind == "relative_change" for q in quantities):
+    if any(
+        q.kind == "relative_change" and not _PAST_CHANGE.search(q.span.text) for q in quantities
+    ):
         scores.setdefault("what_if", (0.8, "relative change"))
     if len(
         {n.id for n in names} | {u.span.text.lower() for u in unknown}
@@ -167,7 +171,12 @@ def _intents(
         for clause in clauses:
             if clause.question:
                 continue
-            if any(q.kind == "relative_change" and _in(q.span.start, clause) for q in quantities):
+            if any(
+                q.kind == "relative_change"
+                and _in(q.span.start, clause)
+                and not _PAST_CHANGE.search(q.span.text)
+                for q in quantities
+            ):
                 continue  # "lower the H100 price 20%": a what-if about that input
             if is_question and _PREMISE.match(clause.text):
                 continue  # "at $0.5/M input, is mistral cheaper?": a premise of the question
@@ -200,6 +209,11 @@ def _intents(
     imperative = scores.get("change_assumption", (0, ""))[1].split(" ")[0] in _IMPERATIVES
     if imperative and scores.get("what_if", (0, ""))[1] == "instead":
         del scores["what_if"]  # "use H200 instead of H100 from now on" sets, not explores
+    if "risk" in scores and re.search(r"\bhow (?:sure|confident|certain|reliable)\b", norm):
+        for other in ("recommend", "break_even", "compare", "explain_figure"):
+            scores.pop(other, None)  # "how confident should I be in the break-even month?"
+    if "explain_concept" in scores and scores.get("compare", (0, ""))[1] in ("vs", "versus"):
+        del scores["compare"]  # "explain tokens vs words"
     if "explain_figure" in scores:
         scores.pop("explain_concept", None)
         if norm.startswith("why"):
@@ -225,10 +239,13 @@ def _intents(
             label, sim = nearest_example_index().nearest(norm)
             on_topic = bool(_DOMAIN.search(norm) or quantities or names or has_references)
             evidence = f"nearest example ({sim:.2f})"
-            if label != "off_topic" and sim >= KNN_SURE:
+            if not on_topic:
+                if label == "greeting_help" and sim >= 0.5:
+                    scores[label] = (round(min(sim, 0.7), 3), evidence)
+                else:
+                    scores["off_topic"] = (0.7, "no advisor topic")
+            elif label != "off_topic" and sim >= KNN_SURE:
                 scores[label] = (round(min(sim, 0.7), 3), evidence)
-            elif not on_topic:
-                scores["off_topic"] = (0.7, "no advisor topic")
             elif label != "off_topic" and sim >= KNN_MAYBE:
                 scores[label] = (round(min(sim, 0.6), 3), evidence)
             else:
@@ -240,6 +257,8 @@ def _intents(
 
 def _is_fact(q: Quantity, clause: str) -> bool:
     if q.kind in _FACT_KINDS:
+        return True
+    if q.kind == "relative_change" and _PAST_CHANGE.search(q.span.text):
         return True
     if q.kind == "duration":
         return bool(

@@ -290,7 +290,7 @@ def find_names(message: str, catalog: NameCatalog) -> tuple[list[NameMatch], lis
             i = j + 1
             continue
         tok = toks[i].text
-        if _is_family(tok) or _GPU_LIKE.match(tok):
+        if _is_family(tok) or _GPU_LIKE.match(tok) or _GPU_LIKE.match(tok.replace("-", "")):
             j = i
             while (
                 j + 1 < len(toks)

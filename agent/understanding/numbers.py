@@ -14,6 +14,7 @@ _SCALE_WORDS = {
     "million": 1e6,
     "mil": 1e6,
     "mio": 1e6,
+    "grand": 1e3,
     "mn": 1e6,
     "mm": 1e6,
     "m": 1e6,
@@ -31,7 +32,7 @@ _SCALE_WORDS = {
 _DIGITS = re.compile(
     r"(?<![\w.])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|[1-9]\d{0,2}(?:\.\d{3}){2,}|\d+(?:\.\d+)?|\.\d+)"
     r"(?:(?P<glued>k|m|mm|mn|bn|b|t|tn|mil|mio)(?![a-z])"
-    r"|\s?(?P<word>thousand|million|mil|mio|billion|trillion)s?\b)?",
+    r"|\s?(?P<word>thousand|million|mil|mio|billion|trillion|grand)s?\b)?",
     re.IGNORECASE,
 )
 

@@ -64,7 +64,7 @@ _LATENCY_MS = re.compile(r"^\s*(?:ms|msec|millis|milliseconds?)\b")
 _LATENCY_S = re.compile(r"^\s*(?:s|secs?|seconds?)\b")
 _HEADCOUNT = re.compile(
     r"^\s*(?:[a-z]+\s+){0,2}?(?:people|persons|engineers?|ftes?|devs?|developers?|scientists?|"
-    r"annotators?|label+ers?|staff|heads|contractors?|analysts?)\b"
+    r"annotators?|label+ers?|staff|heads|contractors?|analysts?|person|employees?|members?)\b"
 )
 _GPU_AFTER = re.compile(r"^\s*(?:x|×)?\s*(?:[a-z]+\s+)?(?:⟪g⟫|gpus?\b|cards\b)")
 _MODEL_B_AFTER = re.compile(r"^\s*(?:param(?:eter)?s?|model|llm|b\b)")
@@ -390,7 +390,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         ctx.add("gpu_price", value, idx, rest_off + gm.end(), currency=currency, **kw)
         return
     # --- money: any amount with a currency
-    if currency is not None:
+    if currency is not None or num.scale == "grand":  # "35 grand a month" is money
         period, pend = _period_at(rest)
         ctx.add("money", value, idx, rest_off + pend, period=period, currency=currency, **kw)
         return
@@ -546,8 +546,10 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             return
         ctx.add("percent", value / 100, idx, pct_end)
         return
-    # --- GPU counts: "8 H100s", "4 x H100", "16 GPUs"
-    gc = _GPU_AFTER.match(after)
+    # --- GPU counts: "8 H100s", "4 x H100", "16 GPUs", "h100 at $2.99/h, 8 of them"
+    gc = _GPU_AFTER.match(after) or (
+        ctx.has_gpu and re.match(r"^\s*of\s+(?:them|those|these)\b", after)
+    )
     if gc and num.scale is None and value == int(value):
         ctx.add("gpu_count", value, idx, t_after + gc.end())
         return
@@ -591,12 +593,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         return
     # --- "700 tokens in and 250 out": a bare number with a side continues the previous quantity
     side_next = re.match(r"^\s*(out|output|in|input)\b", after)
-    if (
-        side_next
-        and ctx.out
-        and ctx.out[-1].kind in ("tokens_per_request", "token_volume")
-        and num.scale is None
-    ):
+    if side_next and ctx.out and ctx.out[-1].kind in ("tokens_per_request", "token_volume"):
         prev = ctx.out[-1]
         ctx.add(
             prev.kind,

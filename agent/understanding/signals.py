@@ -27,6 +27,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bleave\s+the\s+(?:eu|uk|us|usa|country|region|eea)\b",
             r"\bsupervis(?:ion|ed|ory)\b|\bsolvency\s+ii\b|\b(?:eiopa|bafin|finma|occ|fdic|ecb|mas|apra)\b",
             r"\blaw\s+firm\b",
+            r"\b(?:bank|hospital|fintech|insurer|pharma\w*|law\s+firm|credit\s+union|pension\s+fund)\s+here\b",
         ],
     ),
     "on_prem": (
@@ -35,6 +36,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:don'?t|do\s+not|doesn'?t)\s+need\s+(?:to\s+be\s+)?on[\s-]?prem",
             r"\bno\s+(?:need\s+for\s+)?on[\s-]?prem",
             r"\b(?:fine|ok|happy)\s+(?:with|using)\s+(?:the\s+)?(?:cloud|api|saas)\b",
+            r"\b(?:ok|okay|fine|happy|comfortable)\s+(?:with\s+)?(?:sending|using|putting|hosting)\s+(?:\w+\s+){0,4}(?:cloud|api|provider|vendor|saas)\b",
         ],
         [
             r"\bon[\s-]?prem(?:ise|ises)?\b",
@@ -51,7 +53,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
         [
             r"\bvariety\b.*\b(?:fine|ok|good|welcome|great)\b",
             r"\b(?:doesn'?t|don'?t|does\s+not|do\s+not)\s+(?:need|have)\s+to\s+be\s+(?:consistent|identical|deterministic)",
-            r"\bcreativ\w+\s+is\s+(?:fine|good|welcome)\b",
+            r"\bcreativ\w+\s+(?:\w+\s+)?(?:is|are)\s+(?:fine|ok|okay|good|welcome)\b",
         ],
         [
             r"\bdeterministic\w*\b",
@@ -181,6 +183,7 @@ _ANAPHORA = [
     ),
     re.compile(r"\byour\s+(?:table|chart|numbers|figures|results|breakdown|estimate|plot)\b"),
     re.compile(r"\bthat\s+was\s+(?:a|an|wrong|my|the|not)\b"),
+    re.compile(r"\b(?:correction|actually)\W+it'?s\b"),
     re.compile(r"\b(?:would|will|does|did|could)\s+that\s+(?!\w+\s+to\b)\w+"),
 ]
 

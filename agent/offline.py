@@ -174,7 +174,9 @@ def plan_turn(text: str, previous: list[str]) -> Plan:
     _read_pillars(u, plan)
     if re.search(r"\bq-?lora\b", lower):
         plan.changes.append({"field": "self_hosted.lora_method", "op": "set", "value": "qlora"})
-    elif re.search(r"\blora\b", lower) and plan.changes:
+    elif re.search(r"\blora\b", lower) and (
+        plan.changes or "what_if" in intents or any(r.kind == "same_but" for r in u.references)
+    ):  # "the same but with LoRA" (after QLoRA) switches the method back
         plan.changes.append({"field": "self_hosted.lora_method", "op": "set", "value": "lora"})
     for unknown in u.unknown_names:
         hint = f" (did you mean {', '.join(unknown.suggestions[:3])}?)" if unknown.suggestions else ""

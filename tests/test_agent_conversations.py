@@ -308,3 +308,14 @@ def test_training_sizing_and_price_look_ups(advisor):
     assert f"${price.input_price_per_mtok.value:,.2f} per 1M input tokens" in r.answer
     assert f"${price.output_price_per_mtok.value:,.2f} per 1M output tokens" in r.answer
     assert r.scenario == {"usage": {"monthly_input_tokens": 300e6, "monthly_output_tokens": 100e6}, "api": GPT4O}
+
+
+def test_the_same_but_with_qlora_then_lora(advisor):
+    s = "methods"
+    r = advisor.chat("We process 2 billion tokens a month", s)
+    base = {"usage": {"monthly_total_tokens": 2e9}, "api": GPT4O}
+    check_turn(r, base)
+    r = advisor.chat("the same but with QLoRA", s)
+    check_turn(r, {**base, "self_hosted": {"lora_method": "qlora"}})
+    r = advisor.chat("the same but with LoRA", s)
+    check_turn(r, {**base, "self_hosted": {"lora_method": "lora"}})

@@ -36,7 +36,9 @@ _DOMAIN = re.compile(
     r"\b(?:tokens?|models?|llms?|gpus?|api|apis|fine|tun\w*|train\w*|cost\w*|price\w*|spend\w*|"
     r"budget|host\w*|rag|lora|qlora|inference|openai|anthropic|claude|gpt\S*|llama|mistral|"
     r"volume|scenario|break\s*even|payback|data|compliance|latency|deploy\w*|vendor\w*|cloud|"
-    r"on-?prem\w*|h100|a100|\$|€|£)\b|[$€£]"
+    r"on-?prem\w*|h100|a100|adapters?|distill\w*|embeddings?|quanti[sz]\w*|peft|sft|rlhf|mfu|tco|npv|"
+    r"advisor|verdict|assumptions?|horizon|throughput|regulat\w*|self[ -]host\w*|custom|llm\w*|ai|"
+    r"paths?|routes?|options?|cheap\w*|expensive|retrieval|augmented|generation|prompt\w*|agents?)\b|[$€£]"
 )
 # In a message that asks something, these clauses set up the question rather than state facts:
 # "at $0.5/M input, ...", "thinking about Qwen 72B on 2 H200s - viable?", "and a 405b model, ...?"
@@ -225,13 +227,15 @@ def _intents(
     if "undo" in scores or "reset" in scores:
         scores.pop("change_assumption", None)
 
-    if (
-        "recommend" in scores
-        and _RECOMMEND_OTHER.search(norm)
-        and not _DOMAIN.search(norm)
-        and not (quantities or names or has_pillars)
-    ):
+    off_subject = not _DOMAIN.search(norm) and not (quantities or names or has_pillars)
+    if off_subject and "recommend" in scores and _RECOMMEND_OTHER.search(norm):
         scores = {"off_topic": (0.7, "a recommendation outside the advisor's topic")}
+    if off_subject and scores and set(scores) <= {"explain_concept", "compare"}:
+        scores = {
+            "off_topic": (0.7, "a question outside the advisor's topic")
+        }  # "the history of rome"
+    if "greeting_help" in scores and re.search(r"\bhow (?:should|do|can) i use\b", norm):
+        scores.pop("recommend", None)  # "how should I use this advisor?"
     if not scores:
         if "thanks" in hits:
             scores["greeting_help"] = (0.8, hits["thanks"])

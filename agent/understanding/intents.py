@@ -18,7 +18,7 @@ from rapidfuzz.distance import Levenshtein
 # ---------------------------------------------------------------------------------------------
 # spelling: chat shorthand and near-miss spellings of the words the rules look for
 _SHORTHAND = {
-    "shld": "should", "shd": "should", "wat": "what", "wht": "what", "whch": "which", "wich": "which",
+    "shld": "should", "shd": "should", "shud": "should", "shuld": "should", "wat": "what", "wht": "what", "whch": "which", "wich": "which",
     "ur": "your", "u": "you", "r": "are", "pls": "please", "plz": "please", "thx": "thanks",
     "ty": "thanks", "tnx": "thanks", "whats": "what's", "wats": "what's", "hows": "how's",
     "cant": "can't", "dont": "don't", "doesnt": "doesn't", "isnt": "isn't", "wouldnt": "wouldn't",
@@ -157,7 +157,7 @@ RULES: dict[str, list[str]] = {
         r"\bwhat are (?:the|my|our) options\b|\b(?:we'?re|i'?m|we are|i am) (?:\w+ )?(?:lost|confused)\b",
     ],
     "thanks": [
-        r"^(?:thanks|thank you|cheers|great|perfect|ok thanks|awesome)\b",
+        r"^(?:thanks|thank you|cheers|great|perfect|ok thanks|awesome)\b|\b(?:thanks|thank you|many thanks)\b",
         r"\b(?:bye|goodbye|good bye|see you|see ya|talk (?:to you )?later|catch you later)\b",
         r"\bthat'?s all for now\b",
     ],
@@ -169,6 +169,7 @@ RULES: dict[str, list[str]] = {
         r"\b(?:could|can|would|will) (?:\S+\s+){1,4}(?:handle|cope with|do the job|manage)\b",
         r"\b(?:viable|feasible|realistic|doable|sensible)\s*\?|\bwould (?:that|it|this) work\b",
         r"\bworth (?:it|the|building|doing|fine|paying)\b|\bis (?:\w+\s+){0,2}worth\b",
+        r"\bwhat(?:'s| is) (?:the|your) (?:recommendation|verdict|call|advice|answer)\b|\bfine tune or not\b",
         r"\brecommend(?:s|ed)?\b|\b(?:a|your|give me|need|want|get) (?:\w+ )?recommendation\b",
         r"\badvi[sc]e\b|\bverdict\b|\byour (?:call|take|opinion)\b|\bbetter off\b",
         r"\bbuild (?:or|vs) buy\b|\bapi or (?:a |an |our )?(?:own|custom|fine tuned|private|in house)\b|\bown model\b.*\?",
@@ -202,6 +203,7 @@ RULES: dict[str, list[str]] = {
         r"\binstead\b",
         r"\b(?:could|can) we (?:get away|run|use|do|go)\b",
         r"\b(?:the )?same (?:[\w,]+\s+){0,2}?but\b",
+        r"\bthe same (?:thing |setup |scenario |again )?(?:with|on|using|for)\b|\bsame (?:as before|again)\b",
         r"\band with\b",
         r"\bhalve\b|\bdouble (?:the )?(?:volume|usage|traffic|price)\b",
     ],
@@ -211,7 +213,8 @@ RULES: dict[str, list[str]] = {
         r"\bhow many (?:gpus?|h\d+s?|a\d+s?|l\d+s?|cards|nodes|replicas|servers|machines) (?:would|do|will|does|did|are)\b",
         r"\bin (?:your|the) (?:table|chart|results|numbers|breakdown|plot)\b",
         r"\bhow did you (?:get|calculate|arrive|come)\b|\bwhere (?:does|did) (?:the|that|this) (?:\S+\s+){0,2}(?:figure|number|total|estimate)\b",
-        r"\bexplain (?:that|this|the) (?:\S+\s+){0,2}(?:number|figure|chart|plot|graph|total|result|cost|breakdown|estimate|curve)\b",
+        r"\bexplain (?:that|this|the|these|those) (?:\S+\s+){0,2}(?:numbers?|figures?|charts?|plots?|graphs?|totals?|results?|costs?|breakdown|estimates?|curves?|rows?|columns?)\b",
+        r"^(?:\S+\s+){0,2}why (?:is|are|does|do|did|would|will)\b(?!.*\bmatter)",
         r"\bexplain (?:that|this)\s*$",
         r"\bbreak (?:down|out)\b|\bbreakdown\b|\bwhat'?s in (?:that|the|this) (?:total|number|figure|cost)\b",
         r"\bwhat (?:does|do|is) the (?:\S+\s+){0,3}(?:chart|plot|graph|line|bar|curve|table|p\d\d|figure)\b",
@@ -225,6 +228,7 @@ RULES: dict[str, list[str]] = {
         r"\bexplain (?:what |how )?(?:lora|qlora|rag|mfu|tco|npv|quantization|fine tuning|finetuning|tokens?|inference|peft|sft|rlhf|distillation|embeddings?)\b",
         r"\bdifference between\b|\bhow (?:does|do|is) (?!this\b|you\b|it\b)(?:\S+\s+){1,4}?(?:actually\s+|really\s+)?(?:differ|work)\b|\b\S+ mean\??$",
         r"^(?:\S+\s+){0,2}what(?:'s| is| are)(?: exactly| actually)? (?:a |an )?(?!the\b|your\b|our\b|my\b|this\b|that\b|it\b|we\b|you\b|going\b|happening\b|new\b|next\b|best\b|worst\b|current\b)[a-z][\w-]*(?: [a-z][\w-]*){0,3}\s*\??$",
+        r"\bexplain what (?:a |an |the )?[\w-]+(?: [\w-]+)? (?:is|are|means|does)\b",
         r"\b(?:tell me|teach me|learn) (?:more )?about\b|\bwhat do you mean by\b|\bwhat did you mean by\b",
         r"\bdefine\b|\bdefinition\b|\bin plain english\b|\blike i'?m (?:a |an |five)\b|\beli5\b",
         r"\bwhat(?:'s| is) (?:a )?reasonable\b|\bwhy does it matter\b",
@@ -240,7 +244,7 @@ RULES: dict[str, list[str]] = {
         r"\binputs? you\b|\bcurrent scenario\b|\bwhat(?:'s| is) in the scenario\b",
     ],
     "change_assumption": [
-        r"^(?:set|change|update|make|use|switch|put|assume|let'?s assume)\b(?!.*\bwhat if\b)",
+        r"^(?:set|change|update|make|use|switch|assume|let'?s assume)\b(?!.*\bwhat if\b)",
         r"\b(?:set|change|update) (?:the |our )?\S+(?: \S+)? (?:to|=)\b",
         r"\bactually (?:it'?s|we|our|the)\b|\bcorrection\b",
         r"\b(?:horizon|time frame|timeframe) (?:should be|is|of)\b|\buse an? \S+ (?:year|month) horizon\b",
@@ -258,7 +262,7 @@ RULES: dict[str, list[str]] = {
         r"\bprevious (?:numbers|scenario|values|version|inputs|settings)\b|\bcancel (?:that|the last)\b",
     ],
     "risk": [
-        r"\brisks?\b|\brisky\b|\bsensitiv\w*\b|\bworst case\b|\bbest case\b|\bdownside\b",
+        r"\brisks?\b|\brisky\b|\bsensitiv\w*\b|\bworst[ -]case\b|\bbest[ -]case\b|\bdownside\b",
         r"\bhow (?:sure|confident|certain|reliable)\b|\bconfidence\b|\buncertain\w*\b|\btrust (?:those|these|the|that)\b",
         r"\bblows? up\b|\bexplode\w*\b|\bspiral\w*\b|\bpessimistic\b|\boptimistic\b|\brobust\w*\b",
         r"\b(?:flip|change|overturn|reverse) (?:the|our|your) (?:recommendation|verdict|answer|result|conclusion)\b",

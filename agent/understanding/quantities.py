@@ -6,6 +6,7 @@ caring how the number was written ("2.5M", "two million", "2,500,000")."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -45,7 +46,8 @@ _TOKENS_AFTER = re.compile(
     r"^\s*(?:[a-z]+\s+){0,2}?(?:(input|output|prompt|completion)\s+)?(?:tokens?|toks?)\b"
 )
 _REQUESTS_AFTER = re.compile(
-    r"^\s*(?:[a-z]+\s+)?(?:requests?|reqs?|req|calls?|queries|conversations|tickets|messages|chats|documents|docs)\b"
+    r"^\s*(?:[a-z]+\s+)?(?:requests?|reqs?|req|calls?|queries|conversations|tickets|messages|chats|documents|docs|"
+    r"questions|emails|inquiries|enquiries|interactions|sessions|transactions|cases|claims|completions)\b"
 )
 _PER_REQUEST = re.compile(
     r"^\s*(?:each|per\s+(?:request|call|query|req|message|conversation)|a\s+(?:request|call)|/\s*req\w*)\b"
@@ -73,7 +75,7 @@ _SIDE_BEFORE = re.compile(
     r"\b(input|output|prompts?|completions?|answers?|responses?)\b(?!.*\b(?:input|output|prompts?|completions?)\b)"
 )
 _GROWTH_BEFORE = re.compile(
-    r"\b(?:grow\w*|growth|increas\w*|rising|rises|up)\s*(?:by|of|at|about|~|\s)*$"
+    r"\b(?:grow\w*|growth|increas\w*|rising|rises|up)\s*(?:by|of|at|about|around|roughly|approximately|some|~|\s)*$"
     r"|\bgrowth(?:\s+rate)?\s*(?:to|=|of|at|is|:)\s*(?:about|~)?\s*$"
 )
 _DOWN_BEFORE = re.compile(
@@ -94,6 +96,19 @@ _EACH_BEFORE = re.compile(r"\b(?:each(?:\s+one)?|per\s+request|avg|average)\b")
 _RANGE_NEXT = re.compile(r"^\s*(?:-|–|to|and|or)\s*(?:us\$|\$|€|£|usd\s?|eur\s?|gbp\s?)?⟦(\d+)⟧")
 _RATIO = re.compile(
     r"⟦(\d+)⟧\s*[:/]\s*⟦(\d+)⟧\s*(?:ratio\s+)?(?:of\s+)?(input|in|prompt|output|out)\w*\s*(?:to|vs\.?|:|/)\s*(output|out|completion|input|in|prompt)"
+)
+_RATIO_AFTER = re.compile(
+    r"\b(input|in|prompt|output|out)s?\s+(?:tokens?\s+)?(?:to|vs\.?|:|/)\s*(?:output|out|completion|input|in|prompt)s?\s*"
+    r"(?:ratio\s+)?(?:is|=|:|of|at)?\s*(?:about|~|roughly)?\s*⟦(\d+)⟧\s*[:/]\s*⟦(\d+)⟧"
+)
+_GPU_HOUR_BEFORE = re.compile(
+    r"(?:\b(?:per|/|an?)\s*gpu[\s-]?h(?:ou)?rs?\b|\bgpu[\s-]?(?:hour|hr)(?:ly)?\s+(?:price|cost|rate)\b|"
+    r"\bgpu\s+hourly\s+(?:price|cost|rate)\b)[^⟦]{0,20}$"
+)
+_ADJ_PERIOD_BEFORE = re.compile(
+    r"\b(hourly|daily|weekly|monthly|quarterly|yearly|annual)\s+(?:token\s+|request\s+|api\s+|llm\s+|gpu\s+)?"
+    r"(usage|volume|traffic|tokens|requests|calls|queries|spend|bill|cost|budget)\s*"
+    r"(?:is|are|of|at|=|:|~|about|around|roughly|approximately|\s)*$"
 )
 _SHARE_BEFORE = re.compile(
     r"\b(output|input|completion|prompt)s?\s+(?:tokens?\s+)?(?:share|ratio|fraction|portion|part|percentage)\s*"
@@ -283,6 +298,13 @@ def _inherit_units(message: str, found: list[Quantity]) -> list[Quantity]:
 
 
 def _ratios(ctx: _Ctx) -> None:
+    for m in _RATIO_AFTER.finditer(ctx.tmpl):  # "input to output is 4:1"
+        a, b = int(m.group(2)), int(m.group(3))
+        x, y = ctx.nums[a].value, ctx.nums[b].value
+        if x + y <= 0 or {a, b} & ctx.consumed:
+            continue
+        output = y if m.group(1) in ("input", "in", "prompt") else x
+        ctx.add("output_share", output / (x + y), [a, b], m.end(), t_start=m.start())
     for m in _RATIO.finditer(ctx.tmpl):
         a, b = int(m.group(1)), int(m.group(2))
         x, y = ctx.nums[a].value, ctx.nums[b].value
@@ -342,6 +364,30 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     rest = after[cm.end() :] if cm else after
     rest_off = t_after + (cm.end() if cm else 0)
     kw = {"low": low, "high": high}
+    offset = ctx.npos[i][0] - len(before)
+
+    # --- "doubles every 6 months": growth compounded to a year
+    every = re.search(r"\b(doubl|tripl|quadrupl)\w*\s+every\s*$", before)
+    dm0 = _DURATION_AFTER.match(after) if every else None
+    if every and dm0 and value > 0:
+        unit = dm0.group(1).rstrip("s") if dm0.group(1).rstrip("s") in _PERIODS else dm0.group(1)
+        months = value * _MONTHS_PER[_PERIODS[unit]]
+        factor = {"doubl": 2.0, "tripl": 3.0, "quadrupl": 4.0}[every.group(1)]
+        growth = factor ** (12.0 / months) - 1 if months >= 0.5 else None
+        if growth is not None and math.isfinite(growth):
+            ctx.add(
+                "growth",
+                growth,
+                idx,
+                t_after + dm0.end(),
+                period="year",
+                t_start=offset + every.start(),
+            )
+            return
+    # --- "cost per GPU hour is 3.10 EUR", "GPU hourly rate: $2.10"
+    if _GPU_HOUR_BEFORE.search(before):
+        ctx.add("gpu_price", value, idx, t_after + (cm.end() if cm else 0), currency=currency, **kw)
+        return
 
     # --- price per token: "$2.50 per million input tokens", "$0.002 per 1K", "$10/M"
     pm = _PRICE_PER.match(rest)
@@ -392,6 +438,9 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     # --- money: any amount with a currency
     if currency is not None or num.scale == "grand":  # "35 grand a month" is money
         period, pend = _period_at(rest)
+        adjective = _ADJ_PERIOD_BEFORE.search(before)
+        if period is None and adjective:  # "monthly spend is $40k"
+            period = _PERIODS[adjective.group(1)]
         ctx.add("money", value, idx, rest_off + pend, period=period, currency=currency, **kw)
         return
     # --- output share before plain percentages: "20% of tokens are output", "70% input"
@@ -417,6 +466,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         elif (
             _PER_REQUEST.match(after[tm.end() :])
             or _EACH_BEFORE.search(clause)
+            or (ctx.out and ctx.out[-1].kind == "request_volume")  # "20k requests/day at 2k tokens"
             or side_after
             or side
         ):
@@ -454,6 +504,14 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         ctx.add("request_volume", value, idx, t_after + rm.end() + pend, period=period, **kw)
         return
     # --- "tokens per day: 7.5M", "volume is roughly 1.2bn/yr", "completions ~300"
+    adjective = _ADJ_PERIOD_BEFORE.search(before)
+    if adjective:  # "monthly token usage is about 250 million"
+        noun = adjective.group(2)
+        kind = "request_volume" if re.match(r"req|call|quer", noun) else "token_volume"
+        if re.match(r"spend|bill|cost|budget", noun):
+            kind = "money"
+        ctx.add(kind, value, idx, t_after, period=_PERIODS[adjective.group(1)], **kw)
+        return
     tb = _TOKENS_PER_BEFORE.search(before)
     if tb:
         ctx.add("token_volume", value, idx, t_after, period=_PERIODS[tb.group(1)], **kw)
@@ -555,7 +613,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         return
     # --- "10x the volume", "3 times"
     xm = _TIMES_AFTER.match(after)
-    if xm and value <= 1000:
+    if xm and value <= 1000 and not re.match(r"^\s*(?:x|×|times)\s*⟦", after):  # not "17 times 23"
         ctx.add("relative_change", value, idx, t_after + xm.end())
         return
     # --- model size: "70B", "8 billion parameters"
@@ -675,8 +733,11 @@ _WORD_GROWTH = re.compile(
     r"|\b(doubl|tripl)\w*\s+(?:by|in|within|over)\s+(?:the\s+)?(?:next|a|one|this|coming)\s+(year|month)\b"
 )
 _HALF_SHARE = re.compile(
-    r"\bhalf\s+(?:of\s+)?(?:it|them|that|the\s+tokens|tokens|the\s+traffic)?\s*(?:is|are|being)\s+(output|input|completions?|prompts?)\b"
+    r"\b(half|a\s+third|one\s+third|a\s+quarter|one\s+quarter|two\s+thirds|three\s+quarters)\s+(?:of\s+)?"
+    r"(?:it|them|that|the\s+tokens|tokens|the\s+traffic|our\s+tokens)?\s*(?:is|are|being)\s+(output|input|completions?|prompts?)\b"
 )
+_FRACTIONS = {"half": 1 / 2, "a third": 1 / 3, "one third": 1 / 3, "a quarter": 1 / 4, "one quarter": 1 / 4,
+              "two thirds": 2 / 3, "three quarters": 3 / 4}  # fmt: skip
 
 
 def _phrases(ctx: _Ctx) -> None:
@@ -706,7 +767,8 @@ def _phrases(ctx: _Ctx) -> None:
         else:
             add("growth", factor - 1, m, period=period)
     for m in _HALF_SHARE.finditer(ctx.tmpl):
-        add("output_share", 0.5, m)
+        share = _FRACTIONS[re.sub(r"\s+", " ", m.group(1))]
+        add("output_share", share if _side(m.group(2)) == "output" else 1 - share, m)
     for pattern, factor in _WORD_RELATIVE:
         for m in pattern.finditer(ctx.tmpl):
             add("relative_change", factor, m)

@@ -11,7 +11,7 @@ from .model import ConversationContext, PillarSignal, Reference, Span
 _PILLARS: dict[str, tuple[list[str], list[str]]] = {
     "regulated": (
         [
-            r"\b(?:not|aren'?t|isn'?t|never been|no longer)\s+(?:\w+\s+)?regulated\b",
+            r"\b(?:not|aren'?t|isn'?t|never been|no longer)\s+(?:in\s+)?(?:a\s+|an\s+)?(?:\w+\s+)?regulated\b",
             r"\bunregulated\b",
             r"\bno\s+(?:real\s+)?(?:regulatory|regulation|compliance)\b",
             r"\b(?:regulation|compliance|regulatory)\s+(?:is\s+)?(?:not|isn'?t)\s+(?:an?\s+)?(?:issue|concern|problem)\b",
@@ -113,6 +113,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
         ],
         [
             r"\blatency\b",
+            r"\bsub[\s-]?second\b",
             r"\breal[\s-]?time\b",
             r"\brespon(?:d|se|se\s+time)\s+(?:under|within|below|in\s+under)\b",
             r"\b(?:under|within|below)\s+\d+\s*(?:ms|milliseconds?)\b",
@@ -166,14 +167,14 @@ _ANAPHORA = [
         r"chart|plot|graph|estimate|scenario|option|change|one|answer|breakdown|cost|table|calculation)\b"
     ),
     re.compile(
-        r"\bthe\s+(?:[\w-]+\s+){0,2}(?:number|figure|chart|plot|graph|line|total|table|curve|bar)\b"
+        r"(?<!\brun )(?<!\bcrunch )\bthe\s+(?:[\w-]+\s+){0,2}(?:numbers?|figures?|charts?|plots?|graphs?|lines?|totals?|tables?|curves?|bars?|rows?)\b"
     ),
     re.compile(r"\b(?:explain|undo|scrap|drop|change|redo|revert|check|trust)\s+(?:all\s+)?that\b"),
     re.compile(
         r"\bthat(?:'s|\s+is)\s+(?:helpful|great|useful|interesting|wrong|odd|weird|high|low|too)\b"
     ),
     re.compile(
-        r"\b(?:does|is|would|will|can|could|should|do|run|try|make|look\s+at|put|if|redo|rerun|recalculate|recompute)\s+it\b(?!\s+(?:is|matter))(?!\s+\w+\s+to\b)(?!\s+worth\s+\w+ing\b)"
+        r"\b(?:does|is|would|will|can|could|should|do|run|try|make|look\s+at|put|if|redo|rerun|recalculate|recompute|evaluate|calculate|compute|price|model|cost)\s+it\b(?!\s+(?:is|matter))(?!\s+\w+\s+to\b)(?!\s+worth\s+\w+ing\b)"
     ),
     re.compile(
         r"\bit\s+(?:triples|doubles|halves|drops|grows|breaks|pays)\b|\bit'?s\s+more\s+like\b"

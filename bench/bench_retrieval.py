@@ -1,0 +1,96 @@
+"""Knowledge-base benchmark: retrieval quality on tests/data/retrieval_questions.yaml (recall@1,
+recall@3, MRR, off-topic refusals) and timings (model load, index build, query latency).
+
+Run with the others (``python -m bench retrieval``) or alone (``python -m bench.bench_retrieval``).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+QUERY_ROUNDS = 3
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _timing(name: str, samples_ms: list[float], target: str, target_ms: float | None = None) -> dict:
+    row = {
+        "name": name,
+        "median_ms": statistics.median(samples_ms),
+        "p95_ms": _percentile(samples_ms, 0.95),
+        "runs": len(samples_ms),
+        "target": target,
+    }
+    if target_ms is not None:
+        row["target_ms"] = target_ms
+    return row
+
+
+def _figure(name: str, value: float, target: str, ok: bool | None) -> dict:
+    return {
+        "name": name,
+        "value": f"{value:.3f}",
+        "median_ms": None,
+        "p95_ms": None,
+        "runs": 1,
+        "target": target,
+        "verdict": "" if ok is None else ("ok" if ok else "BELOW"),
+    }
+
+
+def run() -> list[dict]:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from knowledge import KnowledgeBase
+    from knowledge.evaluation import evaluate, load_questions
+    from tools.settings import Settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        kb = KnowledgeBase(Settings(data_dir=Path(tmp)))
+        started = time.perf_counter()
+        kb._embedder()  # torch + model load, what warm_up pays once per process
+        load_ms = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        report = kb.ensure_index()
+        build_ms = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        kb.ensure_index()
+        noop_ms = (time.perf_counter() - started) * 1000
+
+        questions = load_questions()
+        evaluation = evaluate(kb, questions)
+        latencies = []
+        for _ in range(QUERY_ROUNDS):
+            for q in questions:
+                t = time.perf_counter()
+                kb.search(q.question)
+                latencies.append((time.perf_counter() - t) * 1000)
+
+    on, off = len(evaluation.on_topic), len(evaluation.off_topic)
+    chunks = report.total_chunks
+    return [
+        _figure(f"recall@1 ({on} on-topic questions)", evaluation.recall_at(1), "", None),
+        _figure("recall@3", evaluation.recall_at(3), ">= 0.9 (test: >= 0.70)",
+                evaluation.recall_at(3) >= 0.9),
+        _figure("MRR", evaluation.mrr, "", None),
+        _figure(f"off-topic refused ({off} questions)", evaluation.off_topic_refused, "1.0",
+                evaluation.off_topic_refused == 1.0),
+        _figure("on-topic wrongly refused", evaluation.on_topic_refused, "0.0",
+                evaluation.on_topic_refused == 0.0),
+        _timing("query latency after warm-up", latencies, "p50 <= 30 ms", 30.0),
+        _timing("embedding model load (torch + MiniLM)", [load_ms], "once, in the background"),
+        _timing(f"index build, whole corpus ({chunks} chunks)", [build_ms], "once"),
+        _timing("ensure_index with nothing changed", [noop_ms], "<= 3000 ms", 3000.0),
+    ]
+
+
+if __name__ == "__main__":  # pragma: no cover
+    for row in run():
+        shown = row.get("value") or f"{row['median_ms']:.1f} ms (p95 {row['p95_ms']:.1f})"
+        print(f"{row['name']:<48} {shown:<28} {row['target']} {row.get('verdict', '')}")

@@ -79,7 +79,7 @@ def _accuracy_row(name: str, rate: float, n: int, split: str, targeted: bool) ->
 
 def accuracy_rows() -> list[dict]:
     from agent.understanding import understand
-    from agent.understanding.evaluation import score
+    from agent.understanding.evaluation import load_labelled, score
 
     rows = []
     for split in ("dev", "heldout"):
@@ -97,6 +97,18 @@ def accuracy_rows() -> list[dict]:
                     f"understanding {label} [{split}]", s.rate(attr), s.n, split, targeted
                 )
             )
+    # The held-out part has two batches: h0xx, written before any parser code, and the batch
+    # written last, just before the parser's last change (earlier fresh batches moved to dev).
+    held = score("heldout", understand)
+    for name, first in (("written before the parser", True), ("written last", False)):
+        ids = [m["id"] for m in load_labelled("heldout") if (m["id"] < "h100") == first]
+        failed = sum(1 for f in held.failures if f["id"] in ids and f["intents"] is not None)
+        rate = (len(ids) - failed) / len(ids) if ids else 0.0
+        rows.append(
+            _accuracy_row(
+                f"understanding intent accuracy [heldout, {name}]", rate, len(ids), "heldout", False
+            )
+        )
     return rows
 
 

@@ -27,7 +27,7 @@ from agent.understanding import (
     default_catalog,
     understand,
 )
-from agent.understanding.evaluation import expected_quantity, quantities_match
+from agent.understanding.evaluation import expected_quantity, load_labelled, quantities_match
 from agent.understanding.numbers import find_numbers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -416,6 +416,23 @@ def test_arbitrary_unicode_never_raises(text):
 def test_huge_numbers_never_raise(n, template):
     u = understand(template.format(n=n), catalog=HAND)
     assert all(q.value == q.value and abs(q.value) != float("inf") for q in u.quantities)
+
+
+_FRAGMENTS = [m["text"] for m in load_labelled("dev")]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(_FRAGMENTS), min_size=1, max_size=4),
+    st.sampled_from([" ", ". ", ", ", "\n", " and "]),
+)
+def test_spans_point_into_the_message(parts, joiner):
+    """Whatever the mix of real messages, every span is the text it claims to cover."""
+    u = understand(joiner.join(parts))
+    for item in (*u.quantities, *u.names, *u.unknown_names, *u.pillars, *u.references):
+        span = item.span
+        assert 0 <= span.start <= span.end <= len(u.message)
+        assert u.message[span.start : span.end] == span.text
 
 
 @pytest.mark.parametrize("text", ["", " ", "\x00", "?" * 10, "⟦0⟧ ⟪g⟫ tokens", "$", "%", "1e309"])

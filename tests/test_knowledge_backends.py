@@ -35,7 +35,7 @@ def embedding_server():
     requests: list[dict] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - the http.server API
+        def do_POST(self):
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             requests.append({"path": self.path, "auth": self.headers.get("Authorization"), **body})
             inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]

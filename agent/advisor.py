@@ -102,6 +102,11 @@ class Advisor:
         return thread
 
     def _search(self, query: str, k: int):
+        if self._knowledge is None and self._knowledge_lock.locked():
+            # The index is being built (first start): answer now, without citations, not in minutes.
+            from tools.common import AdvisorError
+
+            raise AdvisorError("knowledge", "the knowledge base is still being prepared; ask again shortly")
         return self.knowledge().search(query, k=k)
 
     # --- the graph ------------------------------------------------------------------------------

@@ -537,8 +537,9 @@ def compose_answer(plan: Plan, results: dict[str, list[dict]]) -> str:
     parts.append(fmt.recommendation(tco, verdict))
     if revert:
         parts.append(f"*({revert.get('note', '').capitalize()}.)*")
-    for e in errors:
-        parts.append(f"⚠️ I could not apply a change: {e['error']}")
+    for name in ("what_if", "revert_scenario"):
+        for e in (p for p in results.get(name, []) if "error" in p):
+            parts.append(f"⚠️ I could not apply a change: {e['error']}")
     parts.append(fmt.paths_table(tco))
     if plan.explain_paths:
         parts.append(fmt.cost_lines(tco, plan.explain_paths))
@@ -554,6 +555,10 @@ def compose_answer(plan: Plan, results: dict[str, list[dict]]) -> str:
         parts.append(f"**Assumptions that matter:** {assumptions}")
     if passages:
         parts.append(fmt.guidance(passages))
+    else:
+        failed = [p["error"] for p in results.get("search_knowledge", []) if "error" in p]
+        if failed:
+            parts.append(f"*(No citations this time: {failed[0]})*")
     question = plan.question or fmt.default_question(tco)
     if question:
         parts.append(question)

@@ -276,6 +276,8 @@ def build_tools(deps: ToolDeps) -> list[BaseTool]:
             return _error(tool_call_id, "search_knowledge", AdvisorError("knowledge", "no knowledge base"))
         try:
             result = deps.search(query, k)
+        except AdvisorError as error:
+            return _error(tool_call_id, "search_knowledge", error)
         except Exception as error:  # noqa: BLE001 - a broken index must not break the turn
             return _error(tool_call_id, "search_knowledge",
                           AdvisorError("knowledge", f"the knowledge base is unavailable ({error})"))

@@ -170,3 +170,17 @@ def test_a_failing_brain_costs_one_answer_not_the_conversation():
     assert history[3] == response.answer
     # ...and the session goes on.
     assert advisor.session("f").scenario == response.scenario
+
+
+def test_a_turn_does_not_wait_for_the_knowledge_base_being_built():
+    import time
+
+    advisor = Advisor()  # the default knowledge base, not built yet
+    with advisor._knowledge_lock:  # what warm_up holds while it builds the index
+        start = time.perf_counter()
+        response = advisor.chat("We process 2 billion tokens a month. Should we fine-tune?", session_id="w")
+        elapsed = time.perf_counter() - start
+    assert "No citations this time" in response.answer and "still being prepared" in response.answer
+    assert response.citations == [] and response.answer.startswith("**Recommendation")
+    assert elapsed < 30  # it did not wait for an index build (which takes minutes here)
+    assert advisor._knowledge is None

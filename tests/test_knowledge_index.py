@@ -58,11 +58,16 @@ def test_index_and_search_offline_with_citations(kb, offline):
     assert offline == []  # nothing even tried to reach the network
 
 
-def test_second_run_changes_nothing_and_loads_no_embedding(kb):
+def test_second_run_changes_nothing_and_loads_no_embedding(kb, monkeypatch):
+    from knowledge import embeddings
+
     kb.ensure_index()
-    again = kb.ensure_index()
+    # An empty model cache for the second run: had it needed the embedder, it would be back.
+    monkeypatch.setattr(embeddings, "_cache", {})
+    again = KnowledgeBase(kb.settings, corpus_dir=kb.corpus_dir).ensure_index()
     assert (again.added, again.updated, again.removed, again.embedded_chunks) == ([], [], [], 0)
     assert again.unchanged == 3 and not again.changed
+    assert embeddings._cache == {}
 
 
 def test_changed_file_alone_is_reembedded_and_deleted_file_leaves(kb):

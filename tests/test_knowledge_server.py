@@ -82,6 +82,16 @@ def test_index_and_search_through_a_chroma_server(chroma_server, tmp_path, isola
     (corpus / "glossary.md").unlink()
     assert KnowledgeBase(settings, corpus_dir=corpus).ensure_index().removed == ["glossary.md"]
 
+    # A collection written by another schema version is noticed and rebuilt.
+    import chromadb
+
+    client = chromadb.HttpClient(host="127.0.0.1", port=chroma_server)
+    collection = client.get_collection(settings.collection)
+    collection.modify(metadata={**collection.metadata, "schema_version": "0"})
+    report = KnowledgeBase(settings, corpus_dir=corpus).ensure_index()
+    assert report.rebuilt and any("schema_version': '0'" in m for m in report.messages)
+    assert report.total_chunks == 4 and report.added == ["annotation.md", "hosting.md"]
+
 
 def test_unreachable_server_is_a_clear_error(isolated_data_dir):
     settings = Settings(data_dir=isolated_data_dir, chroma_host="127.0.0.1", chroma_port=_free_port())

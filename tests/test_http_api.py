@@ -7,7 +7,9 @@ import threading
 
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from test_ui_support import advisor, shared_knowledge  # noqa: F401 - fixtures
 
 from tools.settings import get_settings

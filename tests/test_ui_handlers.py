@@ -6,6 +6,7 @@ import csv
 import html
 import io
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -207,7 +208,7 @@ def test_exports_match_the_calculator(advisor, tmp_path):  # noqa: F811
     sid = advisor.chat(QUESTION).session_id
     view = h.panel_view(advisor, sid, export_dir=tmp_path)
     assert view.report_path and view.csv_path
-    rows = list(csv.DictReader(io.StringIO(open(view.csv_path, encoding="utf-8").read())))
+    rows = list(csv.DictReader(io.StringIO(Path(view.csv_path).read_text(encoding="utf-8"))))
     tco = view.tco
     assert len(rows) == tco["horizon_months"]
     for path in tco["paths"]:
@@ -215,7 +216,7 @@ def test_exports_match_the_calculator(advisor, tmp_path):  # noqa: F811
         # independent check: the months add up to the path's total, and the last cumulative is it
         assert sum(monthly) == pytest.approx(path["total"], abs=0.01 * len(rows))
         assert float(rows[-1][f"{path['id']}_cumulative_usd"]) == pytest.approx(path["total"], abs=0.01)
-    report = open(view.report_path, encoding="utf-8").read()
+    report = Path(view.report_path).read_text(encoding="utf-8")
     assert report == report_markdown(advisor.session(sid), tco)
     for heading in ("## Recommendation", "## Figures", "## Assumptions", "## Conversation"):
         assert heading in report

@@ -26,6 +26,8 @@ CSS = """
 @media (max-width: 700px) { .gradio-container {padding: 4px !important;} #advisor-title p {display:none;} }
 """
 
+RESIZE_JS = "() => { setTimeout(() => window.dispatchEvent(new Event('resize')), 60); }"
+
 
 class UiContext:
     """What the handlers need: the settings, the advisor (built in the background) and the store."""
@@ -104,11 +106,14 @@ def build_blocks(ctx: UiContext, *, embed: bool = False) -> gr.Blocks:
                                     for f in group_fields:
                                         inputs.append(_panel_component(f))
                             panel_note = gr.Markdown("")
-                        with gr.Tab("Charts", elem_id="tab-charts"):
+                        with gr.Tab("Charts", elem_id="tab-charts") as charts_tab:
                             cumulative_plot = gr.Plot(label="Cumulative cost per path", elem_id="chart-cumulative")
                             breakdown_plot = gr.Plot(label="Cost breakdown per path", elem_id="chart-breakdown")
-                            tornado_plot = gr.Plot(label="What moves the decision", elem_id="chart-tornado")
-                            band_plot = gr.Plot(label="Uncertainty: P10-P90", elem_id="chart-band")
+                            tornado_plot = gr.Plot(
+                                label="What moves the decision ([flips] = changes the cheapest path)",
+                                elem_id="chart-tornado",
+                            )
+                            band_plot = gr.Plot(label="Uncertainty: P10-P90 total per path", elem_id="chart-band")
                         with gr.Tab("Assumptions", elem_id="tab-assumptions"):
                             assumptions = gr.Dataframe(
                                 headers=["Assumption", "Value", "Unit", "Source", "As of"],
@@ -222,9 +227,14 @@ def build_blocks(ctx: UiContext, *, embed: bool = False) -> gr.Blocks:
             token = h.create_share(ctx.advisor, store, session_id, user_of(request))
             return h.share_url(request, ctx.settings.root_path, token)
 
+        # plots redrawn while their tab was hidden come out at a default width; a resize event
+        # makes plotly (responsive) fit them to the column once the tab shows
+        charts_tab.select(
+            None, None, None, js=RESIZE_JS, api_visibility="private"
+        )
         share_btn.click(share, [session], [share_url], api_name="share")
 
-        def on_upload(files: list | None, progress=gr.Progress()):
+        def on_upload(files: list | None, progress=gr.Progress()):  # noqa: B008 - Gradio's idiom
             if not files:
                 return ""
             return h.upload_documents(ctx.settings, ctx.advisor, files, progress=progress)

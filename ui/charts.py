@@ -15,13 +15,13 @@ PATH_COLOURS = {
     "self_hosted_lora": "#54A24B",
     "self_hosted_full": "#E45756",
 }
-LAYOUT = dict(
-    template="plotly_white",
-    margin=dict(l=10, r=10, t=40, b=10),
-    height=340,
-    legend=dict(orientation="h", yanchor="bottom", y=-0.35, x=0),
-    font=dict(size=12),
-)
+LAYOUT = {
+    "template": "plotly_white",
+    "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+    "height": 340,
+    "legend": {"orientation": "h", "yanchor": "bottom", "y": -0.35, "x": 0},
+    "font": {"size": 12},
+}
 
 
 def _first(d: dict, *names: str, default: Any = None) -> Any:
@@ -130,7 +130,7 @@ def cumulative_figure(tco: dict | None) -> go.Figure:
                 y=p["cumulative"],
                 name=p["label"],
                 mode="lines",
-                line=dict(color=colour, width=3 if p["id"] == data["cheapest"] else 2),
+                line={"color": colour, "width": 3 if p["id"] == data["cheapest"] else 2},
                 hovertemplate="%{fullData.name}<br>month %{x}: $%{y:,.0f}<extra></extra>",
             )
         )
@@ -142,7 +142,7 @@ def cumulative_figure(tco: dict | None) -> go.Figure:
                     x=[m],
                     y=[p["cumulative"][m - 1]],
                     mode="markers+text",
-                    marker=dict(symbol="diamond", size=11, color=colour, line=dict(width=1, color="#222")),
+                    marker={"symbol": "diamond", "size": 11, "color": colour, "line": {"width": 1, "color": "#222"}},
                     text=[f"break-even m{m}"],
                     textposition="top right",
                     name=f"{p['label']} break-even",
@@ -151,7 +151,7 @@ def cumulative_figure(tco: dict | None) -> go.Figure:
                 )
             )
     fig.update_layout(**LAYOUT)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, x=0), margin=dict(l=10, r=10, t=20, b=10))
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0}, margin={"l": 10, "r": 10, "t": 20, "b": 10})
     fig.update_xaxes(title="month")
     fig.update_yaxes(title="USD, cumulative", tickprefix="$", tickformat="~s")
     return fig
@@ -187,8 +187,8 @@ def breakdown_figure(tco: dict | None) -> go.Figure:
     fig.update_layout(
         barmode="stack",
         height=520,
-        legend=dict(orientation="h", yanchor="top", y=-0.15, x=0, font=dict(size=10)),
-        margin=dict(l=10, r=10, t=20, b=10),
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0, "font": {"size": 10}},
+        margin={"l": 10, "r": 10, "t": 20, "b": 10},
     )
     fig.update_xaxes(title="USD over the horizon", tickprefix="$", tickformat="~s")
     fig.update_yaxes(autorange="reversed", automargin=True)
@@ -211,7 +211,7 @@ def normalize_sensitivity(sens: dict, tco: dict | None = None) -> tuple[str, lis
         flips = bool(r.get("decision_changes"))
         rows.append(
             {
-                "name": f"{'⚑ ' if flips else ''}{name} ({r['low']:,.4g} to {r['high']:,.4g})",
+                "name": f"{name} ({r['low']:,.4g} to {r['high']:,.4g}){' [flips]' if flips else ''}",
                 "low": low,
                 "high": high,
                 "base": base if base is not None else (low + high) / 2,
@@ -219,7 +219,7 @@ def normalize_sensitivity(sens: dict, tco: dict | None = None) -> tuple[str, lis
             }
         )
     rows.sort(key=lambda r: abs(r["high"] - r["low"]), reverse=True)
-    return f"{label}: total over the horizon, USD (⚑ = changes the cheapest path)", rows
+    return f"{label}: total over the horizon", rows
 
 
 def tornado_figure(sens: dict | None, tco: dict | None = None) -> go.Figure:
@@ -247,9 +247,9 @@ def tornado_figure(sens: dict | None, tco: dict | None = None) -> go.Figure:
         )
     fig.add_vline(x=base, line_dash="dot", line_color="#555")
     fig.update_layout(**LAYOUT, barmode="overlay")
-    fig.update_layout(height=max(300, 60 + 32 * len(rows)), margin=dict(l=10, r=10, t=40, b=10))
+    fig.update_layout(height=max(300, 60 + 32 * len(rows)), margin={"l": 10, "r": 10, "t": 40, "b": 10})
     fig.update_xaxes(title=metric, tickprefix="$", tickformat="~s")
-    fig.update_yaxes(automargin=True, tickfont=dict(size=10))
+    fig.update_yaxes(automargin=True, tickfont={"size": 10})
     return fig
 
 
@@ -290,8 +290,8 @@ def band_figure(mc: dict | None) -> go.Figure:
                 x=[r["p50"]],
                 y=[r["label"]],
                 mode="markers",
-                marker=dict(size=11, color=PATH_COLOURS.get(r["id"], "#333")),
-                error_x=dict(type="data", symmetric=False, array=[r["p90"] - r["p50"]], arrayminus=[r["p50"] - r["p10"]], thickness=6, width=0),
+                marker={"size": 11, "color": PATH_COLOURS.get(r["id"], "#333")},
+                error_x={"type": "data", "symmetric": False, "array": [r["p90"] - r["p50"]], "arrayminus": [r["p50"] - r["p10"]], "thickness": 6, "width": 0},
                 name=r["label"],
                 hovertemplate=(
                     f"{r['label']}<br>P10 ${r['p10']:,.0f}<br>P50 ${r['p50']:,.0f}<br>P90 ${r['p90']:,.0f}<extra></extra>"

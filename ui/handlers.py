@@ -388,7 +388,7 @@ def panel_updates(current: list[Any], edited: list[Any]) -> dict[str, Any]:
         if new is None or new == "" or _same(old, new):
             continue
         if f.kind == "int":
-            new = int(round(float(new)))
+            new = round(float(new))
         elif f.kind == "number":
             new = float(new)
         updates[f.path] = new
@@ -476,14 +476,6 @@ class PanelView:
     csv_path: str | None
 
 
-def _has_range(value: Any) -> bool:
-    if isinstance(value, dict):
-        if {"low", "high"} <= set(value):
-            return True
-        return any(_has_range(v) for v in value.values())
-    return False
-
-
 def session_results(scenario: dict, results: dict | None) -> tuple[dict | None, dict | None, dict | None]:
     """The TCO, sensitivity and Monte Carlo results of a scenario: those the advisor stored for it,
     else computed here from the same scenario by the same pure calculators (so they cannot differ)."""
@@ -504,7 +496,9 @@ def session_results(scenario: dict, results: dict | None) -> tuple[dict | None, 
         from tools.uncertainty import sensitivity as run_sensitivity
 
         sensitivity = run_sensitivity(parsed).model_dump(mode="json")
-    if monte_carlo is None and _has_range(scenario):
+    if monte_carlo is None:
+        # GPU prices default to low/typical/high ranges, so the band is informative even when the
+        # person gave no range of their own
         from tools.uncertainty import run_monte_carlo
 
         monte_carlo = run_monte_carlo(parsed or Scenario.parse(scenario), samples=2_000, seed=0).model_dump(mode="json")

@@ -46,7 +46,7 @@ async def _send_json(send: Send, status: int, body: dict, headers: list[tuple[by
 
 def basic_auth_user(authorization: str | None, users: dict[str, str]) -> str | None:
     """The user name when ``authorization`` is a valid ``Basic`` header for one of ``users``."""
-    if not authorization or not authorization[:6].lower() == "basic ":
+    if not authorization or authorization[:6].lower() != "basic ":
         return None
     try:
         decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode("utf-8")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import html
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -82,7 +82,7 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 
 def report_markdown(view: Any, tco: dict | None, citations: list[Any] | None = None) -> str:
     """The conversation's recommendation, figures, assumptions and citations as one document."""
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts = ["# Fine-Tune Advisor report", "", f"Session `{view.session_id}`, exported {now}.", ""]
     answers = [t.content for t in view.history if t.role == "assistant"]
     if answers:
@@ -130,7 +130,7 @@ def share_page(snapshot: dict) -> str:
     titles = ["Cumulative cost per path", "Cost breakdown per path", "What moves the decision",
               "Uncertainty: P10-P50-P90 total per path"]  # fmt: skip
     for fig, chart_title in zip(charts, titles, strict=True):
-        fig.update_layout(title=chart_title, margin=dict(t=50))
+        fig.update_layout(title=chart_title, margin={"t": 50})
     chart_html = "\n".join(
         f'<div class="chart">{fig.to_html(include_plotlyjs=False, full_html=False, config={"displayModeBar": False})}</div>'
         for fig in charts

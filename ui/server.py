@@ -121,7 +121,7 @@ class AdvisorHolder:
                 from agent.advisor import Advisor
 
                 self._future.set_result(Advisor(self.settings))
-            except BaseException as exc:  # noqa: BLE001 - reported through health and every chat
+            except BaseException as exc:
                 log.exception("could not build the advisor")
                 self._future.set_exception(exc)
                 return
@@ -134,7 +134,7 @@ class AdvisorHolder:
                 advisor.warm_up(background=False)
                 failed = getattr(advisor, "_knowledge_error", None)
                 self.knowledge_status = "failed" if failed else "ready"
-            except Exception:  # noqa: BLE001 - retrieval degrades; the calculators still answer
+            except Exception:
                 log.exception("knowledge base warm-up failed")
                 self.knowledge_status = "failed"
 
@@ -176,7 +176,7 @@ class UiHost:
         self.status = "building"
         try:
             self.app = self._build()
-        except Exception:  # noqa: BLE001 - the API keeps working without the UI
+        except Exception:
             log.exception("could not build the Gradio app")
             self.status = "failed"
 
@@ -379,7 +379,7 @@ def create_app(
     def get_advisor() -> Advisor:
         try:
             return holder.get()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise HTTPException(503, f"the advisor is not available: {exc}") from exc
 
     def check_owner(session_id: str | None, user: str | None) -> None:
@@ -518,7 +518,7 @@ def create_app(
                 for event in advisor_.stream(message, session_id=session_id):
                     if event.kind == "answer" and event.response is not None:
                         final = event.response
-            except Exception:  # noqa: BLE001 - the stream is open; report in-band
+            except Exception:
                 log.exception("stream failed")
                 yield chunk({"content": "The advisor failed on this turn; please try again."}, None)
             if final is not None:

@@ -281,7 +281,7 @@ def _read_quantities(u, msg: str, lower: str, plan: Plan) -> None:
             # one figure per request: split it 3:1 input:output (stated as an assumption)
             changes.append({"field": "usage.input_tokens_per_request", "op": "set", "value": total * 0.75})
             changes.append({"field": "usage.output_tokens_per_request", "op": "set", "value": total * 0.25})
-            plan.notes.append("I split the tokens per request 3:1 between input and output.")
+            plan.notes.append("I split the tokens per request three to one between input and output.")
         else:
             changes.pop()
             plan.question = "How many tokens does a typical request use (prompt plus answer)?"
@@ -322,10 +322,8 @@ def _read_quantities(u, msg: str, lower: str, plan: Plan) -> None:
     for q in u.quantities_of("duration"):
         if _near(msg, q.span.start, q.span.end, ("retrain", "refresh"), before=40, after=10):
             changes.append({"field": "operations.retraining_interval_months", "op": "set", "value": round(q.value)})
-        elif 1 <= q.value <= 120:
-            changes.append({"field": "horizon_months", "op": "set", "value": round(q.value)})
-        else:
-            plan.notes.append(f"I can project 1 to 120 months, so I kept the horizon ({q.span.text} is outside it).")
+        else:  # out of range: the scenario's own validation says so, with the allowed range
+            changes.append({"field": "horizon_months", "op": "set", "value": max(0, round(q.value))})
 
     for q in u.quantities_of("percent"):
         if "cach" in lower:

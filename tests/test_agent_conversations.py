@@ -159,7 +159,7 @@ def test_requests_per_day_then_triple_then_a_cheaper_model(advisor):
              "output_tokens_per_request": 375.0}
     base = {"usage": usage, "api": GPT4O}
     check_turn(r, base)
-    assert "3:1 between input and output" in r.answer
+    assert "three to one between input and output" in r.answer
 
     r = advisor.chat("what if that triples?", s)
     tripled = {"usage": {**usage, "requests_per_month": 3 * 40_000 * DAYS_PER_MONTH}, "api": GPT4O}

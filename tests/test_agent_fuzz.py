@@ -3,9 +3,7 @@ never an ungrounded figure."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,8 +18,10 @@ class NoGuidance:
         return RetrievalResult(query=query, passages=[], no_guidance=True)
 
 
-_DIR = Path(tempfile.mkdtemp(prefix="advisor-fuzz-"))
-ADVISOR = Advisor(Settings(data_dir=_DIR), knowledge=NoGuidance())
+@pytest.fixture(scope="module")
+def advisor(tmp_path_factory):
+    return Advisor(Settings(data_dir=tmp_path_factory.mktemp("fuzz")), knowledge=NoGuidance())
+
 
 PHRASES = st.sampled_from([
     "we spend", "$40k a month", "1e20 tokens", "-300M tokens", "what if it doubles", "go back", "reset",
@@ -33,8 +33,8 @@ PHRASES = st.sampled_from([
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(PHRASES, st.text(max_size=40)), min_size=1, max_size=6).map(" ".join))
-def test_any_message_gets_a_grounded_answer(message):
-    response = ADVISOR.chat(message, session_id="fuzz")
+def test_any_message_gets_a_grounded_answer(advisor, message):
+    response = advisor.chat(message, session_id="fuzz")
     assert response.answer.strip()
     assert FLAG not in response.answer, (message, response.answer)
     assert not any("internal error" in n for n in response.notices), (message, response.notices)

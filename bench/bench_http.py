@@ -1,0 +1,170 @@
+"""The served app, end to end over loopback HTTP: cold start (``advisor serve`` launched to the first
+answered ``POST /api/v1/chat``) and the latency of offline chat turns through the HTTP API.
+
+Run: ``python -m bench.bench_http`` (prints a table); ``run()`` returns the rows.
+Targets on this 2-core machine: first answer <= 12 s after launch; turn p95 <= 300 ms.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+FIRST_QUESTION = "We spend $40k a month on GPT-4o for support triage. Should we fine-tune Llama 3 8B?"
+CONVERSATION = [
+    "We spend about ${n}0k a month on GPT-4o for support triage. Should we fine-tune?",
+    "What if volume doubles?",
+    "And with H100s at $2.{n}/h?",
+    "The same but with QLoRA",
+    "What drives the result? How risky is it?",
+    "We're a hospital; patient data must stay on-prem.",
+    "What is LoRA?",
+    "We process {n} billion tokens a month, growing {n}% monthly",
+]
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Launch:
+    """One ``advisor serve`` process, timed from the moment it is started."""
+
+    def __init__(self, data_dir: Path):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "ADVISOR_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1",
+               "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}  # fmt: skip
+        self.log = open(data_dir.parent / f"serve-{self.port}.log", "wb")  # noqa: SIM115
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "ui.cli", "serve", "--port", str(self.port)],
+            cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def until(self, method: str, path: str, timeout: float = 300.0, **kwargs) -> float:
+        """Seconds from launch until ``method path`` first answers 200."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"advisor serve exited with {self.process.returncode}")
+            try:
+                r = httpx.request(method, self.url + path, timeout=300, **kwargs)
+                if r.status_code == 200:
+                    return self.elapsed()
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        raise TimeoutError(f"{path} did not answer within {timeout}s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+        self.log.close()
+
+
+def _cold_start(data_dir: Path) -> dict[str, float]:
+    launch = Launch(data_dir)
+    try:
+        health = launch.until("GET", "/api/v1/health")
+        chat = launch.until("POST", "/api/v1/chat", json={"message": FIRST_QUESTION})
+        # while the knowledge base still loads, answers carry figures but no citations yet
+        cited = None
+        while cited is None and launch.elapsed() < 300:
+            r = httpx.post(launch.url + "/api/v1/chat", json={"message": FIRST_QUESTION}, timeout=300)
+            if r.status_code == 200 and r.json()["citations"]:
+                cited = launch.elapsed()
+            else:
+                time.sleep(0.1)
+        ui = launch.until("GET", "/")
+        return {"health": health, "chat": chat, "cited": cited or float("nan"), "ui": ui}
+    finally:
+        launch.stop()
+
+
+def _row(name: str, values_s: list[float], target: str, target_ms: float | None) -> dict:
+    ms = [v * 1000 for v in values_s]
+    return {
+        "name": name,
+        "median_ms": round(statistics.median(ms), 1),
+        "p95_ms": round(_percentile(ms, 0.95), 1),
+        "runs": len(ms),
+        "target": target,
+        **({"target_ms": target_ms} if target_ms is not None else {}),
+    }
+
+
+def run(launches: int = 3, rounds: int = 4) -> list[dict]:
+    """Cold starts (first ever, then with the index on disk) and warm HTTP turn latency."""
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp) / "data"
+        first = _cold_start(data_dir)  # empty data dir: the index is built on this start
+        rows.append(_row("cold start, first ever (index built): launch to first /api/v1/chat",
+                         [first["chat"]], "info", None))  # fmt: skip
+        rows.append(_row("cold start, first ever (index built): launch to first cited answer",
+                         [first["cited"]], "info", None))  # fmt: skip
+        again = [_cold_start(data_dir) for _ in range(launches)]
+        rows.append(_row("cold start: launch to first answered /api/v1/chat",
+                         [a["chat"] for a in again], "<= 12 s", 12_000))  # fmt: skip
+        rows.append(_row("cold start: launch to first answer with citations",
+                         [a["cited"] for a in again], "info", None))  # fmt: skip
+        rows.append(_row("cold start: launch to /api/v1/health", [a["health"] for a in again], "info", None))
+        rows.append(_row("cold start: launch to the Gradio UI at /", [a["ui"] for a in again], "info", None))
+
+        launch = Launch(data_dir)
+        try:
+            launch.until("POST", "/api/v1/chat", json={"message": FIRST_QUESTION})
+            turns: list[float] = []
+            with httpx.Client(base_url=launch.url, timeout=300) as client:
+                for r in range(rounds):
+                    session = f"bench-http-{r}"
+                    for template in CONVERSATION:
+                        message = template.format(n=r + 2)
+                        start = time.perf_counter()
+                        response = client.post("/api/v1/chat", json={"message": message, "session_id": session})
+                        turns.append(time.perf_counter() - start)
+                        response.raise_for_status()
+            rows.append(_row("HTTP chat turn (offline brain, retrieval, JSON)", turns, "p95 <= 300 ms", 300))
+            tco: list[float] = []
+            with httpx.Client(base_url=launch.url, timeout=60) as client:
+                for i in range(30):
+                    body = {"usage": {"monthly_input_tokens": 1e8 * (i + 1), "monthly_output_tokens": 3e7}}
+                    start = time.perf_counter()
+                    client.post("/api/v1/tco", json=body).raise_for_status()
+                    tco.append(time.perf_counter() - start)
+            rows.append(_row("HTTP /api/v1/tco (5-path TCO, full JSON)", tco, "info", None))
+        finally:
+            launch.stop()
+    return rows
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(f"{row['name']:<70} median {row['median_ms']:>9.1f} ms  p95 {row['p95_ms']:>9.1f} ms  "
+              f"runs {row['runs']:>3}  target {row['target']}")  # fmt: skip

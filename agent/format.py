@@ -102,7 +102,7 @@ def recommendation(summary: dict, verdict: dict | None) -> str:
 
 
 def paths_table(summary: dict) -> str:
-    rows = ["| Path | Total over {h} months | Month 1 | per 1M tokens | vs API |".format(h=summary["horizon_months"]),
+    rows = ["| Path | Total over {h} months | First month | per 1M tokens | vs API |".format(h=summary["horizon_months"]),
             "|---|---:|---:|---:|---:|"]
     for p in summary.get("paths", []):
         if not p.get("feasible"):
@@ -208,7 +208,7 @@ def defaults_line(summary: dict) -> str:
                     f"{money(api.get('output_price_usd_per_mtok'))} out per 1M tokens")
     ratio = usage.get("input_output_ratio")
     volume = (f"{tokens(usage.get('month_1_input_tokens'))} input + {tokens(usage.get('month_1_output_tokens'))} "
-              f"output tokens in month 1")
+              f"output tokens in the first month")
     if "volume" in assumed:
         volume += " (a default: I don't know your volume yet)"
     bits.append(volume)
@@ -236,7 +236,7 @@ def assumptions_table(summary: dict) -> str:
     lines.append(f"| API model | {api.get('model')} |")
     lines.append(f"| API prices per 1M tokens | {money(api.get('input_price_usd_per_mtok'))} in, "
                  f"{money(api.get('output_price_usd_per_mtok'))} out |")
-    lines.append(f"| Month-1 tokens | {tokens(usage.get('month_1_input_tokens'))} in, "
+    lines.append(f"| First-month tokens | {tokens(usage.get('month_1_input_tokens'))} in, "
                  f"{tokens(usage.get('month_1_output_tokens'))} out |")
     lines.append(f"| Monthly growth | {growth_text(usage.get('monthly_growth_pct')) or 'n/a'} |")
     lines.append(f"| Open model, method | {sh.get('model')}, {sh.get('lora_method')} |")

@@ -115,7 +115,7 @@ def build_graph(
                 SYSTEM_PROMPT.format(scenario=json.dumps(state.get("scenario") or {}, default=str))
             )
             try:
-                reply = _check_llm_message(bound_llm.invoke([system, *messages]), tool_names)
+                reply = _check_llm_message(bound_llm.invoke([system, *_llm_view(messages)]), tool_names)
                 return {"messages": [reply], "steps": steps, "brain": "llm"}
             except Exception as error:  # noqa: BLE001 - any failure of the model: finish the turn offline
                 reason = _describe_failure(error)
@@ -169,6 +169,17 @@ def build_graph(
     graph.add_edge("tools", "brain")
     graph.add_edge("finalize", END)
     return graph.compile(checkpointer=checkpointer)
+
+
+def _llm_view(messages: Sequence[AnyMessage]) -> list[AnyMessage]:
+    """What the chat model reads: earlier turns as question and answer only, this turn in full
+    (earlier tool results are stale once the scenario moved on, and cost tokens)."""
+    start = turn_start(messages)
+    earlier = [
+        m for m in messages[:start]
+        if isinstance(m, HumanMessage) or (isinstance(m, AIMessage) and not m.tool_calls and m.content)
+    ]  # fmt: skip
+    return [*earlier, *messages[start:]]
 
 
 def _turn_citations(turn: Sequence[AnyMessage], answer: str) -> list[dict]:

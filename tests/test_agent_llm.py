@@ -271,3 +271,17 @@ def test_offline_takeover_never_applies_the_llms_change_twice():
     assert [t.name for t in response.tool_calls].count("what_if") == 1
     assert response.answer.startswith("**Recommendation")
     assert f"${total(DOUBLED, 'api') / 1e6:,.2f}M" in response.answer or f"${total(DOUBLED, 'api'):,.0f}" in response.answer
+
+
+def test_the_llm_reads_earlier_turns_as_questions_and_answers_only():
+    with StubOpenAI([
+        {"tool_calls": [("compute_tco", {})]},
+        {"content": "First answer."},
+        {"content": "Second answer."},
+    ]) as stub:
+        advisor = Advisor(llm_settings(stub.base_url), knowledge=ScriptedKnowledge())
+        advisor.chat("first question", session_id="v")
+        advisor.chat("second question", session_id="v")
+    roles = [(m["role"], m.get("content")) for m in stub.requests[2]["messages"]]
+    assert roles[0][0] == "system" and "current scenario" in roles[0][1]
+    assert roles[1:] == [("user", "first question"), ("assistant", "First answer."), ("user", "second question")]

@@ -40,6 +40,8 @@ EXAMPLES = (
     "*\"What is LoRA?\"*"
 )
 
+RANGE_NOTE = ("I used the middle of your range for the table and the whole range in the risk analysis "
+              "(ask \"how risky is this?\").")
 _DAYS_PER_MONTH = 365.0 / 12.0
 _PERIOD_PER_MONTH = {"second": _DAYS_PER_MONTH * 86_400, "hour": _DAYS_PER_MONTH * 24, "day": _DAYS_PER_MONTH,
                      "week": _DAYS_PER_MONTH / 7.0, "month": 1.0, "year": 1.0 / 12.0}
@@ -262,7 +264,9 @@ def _read_quantities(u, msg: str, lower: str, plan: Plan) -> None:
         else:
             distinct = {round(_per_month(q.value, q.period)) for q in volumes}
             q = volumes[-1]
-            changes.append({"field": "usage.monthly_total_tokens", "op": "set", "value": _per_month(q.value, q.period)})
+            changes.append({"field": "usage.monthly_total_tokens", "op": "set", "value": _monthly(q)})
+            if isinstance(changes[-1]["value"], dict):
+                plan.notes.append(RANGE_NOTE)
             if len(distinct) > 1:
                 plan.question = (f"You gave more than one volume ({', '.join(v.span.text for v in volumes)}); "
                                  f"I used **{q.span.text}**. Which one is right?")
@@ -294,7 +298,9 @@ def _read_quantities(u, msg: str, lower: str, plan: Plan) -> None:
             if volumes or requests:
                 plan.notes.append(f"I used your stated volume rather than the spend ({q.span.text}).")
                 continue
-            changes.append({"field": "usage.monthly_api_spend_usd", "op": "set", "value": _per_month(q.value, q.period)})
+            changes.append({"field": "usage.monthly_api_spend_usd", "op": "set", "value": _monthly(q)})
+            if isinstance(changes[-1]["value"], dict):
+                plan.notes.append(RANGE_NOTE)
             if q.currency not in (None, "USD"):
                 plan.notes.append(f"I read {q.span.text} as US dollars at par; tell me the rate if that matters.")
             break
@@ -364,6 +370,14 @@ def _relative_target(msg: str, q) -> list[str]:
 
 def _per_month(value: float, period: str | None) -> float:
     return float(value) * _PERIOD_PER_MONTH.get(period or "month", 1.0)
+
+
+def _monthly(q) -> float | dict:
+    """A stated amount per month; "between 200M and 400M" stays a range for the Monte Carlo."""
+    base = _per_month(q.value, q.period)
+    if q.low is not None and q.high is not None and q.low < q.high and q.low <= q.value <= q.high:
+        return {"low": _per_month(q.low, q.period), "base": base, "high": _per_month(q.high, q.period)}
+    return base
 
 
 def _open_model_of_size(params_b: float) -> str | None:

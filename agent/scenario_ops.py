@@ -34,7 +34,9 @@ class ScenarioChange(BaseModel):
     op: Literal["set", "scale", "add"] = Field(
         "set", description="'set' the value, 'scale' (multiply) the current value, or 'add' to it."
     )
-    value: float | str | bool = Field(description="New value, factor (scale) or increment (add).")
+    value: float | str | bool | dict[str, float] = Field(
+        description="New value, factor (scale) or increment (add); a range as {low, base, high}."
+    )
 
 
 def default_scenario() -> dict[str, Any]:

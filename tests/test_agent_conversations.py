@@ -319,3 +319,22 @@ def test_the_same_but_with_qlora_then_lora(advisor):
     check_turn(r, {**base, "self_hosted": {"lora_method": "qlora"}})
     r = advisor.chat("the same but with LoRA", s)
     check_turn(r, {**base, "self_hosted": {"lora_method": "lora"}})
+
+
+def test_a_stated_range_feeds_the_table_and_the_monte_carlo(advisor):
+    s = "range"
+    r = advisor.chat("we spend between $20k and $30k a month on gpt-4o", s)
+    ranged = {"usage": {"monthly_api_spend_usd": {"low": 20000.0, "base": 25000.0, "high": 30000.0}}, "api": GPT4O}
+    check_turn(r, ranged)  # the table is the engine's base case (the range's middle)
+    assert "whole range in the risk analysis" in r.answer
+    r = advisor.chat("how risky is this?", s)
+    check_turn(r, ranged)
+    from tools.uncertainty import run_monte_carlo
+
+    # Expected: the engine's seeded Monte Carlo with the tool's sample count (2,000, seed 0).
+    mc = run_monte_carlo(Scenario.parse(ranged), samples=2000, seed=0)
+    api = next(p for p in mc.paths if p.id == "api")
+    row = next(line for line in r.answer.splitlines() if line.startswith("| api |"))
+    (p10, t10), (p50, t50), (p90, t90) = money_cells(row)[:3]
+    assert p10 == pytest.approx(api.p10, abs=t10) and p50 == pytest.approx(api.p50, abs=t50)
+    assert p90 == pytest.approx(api.p90, abs=t90) and api.p10 < api.p90

@@ -27,6 +27,8 @@ def server(tmp_path_factory):
     running = RunningServer(tmp_path_factory.mktemp("browser") / "data")
     try:
         running.wait_until("/", timeout=240)
+        # answers carry citations once the knowledge base (indexed on this first start) is warm
+        running.wait_for_health("knowledge", "ready", timeout=300)
         yield running
     finally:
         running.stop()

@@ -17,16 +17,22 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 
+_KNOWLEDGE: list = []
+
+
 @pytest.fixture(scope="session")
 def shared_knowledge(tmp_path_factory):
-    """The real knowledge base (bundled embedder, ChromaDB on a temp dir), indexed once."""
-    from knowledge import KnowledgeBase
-    from tools.settings import Settings
+    """The real knowledge base (bundled embedder, ChromaDB on a temp dir), indexed once per test
+    run: each module that imports this fixture gets its own definition, so the instance is kept
+    here rather than by pytest's scope."""
+    if not _KNOWLEDGE:
+        from knowledge import KnowledgeBase
+        from tools.settings import Settings
 
-    settings = Settings(data_dir=tmp_path_factory.mktemp("kb-data"))
-    kb = KnowledgeBase(settings)
-    kb.ensure_index()
-    return kb
+        kb = KnowledgeBase(Settings(data_dir=tmp_path_factory.mktemp("kb-data")))
+        kb.ensure_index()
+        _KNOWLEDGE.append(kb)
+    return _KNOWLEDGE[0]
 
 
 @pytest.fixture
@@ -76,6 +82,18 @@ class RunningServer:
                 last = exc
             time.sleep(0.2)
         raise TimeoutError(f"{path} not ready after {timeout}s ({last}); log: {self.log()}")
+
+    def wait_for_health(self, key: str, value: str, timeout: float = 300.0, auth=None) -> None:
+        """Wait until /api/v1/health reports ``key`` == ``value`` (e.g. the knowledge base ready)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.url + "/api/v1/health", timeout=5, auth=auth).json().get(key) == value:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.25)
+        raise TimeoutError(f"health {key} != {value} after {timeout}s; log: {self.log()}")
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-3000:]

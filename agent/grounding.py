@@ -107,6 +107,8 @@ class Evidence:
                 self.add(float(data), "count")
             if leaf.endswith("_b"):  # sizes in billions ("params_b": 70) ground "70B"
                 self.add(float(data) * 1e9, "count")
+            if leaf.endswith("months") and data % 12 == 0:  # a 36-month horizon is "3 years"
+                self.add(float(data) / 12.0, "count")
         elif isinstance(data, str):
             self.extend_from_text(data)
 

@@ -83,3 +83,9 @@ def test_every_displayed_amount_is_grounded_by_its_value(x):
 def test_every_displayed_token_count_is_grounded_by_its_value(x):
     evidence = build_evidence([{"tokens": x}], [])
     assert check_answer(f"{fmt.tokens(x)} tokens", evidence).ok, fmt.tokens(x)
+
+
+def test_a_horizon_in_months_grounds_whole_years():
+    evidence = build_evidence([{"horizon_months": 36}], [])
+    assert check_answer("over 3 years (36 months)", evidence).ok
+    assert not check_answer("over 4 years", evidence).ok

@@ -6,7 +6,6 @@ Every figure printed here is a value of a summary, rounded for display; nothing 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 _INPUT_LABELS = {
     "usage.monthly_input_tokens": "monthly input tokens",
@@ -265,7 +264,3 @@ def guidance(passages: list[dict]) -> str:
 
 def sources(passages: list[dict]) -> str:
     return "Sources: " + "; ".join(f"[{p['n']}] *{p.get('title', '')}*, {p.get('section', '')}" for p in passages)
-
-
-def as_dict(x: Any) -> dict:
-    return x if isinstance(x, dict) else {}

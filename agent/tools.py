@@ -8,7 +8,6 @@ A domain error (``AdvisorError``) comes back as a tool message the brain can act
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -22,8 +21,6 @@ from pydantic import Field
 from agent import summaries
 from agent.scenario_ops import ScenarioChange, apply_updates, default_scenario, resolve
 from tools.common import AdvisorError
-
-PathId = Literal["api", "api_rag", "vendor_finetune", "self_hosted_lora", "self_hosted_full"]
 
 
 @dataclass(frozen=True)
@@ -316,7 +313,3 @@ def _passages_so_far(state: dict) -> int:
             except (ValueError, AttributeError):
                 continue
     return count
-
-
-def finite(x: float) -> bool:
-    return isinstance(x, (int, float)) and math.isfinite(x)

@@ -121,7 +121,7 @@ class AdvisorHolder:
                 from agent.advisor import Advisor
 
                 self._future.set_result(Advisor(self.settings))
-            except BaseException as exc:
+            except Exception as exc:  # reported by /api/v1/health and by every chat (503)
                 log.exception("could not build the advisor")
                 self._future.set_exception(exc)
                 return
@@ -137,6 +137,11 @@ class AdvisorHolder:
             except Exception:
                 log.exception("knowledge base warm-up failed")
                 self.knowledge_status = "failed"
+
+    @property
+    def built(self) -> Future:
+        """Done once the advisor exists (before its knowledge base is warm)."""
+        return self._future
 
     @property
     def status(self) -> str:
@@ -180,7 +185,7 @@ class UiHost:
             log.exception("could not build the Gradio app")
             self.status = "failed"
 
-    async def start(self, loop_ready: bool = True) -> None:
+    async def start(self) -> None:
         """Run the built app's lifespan (Gradio's queue and startup events)."""
         if self.app is None:
             return
@@ -200,12 +205,6 @@ class UiHost:
 
         self._thread = threading.Thread(target=run, name="gradio-build", daemon=True)
         self._thread.start()
-
-    def wait_ready(self, timeout: float = 120.0) -> bool:
-        deadline = time.monotonic() + timeout
-        while self.status not in ("ready", "failed") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return self.status == "ready"
 
     async def stop(self) -> None:
         if self._stack is not None:
@@ -329,7 +328,7 @@ def create_app(
             if ui == "eager":
                 await ui_host.start()
             else:
-                ui_host.start_in_background(asyncio.get_running_loop(), after=holder._future)
+                ui_host.start_in_background(asyncio.get_running_loop(), after=holder.built)
         yield
         if ui_host is not None:
             await ui_host.stop()

@@ -228,3 +228,35 @@ json_values = st.recursive(
 @given(body=st.dictionaries(st.sampled_from(["usage", "api", "horizon_months", "self_hosted", "x"]), json_values, max_size=4))
 def test_tco_never_500(client, body):
     assert client.post("/api/v1/tco", json=body).status_code in (200, 422)
+
+
+def test_ui_host_shows_a_starting_page_until_the_ui_is_up():
+    """Before Gradio is built the API already answers and "/" says it is starting; after, "/" is the UI."""
+    from fastapi import FastAPI
+
+    from ui.server import UiHost
+
+    def build() -> FastAPI:
+        ui = FastAPI()
+
+        @ui.get("/")
+        def home() -> dict:
+            return {"ui": "up"}
+
+        return ui
+
+    host = UiHost(build)
+    outer = FastAPI()
+    outer.mount("/", host)
+    with TestClient(outer) as c:
+        r = c.get("/")
+        assert r.status_code == 503 and 'http-equiv="refresh"' in r.text and r.headers["retry-after"] == "2"
+        host.build_now()
+        c.portal.call(host.start)
+        assert c.get("/").json() == {"ui": "up"}
+        c.portal.call(host.stop)
+
+
+def test_embed_redirects_to_its_slash(client):
+    r = client.get("/embed", follow_redirects=False)
+    assert r.status_code == 307 and r.headers["location"] == "embed/"

@@ -24,7 +24,13 @@ from fastapi import Body, FastAPI, Header, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.responses import (
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -544,6 +550,11 @@ def create_app(
         from ui.report import plotly_js_source
 
         return Response(plotly_js_source(), media_type="application/javascript", headers={"Cache-Control": "max-age=86400"})
+
+    @app.get("/embed", include_in_schema=False)
+    def embed_without_slash() -> RedirectResponse:
+        # relative, so it stays right under any root_path prefix
+        return RedirectResponse("embed/", status_code=307)
 
     if ui_host is not None:
         app.mount("/", ui_host)

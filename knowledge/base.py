@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 DOCUMENTS_PREFIX = "documents/"
+ADD_BATCH = 1_000
+# How long a first search waits for another thread that is loading or building the index.
+LOAD_WAIT_S = 2.0
 
 Progress = Callable[[int, int, str], None]
 
@@ -67,11 +70,13 @@ class KnowledgeBase:
         Safe to run in a background thread while the server starts.
         """
         self._embedder().get_query_embedding("warm up")
-        if self._snapshot is None and not self._index_lock.locked():
+        if self._snapshot is None and self._index_lock.acquire(blocking=False):
             try:
                 self._load_snapshot()
             except Exception as exc:  # noqa: BLE001 - a missing or broken index is built by ensure_index
                 log.info("index not loaded during warm-up: %s", exc)
+            finally:
+                self._index_lock.release()
 
     # --- indexing -----------------------------------------------------------------------------
     def sources(self) -> list[tuple[str, Path]]:
@@ -195,7 +200,9 @@ class KnowledgeBase:
             for (sentence_id, text, c), v in zip(sentences, vectors[len(chunks) :], strict=True)
         ]
         collection.delete(where={"source": source})
-        ChromaVectorStore(chroma_collection=collection).add(nodes)
+        store = ChromaVectorStore(chroma_collection=collection)
+        for start in range(0, len(nodes), ADD_BATCH):  # Chroma caps the size of one add
+            store.add(nodes[start : start + ADD_BATCH])
 
     def _load_snapshot(self) -> None:
         from knowledge.retrieval import Snapshot
@@ -222,16 +229,20 @@ class KnowledgeBase:
         k = max(1, min(int(k), 20))
         snapshot = self._snapshot
         if snapshot is None:
-            if self._index_lock.locked():
+            # First search of this instance: load the index, or build it when there is none.
+            if not self._index_lock.acquire(timeout=LOAD_WAIT_S):
                 return self._busy(text)
             try:
-                self._load_snapshot()
+                if self._snapshot is None:  # another thread may have loaded it while we waited
+                    self._load_snapshot()
                 if not len(self._snapshot):
-                    self.ensure_index()
+                    self._ensure_index(None, rebuild=False)
             except Exception as exc:  # noqa: BLE001 - report, don't crash the conversation
                 return RetrievalResult(
                     query=text, no_guidance=True, message=f"The knowledge base is unavailable: {exc}"
                 )
+            finally:
+                self._index_lock.release()
             snapshot = self._snapshot
         if not len(snapshot):
             return RetrievalResult(

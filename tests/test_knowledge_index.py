@@ -228,3 +228,14 @@ def test_langchain_tool_and_llamaindex_retriever(kb):
         "source": "glossary.md", "title": "Glossary", "section": "Hold-out set"
     }
     assert len(nodes) <= 2
+
+
+def test_first_search_builds_a_missing_index_and_warm_up_loads_an_existing_one(kb):
+    result = kb.search("labelling cost per example")  # no ensure_index before
+    assert result.passages[0].source == "annotation.md"
+    assert kb.settings.resolved_index_dir.exists()
+
+    fresh = KnowledgeBase(kb.settings, corpus_dir=kb.corpus_dir)
+    fresh.warm_up()
+    assert fresh._snapshot is not None and len(fresh._snapshot) == 6
+    assert fresh.search("what is a hold-out set?").passages[0].section == "Hold-out set"

@@ -182,6 +182,18 @@ def test_panel_edit_updates_scenario_figures_and_chat(advisor, tmp_path):  # noq
     assert chat_view.values[field_index("usage.monthly_growth")] == advisor.session(sid).scenario["usage"]["monthly_growth"]
 
 
+def test_panel_edit_before_any_question_states_only_the_edited_field(advisor):  # noqa: F811
+    values = list(h.panel_view(advisor, None).values)
+    values[field_index("horizon_months")] = 24
+    outcome = h.apply_panel(advisor, None, values)
+    stored = advisor.session(outcome.session_id).scenario
+    assert stored["horizon_months"] == 24
+    # the defaults the panel showed stay defaults (not pinned as if stated), e.g. the API prices
+    assert "input_price_per_mtok" not in stored.get("api", {})
+    assert "self_hosted" not in stored and "operations" not in stored
+    assert h.panel_view(advisor, outcome.session_id).tco["horizon_months"] == 24
+
+
 def test_panel_edit_out_of_range_names_the_field(advisor):  # noqa: F811
     sid = advisor.chat(QUESTION).session_id
     values = list(h.panel_view(advisor, sid).values)

@@ -373,6 +373,21 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
+def current_values(view: Any) -> list[Any]:
+    """The panel values of a stored session, exactly as ``panel_view`` shows them (defaults in
+    force included), so that only what a person changed counts as an edit."""
+    tco = (view.results or {}).get("tco")
+    if tco is None:
+        from tools.scenario import Scenario
+        from tools.tco import compute_tco
+
+        try:
+            tco = compute_tco(Scenario.parse(view.scenario)).model_dump(mode="json")
+        except ValueError:
+            tco = None
+    return panel_values(view.scenario, in_force_values({"tco": tco}), tco)
+
+
 @dataclass
 class EditOutcome:
     session_id: str | None
@@ -410,9 +425,7 @@ def apply_panel(advisor: Any, session_id: str | None, edited: list[Any]) -> Edit
     """Apply a person's edits in the panel to the session scenario through the advisor."""
     session_id = session_id or new_session_id()
     view = advisor.session(session_id)
-    tco = (view.results or {}).get("tco")
-    current = panel_values(view.scenario, in_force_values(view.results), tco)
-    updates = panel_updates(current, edited)
+    updates = panel_updates(current_values(view), edited)
     if not updates:
         return EditOutcome(session_id, [])
     response = advisor.update_scenario(session_id, updates)

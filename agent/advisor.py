@@ -83,9 +83,16 @@ class Advisor:
         return self._knowledge
 
     def warm_up(self, background: bool = True) -> threading.Thread | None:
-        """Load the knowledge base and its embedder ahead of the first question."""
+        """Load the knowledge base and its embedder, and the understanding module's intent model,
+        ahead of the first question."""
 
         def run() -> None:
+            try:
+                from agent.understanding.intent_model import intent_model
+
+                intent_model()  # its MiniLM embedder loads in seconds, once: not on a person's turn
+            except Exception as error:  # noqa: BLE001 - the rules still understand without it
+                log.warning("intent model warm-up failed: %s", error)
             try:
                 kb = self.knowledge()
                 if hasattr(kb, "warm_up"):

@@ -164,8 +164,8 @@ def plan_turn(text: str, previous: list[str]) -> Plan:
         return Plan(kind="help")
     if primary == "explain_concept" and not u.quantities:
         return Plan(kind="concept", query=msg[:500])
-    if not (intents & ANALYSIS_INTENTS) and not has_facts and confidence < 0.5:
-        return Plan(kind="unclear")
+    if not has_facts and (confidence < 0.3 or not (intents & ANALYSIS_INTENTS) and confidence < 0.5):
+        return Plan(kind="unclear")  # the parser is guessing and there is nothing to compute
 
     plan = Plan(kind="assumptions" if primary == "show_assumptions" else "analysis")
     plan.risk = "risk" in intents

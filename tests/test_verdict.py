@@ -99,6 +99,8 @@ def test_on_prem_general_task_serves_an_open_model_in_house_without_training():
     v = decide_verdict(inp(TaskSpecificity(domain="general", prompting_reaches_target="yes"), constraints=onprem))
     assert (v.recommendation, v.deployment, v.suggested_path) == ("prompting", "self_hosted", None)
     assert "your own infrastructure" in v.headline
+    # The API is ruled out here, so the headline must not tell them to stay on it.
+    assert "API" not in v.headline
 
 
 def test_regulated_with_acceptable_vendor_terms_keeps_the_api():

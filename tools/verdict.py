@@ -460,9 +460,14 @@ def decide_verdict(inp: VerdictInput) -> Verdict:
 
     low = verdict_figure("lora_share_of_full_gains_low").value
     high = verdict_figure("lora_share_of_full_gains_high").value
+    in_house = " on an open model served on your own infrastructure, since data may not leave it"
     headline = {
-        "prompting": "Stay on the API: invest in prompt engineering (few-shot, chain-of-thought) and measure it.",
-        "rag": "Add RAG: semantic search over your own knowledge gives specificity without retraining.",
+        "prompting": ("Invest in prompt engineering (few-shot, chain-of-thought)" + in_house + ", and measure it."
+                      if s.must_self_host else
+                      "Stay on the API: invest in prompt engineering (few-shot, chain-of-thought) and measure it."),
+        "rag": ("Add RAG" + in_house + ": semantic search over your own knowledge gives specificity without "
+                "retraining." if s.must_self_host else
+                "Add RAG: semantic search over your own knowledge gives specificity without retraining."),
         "lora_pilot": (f"Pilot LoRA on one narrow, high-value workflow: parameter-efficient methods often reach "
                        f"{low:.0%}-{high:.0%} of full fine-tuning's gains at a fraction of the cost; measure the "
                        "quality delta and the savings against the base model before scaling."),
@@ -474,8 +479,6 @@ def decide_verdict(inp: VerdictInput) -> Verdict:
         "domain_base_model": ("Start from a domain-specific base model: it may close the specificity gap with "
                               "less adaptation than a generalist model needs."),
     }[rec]
-    if s.must_self_host and rec in ("prompting", "rag"):
-        headline += " Serve an open model on your own infrastructure, since data may not leave it."
 
     used = ["api_spend_at_scale", "prompting_target_share"]
     if rec == "lora_pilot":

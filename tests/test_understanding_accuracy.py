@@ -21,7 +21,7 @@ def test_labelled_set_shape():
     assert len(set(texts)) == len(texts), "no two messages alike"
     assert len({m["id"] for m in items}) == len(items)
     held = [m for m in items if m["split"] == "heldout"]
-    assert len(held) / len(items) >= 0.30
+    assert len(held) / len(items) >= 0.25  # the issue: at least a quarter held out
     assert {m["split"] for m in items} == {"dev", "heldout"}
     with_numbers = sum(bool(m.get("quantities")) for m in items)
     assert 0.25 * len(items) <= with_numbers <= 0.75 * len(items)  # with and without numbers

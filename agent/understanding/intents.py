@@ -1,10 +1,11 @@
-"""Intent cues: explicit rules over a spelling-normalised message, and a character n-gram TF-IDF
-nearest-neighbour over example utterances for messages no rule recognises.
+"""Intent cues: explicit rules over a spelling-normalised message, and example utterances for the
+messages no rule recognises.
 
-The bundled MiniLM embedder was considered for the fallback; importing sentence-transformers costs
-9.5 to 11.4 s here (measured on this 2-core machine) while a 2,000-character message must parse
-in well under 50 ms, so the fallback is a numpy TF-IDF that builds in milliseconds. The example utterances below are our own phrasings and
-share no text with the labelled test messages."""
+Those messages go to the learned model in ``intent_model.py`` (MiniLM embeddings plus TF-IDF,
+trained on the development messages and the examples below); where torch or scikit-learn is
+missing, a character n-gram TF-IDF nearest neighbour over the examples answers instead. Importing
+sentence-transformers costs about 10 s, so it happens on the first such message, never at import.
+The example utterances below are our own phrasings and share no text with the labelled messages."""
 
 from __future__ import annotations
 

@@ -78,7 +78,9 @@ class Advisor:
                 from knowledge import KnowledgeBase
 
                 kb = KnowledgeBase(self.settings)
-                kb.ensure_index()
+                report = kb.ensure_index()
+                for message in getattr(report, "messages", None) or []:  # e.g. a corrupted index rebuilt
+                    log.warning("knowledge base: %s", message)
                 self._knowledge = kb
         return self._knowledge
 
@@ -135,8 +137,16 @@ class Advisor:
             from langgraph.checkpoint.sqlite import SqliteSaver
 
             path = self.settings.resolved_threads_db
-            path.parent.mkdir(parents=True, exist_ok=True)
-            saver = SqliteSaver(sqlite3.connect(str(path), check_same_thread=False))
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                saver = SqliteSaver(sqlite3.connect(str(path), check_same_thread=False))
+                saver.setup()
+            except (OSError, sqlite3.Error) as error:  # a read-only, full or misplaced data directory
+                raise RuntimeError(
+                    f"cannot write the conversation store {path} ({error}); "
+                    "point ADVISOR_DATA_DIR (or ADVISOR_THREADS_DB) at a writable directory"
+                ) from error
+            return saver
         saver.setup()
         return saver
 

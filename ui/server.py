@@ -383,7 +383,9 @@ def create_app(
 
     def get_advisor() -> Advisor:
         try:
-            return holder.get()
+            advisor_ = holder.get()
+            advisor_.graph  # noqa: B018 - opens the conversation store: an unwritable data dir is a 503 here
+            return advisor_
         except Exception as exc:
             raise HTTPException(503, f"the advisor is not available: {exc}") from exc
 

@@ -118,12 +118,12 @@ def test_lexical_tokens_drop_stop_words_and_share_stems():
 
 
 def test_reciprocal_rank_fusion_by_hand():
-    # weights dense 1, sentence 1, lexical 0.5; k = 10. Item 7: 1/11 + 1/11 + 0.5/12;
-    # item 3: 1/12 + 1/12 + 0.5/11; the maximum possible is 2.5/11.
+    # weights dense 1, sentence 1, lexical 0.75; k = 10. Item 7: 1/11 + 1/11 + 0.75/12;
+    # item 3: 1/12 + 1/12 + 0.75/11; the maximum possible is 2.75/11.
     fused = dict(fuse({"dense": [7, 3], "sentence": [7, 3], "lexical": [3, 7]}, k=10))
-    best = 2.5 / 11
-    assert fused[7] == pytest.approx((2 / 11 + 0.5 / 12) / best)
-    assert fused[3] == pytest.approx((2 / 12 + 0.5 / 11) / best)
+    best = 2.75 / 11
+    assert fused[7] == pytest.approx((2 / 11 + 0.75 / 12) / best)
+    assert fused[3] == pytest.approx((2 / 12 + 0.75 / 11) / best)
     assert fuse({"dense": [1], "sentence": [1], "lexical": [1]}, k=10) == [(1, pytest.approx(1.0))]
 
 

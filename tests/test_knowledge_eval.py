@@ -1,8 +1,12 @@
-"""Retrieval quality on the real corpus and the stakeholder question set, so regressions fail CI.
+"""Retrieval quality on the real corpus and the stakeholder question sets, so regressions fail CI.
 
-The issue's target is recall@3 >= 0.9 (and a test at 0.85); with the bundled all-MiniLM-L6-v2 the
-hybrid retriever measures about 0.72 on this question set (bench/bench_retrieval.py), so this test
-guards that level rather than the target. Raise ``RECALL_AT_3_FLOOR`` as retrieval improves.
+Two sets: the dev set (tests/data/retrieval_questions.yaml), on which retrieval settings were
+chosen, and a held-out set (tests/data/retrieval_questions_heldout.yaml), written before any tuning
+and only ever scored. The issue's target is recall@3 >= 0.9 (and a test at 0.85). With the bundled
+all-MiniLM-L6-v2 the hybrid retriever measures (bench/bench_retrieval.py) recall@3 0.729 on dev
+(70 of 96) and 0.943 on held-out (33 of 35), so the dev floor guards that level, with a few
+questions of slack for corpus edits, rather than the target; the held-out floor is the issue's 0.85.
+Raise the floors as retrieval improves; never lower them.
 """
 
 from __future__ import annotations
@@ -11,28 +15,34 @@ import pytest
 from knowledge_helpers import block_outbound_sockets
 
 from knowledge import KnowledgeBase
-from knowledge.evaluation import evaluate, load_questions
+from knowledge.evaluation import QUESTIONS_FILE, evaluate, load_questions
 from tools.settings import Settings
 
 pytestmark = pytest.mark.slow
 
-RECALL_AT_3_FLOOR = 0.65
+RECALL_AT_3_FLOOR = 0.70  # dev set: measured 0.729
+HELDOUT_FILE = QUESTIONS_FILE.with_name("retrieval_questions_heldout.yaml")
+HELDOUT_RECALL_AT_3_FLOOR = 0.85  # held-out set: measured 0.943
 
 
 @pytest.fixture(scope="module")
-def evaluation(tmp_path_factory):
+def evaluations(tmp_path_factory):
     monkeypatch = pytest.MonkeyPatch()
     block_outbound_sockets(monkeypatch)
     try:
         kb = KnowledgeBase(Settings(data_dir=tmp_path_factory.mktemp("eval-data")))
         report = kb.ensure_index()
         assert report.skipped == [], report.skipped
-        return evaluate(kb, load_questions())
+        return {
+            "dev": evaluate(kb, load_questions()),
+            "heldout": evaluate(kb, load_questions(HELDOUT_FILE)),
+        }
     finally:
         monkeypatch.undo()
 
 
-def test_question_set_is_big_enough_and_names_real_sections(evaluation):
+@pytest.mark.parametrize(("name", "minimum"), [("dev", 40), ("heldout", 30)])
+def test_question_sets_are_big_enough_and_name_real_sections(evaluations, name, minimum):
     from pathlib import Path
 
     from knowledge.documents import chunk_document, read_document
@@ -43,19 +53,32 @@ def test_question_set_is_big_enough_and_names_real_sections(evaluation):
         for path in corpus.glob("*.md")
         for c in chunk_document(read_document(path, path.name))
     }
-    assert len(evaluation.on_topic) >= 40 and evaluation.off_topic
+    evaluation = evaluations[name]
+    assert len(evaluation.on_topic) >= minimum and evaluation.off_topic
     for outcome in evaluation.on_topic:
         for file, section in outcome.question.expected:
             assert (file, section.lower()) in sections, (outcome.question.id, file, section)
 
 
-def test_recall_at_3_does_not_regress(evaluation):
+def test_held_out_questions_are_not_dev_questions(evaluations):
+    dev = {" ".join(o.question.question.lower().split()) for o in evaluations["dev"].outcomes}
+    held = [" ".join(o.question.question.lower().split()) for o in evaluations["heldout"].outcomes]
+    assert not dev.intersection(held)
+
+
+@pytest.mark.parametrize(
+    ("name", "floor"), [("dev", RECALL_AT_3_FLOOR), ("heldout", HELDOUT_RECALL_AT_3_FLOOR)]
+)
+def test_recall_at_3_does_not_regress(evaluations, name, floor):
+    evaluation = evaluations[name]
     misses = [o.question.question for o in evaluation.on_topic if not o.rank or o.rank > 3]
-    assert evaluation.recall_at(3) >= RECALL_AT_3_FLOOR, misses
+    assert evaluation.recall_at(3) >= floor, misses
     assert evaluation.recall_at(1) <= evaluation.recall_at(3) <= 1.0
 
 
-def test_off_topic_questions_get_no_guidance_and_on_topic_ones_do(evaluation):
+@pytest.mark.parametrize("name", ["dev", "heldout"])
+def test_off_topic_questions_get_no_guidance_and_on_topic_ones_do(evaluations, name):
+    evaluation = evaluations[name]
     assert all(o.no_guidance for o in evaluation.off_topic), [
         (o.question.question, o.best_similarity) for o in evaluation.off_topic if not o.no_guidance
     ]

@@ -81,7 +81,7 @@ def test_corpus_file_is_well_formed(path: Path):
         count = len(body.split())
         assert body, f"{path.name}: section {heading!r} is empty"
         assert MIN_WORDS <= count <= MAX_WORDS, f"{path.name}: {heading!r} has {count} words"
-        assert not re.search(r"^#{3,} ", body, re.M), f"{path.name}: {heading!r} has sub-headings"
+        assert not re.search(r"^#{3,} ", body, re.MULTILINE), f"{path.name}: {heading!r} has sub-headings"
 
 
 def test_question_set_shape():

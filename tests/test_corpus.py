@@ -48,11 +48,18 @@ def shared_runs(text: str, reference: str, n: int = COPY_RUN) -> list[str]:
     ref = words(reference)
     ref_runs = {tuple(ref[i : i + n]) for i in range(len(ref) - n + 1)}
     own = words(text)
-    return [" ".join(own[i : i + n]) for i in range(len(own) - n + 1) if tuple(own[i : i + n]) in ref_runs]
+    return [
+        " ".join(own[i : i + n])
+        for i in range(len(own) - n + 1)
+        if tuple(own[i : i + n]) in ref_runs
+    ]
 
 
 def corpus_headings() -> dict[str, set[str]]:
-    return {path.name: {h for h, _ in parse_markdown(path.read_text("utf-8"))[1]} for path in CORPUS_FILES}
+    return {
+        path.name: {h for h, _ in parse_markdown(path.read_text("utf-8"))[1]}
+        for path in CORPUS_FILES
+    }
 
 
 def load_questions() -> list[dict]:
@@ -76,12 +83,16 @@ def test_corpus_file_is_well_formed(path: Path):
     headings = [heading for heading, _ in sections]
     assert len(headings) == len(set(headings)), f"duplicate headings in {path.name}"
     preamble = text.split("\n## ", 1)[0].splitlines()[1:]
-    assert not "".join(preamble).strip(), f"{path.name}: text between the title and the first section"
+    assert not "".join(preamble).strip(), (
+        f"{path.name}: text between the title and the first section"
+    )
     for heading, body in sections:
         count = len(body.split())
         assert body, f"{path.name}: section {heading!r} is empty"
         assert MIN_WORDS <= count <= MAX_WORDS, f"{path.name}: {heading!r} has {count} words"
-        assert not re.search(r"^#{3,} ", body, re.MULTILINE), f"{path.name}: {heading!r} has sub-headings"
+        assert not re.search(r"^#{3,} ", body, re.MULTILINE), (
+            f"{path.name}: {heading!r} has sub-headings"
+        )
 
 
 def test_question_set_shape():
@@ -124,7 +135,9 @@ def test_copy_detector_catches_a_copied_sentence():
     # a row (with a curly apostrophe) must be flagged, and a paraphrase must not.
     reference = "The model’s weights stay frozen while two small matrices learn the update for each layer here."
     copied = "As noted, the model's weights stay frozen while two small matrices learn the update for each layer."
-    paraphrase = "Only two thin matrices per layer are trained; the original weights are left untouched."
+    paraphrase = (
+        "Only two thin matrices per layer are trained; the original weights are left untouched."
+    )
     assert shared_runs(copied, reference)
     assert not shared_runs(paraphrase, reference)
 
@@ -132,8 +145,6 @@ def test_copy_detector_catches_a_copied_sentence():
 @pytest.mark.skipif(not SEED.exists(), reason=f"seed analysis not present at {SEED}")
 def test_corpus_wording_is_our_own():
     seed = SEED.read_text("utf-8")
-    copies = {
-        path.name: shared_runs(path.read_text("utf-8"), seed) for path in CORPUS_FILES
-    }
+    copies = {path.name: shared_runs(path.read_text("utf-8"), seed) for path in CORPUS_FILES}
     copies = {name: runs for name, runs in copies.items() if runs}
     assert not copies, f"runs of {COPY_RUN} words copied from the seed analysis: {copies}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -75,9 +76,27 @@ def _check_llm_message(message: Any, tool_names: set[str]) -> AIMessage:
     return message
 
 
-def _describe_failure(error: Exception) -> str:
+def _model_secrets(llm: Any) -> list[str]:
+    """The secret values (API keys) a chat model holds, so a failure quoting them can be redacted."""
+    from pydantic import SecretStr
+
+    found = []
+    for value in (vars(llm).values() if llm is not None and hasattr(llm, "__dict__") else ()):
+        if isinstance(value, SecretStr) and len(value.get_secret_value()) >= 4:
+            found.append(value.get_secret_value())
+    return found
+
+
+_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
+
+
+def _describe_failure(error: Exception, secrets: Sequence[str] = ()) -> str:
     name = type(error).__name__
-    text = str(error).strip().splitlines()[0][:160] if str(error).strip() else ""
+    raw = str(error)
+    for secret in secrets:  # an endpoint may quote the key back in its error body
+        raw = raw.replace(secret, "[redacted]")
+    raw = _BEARER.sub(r"\1 [redacted]", raw)
+    text = raw.strip().splitlines()[0][:160] if raw.strip() else ""
     if "timeout" in name.lower() or "timed out" in text.lower():
         return "the LLM endpoint timed out"
     if "connection" in name.lower() or "connect" in text.lower():
@@ -98,6 +117,7 @@ def build_graph(
 ):
     """Compile the loop. ``llm`` is the configured chat model (None = offline brain only)."""
     tool_names = {t.name for t in tools}
+    secrets = _model_secrets(llm)
     bound_llm = None
     if llm is not None:
         try:
@@ -118,7 +138,7 @@ def build_graph(
                 reply = _check_llm_message(bound_llm.invoke([system, *_llm_view(messages)]), tool_names)
                 return {"messages": [reply], "steps": steps, "brain": "llm"}
             except Exception as error:  # noqa: BLE001 - any failure of the model: finish the turn offline
-                reason = _describe_failure(error)
+                reason = _describe_failure(error, secrets)
                 log.info("LLM brain failed: %s", reason)
                 notices.append(f"{reason}; answered with the offline brain.")
         elif mode == "llm" and steps > MAX_BRAIN_STEPS:

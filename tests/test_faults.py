@@ -12,7 +12,9 @@ import httpx
 import pytest
 from test_ui_support import RunningServer
 
-FIRST = "We use {n}00M input and 100M output tokens a month on GPT-4o. Should we fine-tune Llama 3 8B?"
+FIRST = (
+    "We use {n}00M input and 100M output tokens a month on GPT-4o. Should we fine-tune Llama 3 8B?"
+)
 DOUBLE = "What if our volume doubles?"
 
 
@@ -73,7 +75,9 @@ def test_kill_9_mid_conversation_then_restart_continues_every_session(tmp_path):
                 assert body["scenario"] == expected
                 # the figure the advisor reports equals the calculator run directly on that scenario
                 direct = compute_tco(Scenario.parse(expected)).model_dump(mode="json")
-                assert _api_total(body["results"]["tco"]) == pytest.approx(_api_total(direct), rel=1e-9)
+                assert _api_total(body["results"]["tco"]) == pytest.approx(
+                    _api_total(direct), rel=1e-9
+                )
                 after = client.get(f"/api/v1/sessions/{sid}").json()
                 assert len([t for t in after["history"] if t["role"] == "user"]) == 3
         assert "Traceback" not in second.log()
@@ -101,7 +105,13 @@ def test_unwritable_data_dir_is_a_clear_error_and_writes_nothing(tmp_path, monke
         assert str(blocker / "advisor-data") in message and "ADVISOR_DATA_DIR" in message
         assert client.get("/api/v1/sessions").status_code == 503
         # the pure calculator needs no state and still answers
-        assert client.post("/api/v1/tco", json={"usage": {"monthly_input_tokens": 1e8, "monthly_output_tokens": 3e7}}).status_code == 200
+        assert (
+            client.post(
+                "/api/v1/tco",
+                json={"usage": {"monthly_input_tokens": 1e8, "monthly_output_tokens": 3e7}},
+            ).status_code
+            == 200
+        )
     assert blocker.read_text() == "a regular file"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-directory"]
 

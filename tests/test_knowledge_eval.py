@@ -84,3 +84,41 @@ def test_off_topic_questions_get_no_guidance_and_on_topic_ones_do(evaluations, n
     ]
     refused = [o.question.question for o in evaluation.on_topic if o.no_guidance]
     assert len(refused) <= len(evaluation.on_topic) // 20, refused  # at most 5 % refused wrongly
+
+
+def test_sentence_and_lexical_rankings_score_whole_sections(tmp_path):
+    """A real Chroma collection with hand-made unit vectors: section A has two chunks, only the
+    second holding the sentence that matches the query and the query's rare word; both chunks of A
+    must then rank level, ahead of section B's chunk (whose sentence is only half as similar)."""
+    import chromadb
+    import numpy as np
+
+    from knowledge.retrieval import Snapshot
+
+    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"))
+    collection = client.create_collection("unit")
+    e = np.eye(4, dtype=np.float32)
+    half = (e[0] + e[1]) / np.sqrt(2)  # cosine 0.707 with the query e[0]
+    chunk = {"kind": "chunk", "title": "T", "content_hash": "h"}
+    collection.add(
+        ids=["a1", "a2", "b1", "a1:0", "a2:0", "b1:0"],
+        embeddings=[e[2], e[3], e[2], e[2], e[0], half],
+        documents=[
+            "nothing special here", "the zebra clause", "other words", "s", "s", "s"
+        ],
+        metadatas=[
+            {**chunk, "source": "a.md", "section": "A"},
+            {**chunk, "source": "a.md", "section": "A"},
+            {**chunk, "source": "b.md", "section": "B"},
+            {"kind": "sentence", "chunk_id": "a1", "source": "a.md"},
+            {"kind": "sentence", "chunk_id": "a2", "source": "a.md"},
+            {"kind": "sentence", "chunk_id": "b1", "source": "b.md"},
+        ],
+    )
+    snapshot = Snapshot.from_collection(collection)
+    a1, a2, b1 = (snapshot.position[i] for i in ("a1", "a2", "b1"))
+    # sentence level: A's best sentence (1.0, in a2) counts for a1 too; B's is 0.707
+    assert set(snapshot.sentence_ranking(e[0])[:2]) == {a1, a2}
+    assert snapshot.sentence_ranking(e[0])[2] == b1
+    # lexical: "zebra" occurs only in a2, yet a1 shares A's BM25 score; B has no match at all
+    assert sorted(snapshot.lexical_ranking("zebra")) == sorted([a1, a2])

@@ -103,9 +103,7 @@ def test_sentence_and_lexical_rankings_score_whole_sections(tmp_path):
     collection.add(
         ids=["a1", "a2", "b1", "a1:0", "a2:0", "b1:0"],
         embeddings=[e[2], e[3], e[2], e[2], e[0], half],
-        documents=[
-            "nothing special here", "the zebra clause", "other words", "s", "s", "s"
-        ],
+        documents=["nothing special here", "the zebra clause", "other words", "s", "s", "s"],
         metadatas=[
             {**chunk, "source": "a.md", "section": "A"},
             {**chunk, "source": "a.md", "section": "A"},

@@ -8,11 +8,12 @@ Target: p95 ≤ 250 ms per turn on this 2-core machine, after the embedder is wa
 from __future__ import annotations
 
 import os
-import statistics
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from bench.timing import latency_row
 
 # {n} varies per round so that no round replays an earlier round's scenarios from the caches.
 CONVERSATION = [
@@ -27,13 +28,6 @@ CONVERSATION = [
     "reset",
     "We process {n} billion tokens a month, growing {n}% monthly",
 ]
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def run(rounds: int = 6, data_dir: Path | None = None) -> list[dict]:
@@ -71,13 +65,9 @@ def run(rounds: int = 6, data_dir: Path | None = None) -> list[dict]:
                         searches.append((time.perf_counter() - t1) * 1000.0)
         pool.shutdown()
 
-    def row(name: str, values: list[float], target: str) -> dict:
-        return {"name": name, "median_ms": round(statistics.median(values), 1),
-                "p95_ms": round(_percentile(values, 0.95), 1), "runs": len(values), "target": target}
-
-    rows = [row("offline turn, retrieval included", turns, "p95 <= 250 ms")]
+    rows = [latency_row("offline turn, retrieval included", turns, "p95 <= 250 ms")]
     if searches:
-        rows.append(row("knowledge search alone (same queries)", searches, "part of the turn"))
+        rows.append(latency_row("knowledge search alone (same queries)", searches, "part of the turn"))
     rows.append({"name": "knowledge base warm-up (index + embedder)", "median_ms": round(warm_s * 1000.0, 1),
                  "p95_ms": round(warm_s * 1000.0, 1), "runs": 1, "target": "once, at server start"})
     return rows

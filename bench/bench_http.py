@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -17,6 +16,8 @@ import time
 from pathlib import Path
 
 import httpx
+
+from bench.timing import latency_row
 
 REPO = Path(__file__).resolve().parent.parent
 FIRST_QUESTION = "We spend $40k a month on GPT-4o for support triage. Should we fine-tune Llama 3 8B?"
@@ -30,13 +31,6 @@ CONVERSATION = [
     "What is LoRA?",
     "We process {n} billion tokens a month, growing {n}% monthly",
 ]
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def _free_port() -> int:
@@ -108,15 +102,7 @@ def _cold_start(data_dir: Path) -> dict[str, float]:
 
 
 def _row(name: str, values_s: list[float], target: str, target_ms: float | None) -> dict:
-    ms = [v * 1000 for v in values_s]
-    return {
-        "name": name,
-        "median_ms": round(statistics.median(ms), 1),
-        "p95_ms": round(_percentile(ms, 0.95), 1),
-        "runs": len(ms),
-        "target": target,
-        **({"target_ms": target_ms} if target_ms is not None else {}),
-    }
+    return latency_row(name, [v * 1000 for v in values_s], target, target_ms)
 
 
 def run(launches: int = 3, rounds: int = 4) -> list[dict]:

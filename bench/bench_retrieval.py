@@ -9,30 +9,13 @@ Run with the others (``python -m bench retrieval``) or alone (``python -m bench.
 from __future__ import annotations
 
 import os
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
+from bench.timing import latency_row
+
 QUERY_ROUNDS = 3
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def _timing(name: str, samples_ms: list[float], target: str, target_ms: float | None = None) -> dict:
-    row = {
-        "name": name,
-        "median_ms": statistics.median(samples_ms),
-        "p95_ms": _percentile(samples_ms, 0.95),
-        "runs": len(samples_ms),
-        "target": target,
-    }
-    if target_ms is not None:
-        row["target_ms"] = target_ms
-    return row
 
 
 def _figure(name: str, value: float, target: str, ok: bool | None) -> dict:
@@ -95,10 +78,10 @@ def run() -> list[dict]:
         _figure("held-out MRR", heldout.mrr, "", None),
         _figure(f"held-out off-topic refused ({len(heldout.off_topic)})", heldout.off_topic_refused,
                 "1.0", heldout.off_topic_refused == 1.0),
-        _timing("query latency after warm-up", latencies, "p50 <= 30 ms", 30.0),
-        _timing("embedding model load (torch + MiniLM)", [load_ms], "once, in the background"),
-        _timing(f"index build, whole corpus ({chunks} chunks)", [build_ms], "once"),
-        _timing("ensure_index with nothing changed", [noop_ms], "<= 3000 ms", 3000.0),
+        latency_row("query latency after warm-up", latencies, "p50 <= 30 ms", 30.0),
+        latency_row("embedding model load (torch + MiniLM)", [load_ms], "once, in the background"),
+        latency_row(f"index build, whole corpus ({chunks} chunks)", [build_ms], "once"),
+        latency_row("ensure_index with nothing changed", [noop_ms], "<= 3000 ms", 3000.0),
     ]
 
 

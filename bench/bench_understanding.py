@@ -9,11 +9,12 @@ Run alone: ``python -m bench.bench_understanding`` (or ``python -m bench underst
 
 from __future__ import annotations
 
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench.timing import latency_row, time_calls
 
 ROOT = Path(__file__).resolve().parents[1]
 ACCURACY_TARGET = 0.95
@@ -35,26 +36,6 @@ def long_message(chars: int = 2000) -> str:
     while len(text) < chars:
         text += " " + " ".join(parts)
     return text[:chars]
-
-
-def _timings(fn, runs: int, warm: int = 3) -> list[float]:
-    for _ in range(warm):
-        fn()
-    out = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t0) * 1000.0)
-    return out
-
-
-def _latency_row(name: str, ms: list[float], target: str, target_ms: float) -> dict:
-    ordered = sorted(ms)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {
-        "name": name, "median_ms": statistics.median(ms), "p95_ms": p95, "runs": len(ms),
-        "target": target, "target_ms": target_ms,
-    }  # fmt: skip
 
 
 def _accuracy_row(name: str, rate: float, n: int, split: str, targeted: bool) -> dict:
@@ -128,18 +109,18 @@ def latency_rows() -> list[dict]:
         }
     ]
     rows.append(
-        _latency_row(
+        latency_row(
             "understand(): typical message",
-            _timings(lambda: understand(TYPICAL), 200),
+            time_calls(lambda: understand(TYPICAL), 200),
             "<= 5 ms",
             5.0,
         )
     )
     text = long_message(2000)
     rows.append(
-        _latency_row(
+        latency_row(
             "understand(): 2,000-char message",
-            _timings(lambda: understand(text), 50),
+            time_calls(lambda: understand(text), 50),
             "<= 50 ms",
             50.0,
         )

@@ -161,8 +161,8 @@ def drivers(risk: dict, *, show_monte_carlo: bool) -> str:
         rng = _range_text(d)
         flip = (f" and flips the cheapest path to {d['cheapest_at_low'] if d['cheapest_at_low'] != risk['cheapest_path'] else d['cheapest_at_high']}"
                 if d.get("decision_changes") else "")
-        lines.append(f"{i}. **{label_of(d['input'])}**{rng}: swings a path total by "
-                     f"{money(d.get('largest_swing_usd'))}{flip}.")
+        lines.append(f"{i}. **{label_of(d['input'])}**{rng}: moves the cheapest path's lead by "
+                     f"{money(d.get('margin_swing_usd'))}{flip}.")
     mc = risk.get("monte_carlo")
     if show_monte_carlo and mc:
         lines.append("")

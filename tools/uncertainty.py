@@ -49,7 +49,7 @@ class SensitivityRow(Frozen):
     cheapest_low: PathId
     cheapest_high: PathId
     decision_changes: bool
-    margin_swing: float  # largest change of the base-case winner's lead over another feasible path
+    margin_swing: float  # change of the base-case winner's lead over its nearest feasible rival
 
 
 class SensitivityResult(Frozen):
@@ -144,10 +144,14 @@ def sensitivity(scenario: Scenario) -> SensitivityResult:
 
     others = [n for n in range(len(PATHS)) if n != best and (feasible[n] or not feasible.any())]
 
+    def lead(col: int) -> float:
+        """The base-case winner's lead over its nearest rival (negative once a rival is cheaper)."""
+        return min((totals[n, col] - totals[best, col] for n in others), default=0.0)
+
     def margin_swing(lo: int, hi: int) -> float:
-        """Largest change of the winner's lead over any other feasible path."""
-        gaps = [abs((totals[n, hi] - totals[best, hi]) - (totals[n, lo] - totals[best, lo])) for n in others]
-        return float(max(gaps, default=0.0))
+        # The nearest rival, not any rival: an input that only moves a distant path's total (say,
+        # self-hosted staffing when the API wins by far) does not bring the decision any closer.
+        return float(abs(lead(hi) - lead(lo)))
 
     rows = []
     for row, i in enumerate(inputs):

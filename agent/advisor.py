@@ -3,6 +3,7 @@ conversations kept by a checkpointer (SQLite under the data dir, or Postgres), o
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -125,12 +126,20 @@ class Advisor:
             from langgraph.checkpoint.postgres import PostgresSaver
             from psycopg import Connection
             from psycopg.rows import dict_row
+            from psycopg_pool import ConnectionPool
 
-            conn = Connection.connect(
-                self.settings.postgres_url.get_secret_value(),
-                autocommit=True, prepare_threshold=0, row_factory=dict_row,
+            url = self.settings.postgres_url.get_secret_value()
+            options = {"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row}
+            # Tables first, on one connection: an unreachable server fails here with its own error.
+            with Connection.connect(url, **options) as conn:
+                PostgresSaver(conn).setup()
+            # Then a pool that checks each connection before lending it: a Postgres restart or
+            # failover (every connection dropped) costs a reconnect, not every later turn.
+            pool = ConnectionPool(
+                url, min_size=1, max_size=4, kwargs=options, check=ConnectionPool.check_connection,
+                open=True, name="advisor-checkpointer",
             )  # fmt: skip
-            saver = PostgresSaver(conn)
+            return PostgresSaver(pool)
         else:
             import sqlite3
 
@@ -147,8 +156,6 @@ class Advisor:
                     "point ADVISOR_DATA_DIR (or ADVISOR_THREADS_DB) at a writable directory"
                 ) from error
             return saver
-        saver.setup()
-        return saver
 
     @property
     def graph(self):
@@ -386,7 +393,8 @@ def _thread_ids(checkpointer: Any) -> list[str]:
                 with checkpointer.cursor(transaction=False) as cur:
                     cur.execute(query)
                     return [row[0] for row in cur.fetchall()]
-            with conn.cursor() as cur:
+            lend = conn.connection() if hasattr(conn, "connection") else contextlib.nullcontext(conn)  # a pool
+            with lend as connection, connection.cursor() as cur:
                 cur.execute(query)
                 return [row["thread_id"] if isinstance(row, dict) else row[0] for row in cur.fetchall()]
         except Exception as error:  # noqa: BLE001 - fall back to the generic (slower) listing

@@ -84,6 +84,9 @@ def test_deterministic(model):
 
 
 def test_switched_off_falls_back_to_the_example_matcher(monkeypatch):
+    from tools.settings import get_settings
+
     monkeypatch.setenv("ADVISOR_INTENT_MODEL", "off")
+    get_settings.cache_clear()
     u = understand("what figures are you working from")
     assert u.intents and not any(i.evidence.startswith("intent model") for i in u.intents)

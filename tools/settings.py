@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     collection: str = "advisor-corpus"
 
     # --- the agent's brain ---------------------------------------------------------------------
+    intent_model: bool = Field(
+        True, description="Classify messages no rule recognises with the MiniLM intent model."
+    )
     llm: str | None = Field(
         None, description="'provider:model' (e.g. 'openai:gpt-4o-mini'); unset = offline brain."
     )

@@ -158,7 +158,9 @@ _state: dict[str, IntentModel | None] = {}
 def intent_model() -> IntentModel | None:
     """The trained model, built once per process on first use; None without torch/scikit-learn
     or when ``ADVISOR_INTENT_MODEL=off``."""
-    if os.environ.get("ADVISOR_INTENT_MODEL", "").lower() in ("off", "0", "false", "no"):
+    from tools.settings import get_settings
+
+    if not get_settings().intent_model:
         return None
     with _lock:
         if "model" not in _state:

@@ -135,11 +135,12 @@ def run(runs: int = RUNS) -> list[dict]:
             launch.until("GET", "/api/v1/health", timeout=120)
             # a realistic server: the knowledge base warm (index built on this first start)
             deadline = time.monotonic() + 400
+            knowledge = "pending"
             while time.monotonic() < deadline:
-                if httpx.get(launch.url + "/api/v1/health", timeout=10).json().get("knowledge") in (
-                    "ready",
-                    "failed",
-                ):
+                knowledge = (
+                    httpx.get(launch.url + "/api/v1/health", timeout=10).json().get("knowledge")
+                )
+                if knowledge in ("ready", "failed"):
                     break
                 time.sleep(0.5)
             launch.until(
@@ -195,6 +196,7 @@ def run(runs: int = RUNS) -> list[dict]:
             "no steady growth",
             runs,
         ),
+        _value("load: knowledge base during the runs", knowledge, "ready", 1),
         _value(
             "load: total wall time of the runs (s)",
             round(wall, 1),

@@ -140,3 +140,28 @@ def test_embed_view_in_a_narrow_iframe(server, browser):
     assert page.evaluate("document.documentElement.scrollWidth") <= 400
     page.screenshot(path=str(ARTIFACTS / "browser-5-embed-narrow.png"))
     page.close()
+
+
+def test_markup_in_a_message_is_inert(server, browser):
+    """HTML, a script and a javascript: link typed into the chat are shown as text; none runs."""
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.set_default_timeout(120_000)
+    page.goto(server.url + "/", wait_until="load")
+    page.wait_for_selector("#chat-input textarea")
+    hostile = (
+        '<img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> '
+        "[click me](javascript:window.__pwned=3) We spend $20k a month on GPT-4o, should we fine-tune?"
+    )
+    page.locator("#chat-input textarea").fill(hostile)
+    page.locator("#chat-input textarea").press("Enter")
+    chat = page.locator("#chat")
+    chat.get_by_text(re.compile(r"Sources \(\d+\)")).first.wait_for()  # the answer is complete
+    page.locator("#figures-box").get_by_text("Cheapest over").wait_for()
+    chat.get_by_text("<img src=x").first.wait_for()  # the markup is shown as typed
+    for link in chat.locator("a").all():  # a javascript: link is never made clickable
+        assert not (link.get_attribute("href") or "").lower().startswith("javascript:")
+    assert chat.locator('img[src="x"]').count() == 0
+    assert chat.locator("script").count() == 0
+    assert page.evaluate("window.__pwned") is None
+    page.screenshot(path=str(ARTIFACTS / "browser-6-inert-markup.png"))
+    page.close()

@@ -3,16 +3,19 @@
 Each ``bench/bench_<name>.py`` exposes ``run() -> list[dict]`` whose rows are
 ``{name, median_ms, p95_ms, runs, target}`` (``target`` a readable string such as "<= 5 ms";
 an optional numeric ``target_ms`` lets the table say whether the median meets it). Add a module and
-it is picked up; give names (``python -m bench tco agent``) to run only those. The table is printed
+it is picked up, and runs in a fresh interpreter of its own; give names (``python -m bench tco
+agent``) to run only those. The table is printed
 and written to ``bench/RESULTS.md`` together with the machine it ran on.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import pkgutil
 import platform
+import subprocess
 import sys
 import time
 import traceback
@@ -87,7 +90,34 @@ def kept_rows(ran: set[str]) -> list[str]:
     return kept
 
 
+def run_isolated(name: str) -> list[dict]:
+    """Run one module in a fresh interpreter, so one-off costs (imports, model loads) it measures
+    are not hidden by a module that ran before it in the same process."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--rows", name],
+        cwd=HERE.parent, stdout=subprocess.PIPE, text=True, check=False,
+    )  # fmt: skip
+    last = done.stdout.strip().splitlines()[-1:] if done.stdout.strip() else []
+    if done.returncode != 0 or not last:
+        return [{"name": name, "error": f"exited with {done.returncode}"}]
+    return json.loads(last[0])
+
+
+def rows_of(name: str) -> int:
+    """``python -m bench --rows NAME``: run one module here and print its rows as one JSON line."""
+    sys.path.insert(0, str(HERE.parent))
+    try:
+        rows = importlib.import_module(f"bench.{name}").run()
+    except Exception as exc:  # noqa: BLE001 (one broken benchmark must not hide the others)
+        traceback.print_exc()
+        rows = [{"name": name, "error": f"{type(exc).__name__}: {exc}"}]
+    print(json.dumps(rows, default=str))
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--rows"]:
+        return rows_of(argv[1])
     sys.path.insert(0, str(HERE.parent))
     info = machine()
     rows: list[dict] = []
@@ -95,12 +125,7 @@ def main(argv: list[str]) -> int:
     for name in names:
         started = time.perf_counter()
         print(f"running {name} ...", file=sys.stderr, flush=True)
-        try:
-            module = importlib.import_module(f"bench.{name}")
-            rows += [{"module": name, **row} for row in module.run()]
-        except Exception as exc:  # noqa: BLE001 (one broken benchmark must not hide the others)
-            traceback.print_exc()
-            rows.append({"name": name, "module": name, "error": f"{type(exc).__name__}: {exc}"})
+        rows += [{"module": name, **row} for row in run_isolated(name)]
         print(f"  {name} took {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
     lines = table(rows)
     print("\n".join(lines))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import sqlite3
 import threading
 import uuid
 from collections.abc import Iterator
@@ -30,6 +31,10 @@ from tools.settings import Settings, get_settings
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 20_000
+
+
+class StorageUnavailable(OSError):
+    """The conversation store under the data directory cannot be written (full disk, read-only)."""
 
 
 class Advisor:
@@ -141,8 +146,6 @@ class Advisor:
             )  # fmt: skip
             return PostgresSaver(pool)
         else:
-            import sqlite3
-
             from langgraph.checkpoint.sqlite import SqliteSaver
 
             path = self.settings.resolved_threads_db
@@ -217,6 +220,15 @@ class Advisor:
             for chunk in self.graph.stream(turn, config, stream_mode="updates", durability="exit"):
                 for node, update in chunk.items():
                     yield from _events_of(node, update)
+        except (OSError, sqlite3.OperationalError) as error:
+            # A full disk or read-only data directory: the checkpoint is written at the end of the
+            # turn (durability="exit") and SQLite rolls it back, so the conversation is as it was.
+            # Rephrasing would not help; say what is wrong instead of apologising.
+            log.error("cannot store turn of session %s: %s", session_id, error)
+            raise StorageUnavailable(
+                f"cannot save the conversation under {self.settings.data_dir} ({error}); nothing was "
+                "changed. Free space or point ADVISOR_DATA_DIR at a writable folder, then try again"
+            ) from error
         except Exception as error:
             log.exception("turn failed in session %s", session_id)
             yield AdvisorEvent(kind="answer", response=self._failed_turn(session_id, error))

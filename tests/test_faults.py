@@ -1,5 +1,5 @@
 """Faults an intranet service meets: the server killed with SIGKILL mid-conversation, a data
-directory it cannot write, and a corrupted index at start-up."""
+directory it cannot write, a disk that fills up mid-conversation, and a corrupted index at start-up."""
 
 from __future__ import annotations
 
@@ -141,3 +141,63 @@ def test_corrupted_index_is_detected_rebuilt_and_logged_at_warm_up(tmp_path, mon
                for line in lines), lines  # fmt: skip
     assert advisor.knowledge().search("LoRA adapters").passages[0].source == "glossary.md"
     assert os.path.getsize(sqlite_file) > 0 and sqlite_file.read_bytes()[:15] == b"SQLite format 3"
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 8 MB filesystem (tmpfs) to fill up; needs root, as CI has."""
+    import subprocess
+
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root (CI runs as root)")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount_point)],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def _fill(disk) -> None:
+    fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)
+    try:
+        while True:
+            os.write(fd, b"x" * 65536)
+    except OSError:  # ENOSPC: the disk is full
+        pass
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.slow
+def test_full_disk_is_a_clear_error_and_leaves_the_conversation_as_it_was(small_disk):
+    from fastapi.testclient import TestClient
+
+    from tools.settings import Settings
+    from ui.server import create_app
+
+    data_dir = small_disk / "advisor-data"
+    app = create_app(Settings(data_dir=data_dir), ui="off", warm_knowledge=False)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        first = client.post("/api/v1/chat", json={"message": FIRST.format(n=3)})
+        assert first.status_code == 200, first.text
+        session = first.json()["session_id"]
+        before = client.get(f"/api/v1/sessions/{session}").json()
+
+        _fill(small_disk)
+        r = client.post("/api/v1/chat", json={"message": DOUBLE, "session_id": session})
+        assert r.status_code == 503, r.text
+        message = r.json()["message"]
+        assert "nothing was changed" in message and "ADVISOR_DATA_DIR" in message
+        assert str(data_dir) in message
+        # no half-written turn: the stored conversation is exactly what it was
+        assert client.get(f"/api/v1/sessions/{session}").json() == before
+
+        (small_disk / "filler").unlink()  # space again: the same question now goes through
+        again = client.post("/api/v1/chat", json={"message": DOUBLE, "session_id": session})
+        assert again.status_code == 200, again.text
+        assert again.json()["scenario"] == _doubled(before["scenario"])

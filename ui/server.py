@@ -13,6 +13,7 @@ import contextlib
 import json
 import logging
 import re
+import sqlite3
 import threading
 import time
 import uuid
@@ -372,6 +373,20 @@ def create_app(
         # tools.common.AdvisorError is a ValueError that names its field
         field = getattr(exc, "field", None)
         return JSONResponse({"message": str(exc), "field": field, "detail": str(exc)}, status_code=422)
+
+    @app.exception_handler(OSError)
+    @app.exception_handler(sqlite3.OperationalError)
+    async def on_storage_error(request: Request, exc: Exception):
+        # A full disk, a read-only mount or a vanished directory under DATA_DIR: the request wrote
+        # nothing it can keep (SQLite rolls the transaction back), so say where and why, as a 503.
+        from agent.advisor import StorageUnavailable  # loaded by now: only a turn raises it
+
+        log.error("cannot write under %s: %s", settings.data_dir, exc)
+        message = str(exc) if isinstance(exc, StorageUnavailable) else (
+            f"cannot write to the data directory {settings.data_dir} ({exc}); free space or "
+            "point ADVISOR_DATA_DIR at a writable folder, then try again"
+        )  # fmt: skip
+        return JSONResponse({"message": message, "detail": type(exc).__name__}, status_code=503)
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, exc: Exception):

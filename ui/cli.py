@@ -81,12 +81,19 @@ def index(
 ) -> None:
     """Index the corpus and your documents (ADVISOR_DOCUMENTS_DIR); only changed files are re-embedded."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from knowledge import KnowledgeBase
 
     console = Console(stderr=True)
-    kb = KnowledgeBase()
+    report = _index_with_progress(KnowledgeBase(), console, rebuild=rebuild)
+    typer.echo(report.summary())
+
+
+def _index_with_progress(kb, console, *, rebuild: bool = False):
+    """Bring the index up to date with a progress bar (instant when nothing changed); a store or
+    embedder that cannot be used is one clear line and exit code 2, never a traceback."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("[bold]indexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         TextColumn("{task.description}"), console=console, transient=True,
@@ -105,7 +112,7 @@ def index(
         console.print(f"note: {message}", style="yellow")
     for skipped in report.skipped:
         console.print(f"skipped {skipped.source}: {skipped.reason}", style="yellow")
-    typer.echo(report.summary())
+    return report
 
 
 # --- ask: the agent (owner: agent) --------------------------------------------------------------
@@ -118,17 +125,22 @@ def ask(
     """Ask the advisor one question; --session continues an earlier conversation."""
     import sys
 
-    from agent.advisor import Advisor
+    from rich.console import Console
 
+    from agent.advisor import Advisor
+    from knowledge import KnowledgeBase
+
+    # The first question of a fresh install builds the index: show it, rather than a silent minute.
+    kb = KnowledgeBase()
+    _index_with_progress(kb, Console(stderr=True))
     try:
-        response = Advisor().chat(question, session_id=session)
+        response = Advisor(knowledge=kb).chat(question, session_id=session)
     except Exception as error:  # noqa: BLE001 - the advisor answers bad input itself; this is a broken install
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
     if json_output:
         sys.stdout.write(response.model_dump_json(indent=2) + "\n")
         return
-    from rich.console import Console
     from rich.markdown import Markdown
 
     console = Console()

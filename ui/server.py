@@ -137,10 +137,15 @@ class AdvisorHolder:
             advisor.graph  # noqa: B018 - builds the LangGraph loop and opens the checkpointer now
         if self.warm_knowledge:
             self.knowledge_status = "warming"
+            started = time.monotonic()
+            log.info("warming up the knowledge base (the first start also builds its index, about a "
+                     "minute); answers carry citations once it is ready")  # fmt: skip
             try:
                 advisor.warm_up(background=False)
                 failed = getattr(advisor, "_knowledge_error", None)
                 self.knowledge_status = "failed" if failed else "ready"
+                if not failed:
+                    log.info("knowledge base ready in %.0f s", time.monotonic() - started)
             except Exception:
                 log.exception("knowledge base warm-up failed")
                 self.knowledge_status = "failed"
@@ -604,6 +609,12 @@ def serve(settings: Settings | None = None, host: str | None = None, port: int |
     settings = settings or get_settings()
     if settings.auth == "basic" and not settings.auth_users:
         raise SystemExit("ADVISOR_AUTH=basic needs ADVISOR_AUTH_USERS, e.g. '{\"alice\": \"secret\"}'")
+    # Our own log lines (warm-up progress, a rebuilt index, storage errors) beside uvicorn's.
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
+    for name in ("advisor", "agent", "knowledge"):
+        logging.getLogger(name).addHandler(handler)
+        logging.getLogger(name).setLevel(logging.INFO)
     app = create_app(settings, ui="deferred")
     uvicorn.run(
         app,

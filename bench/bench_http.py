@@ -17,20 +17,13 @@ from pathlib import Path
 
 import httpx
 
+from bench.bench_agent import CONVERSATION as AGENT_CONVERSATION
 from bench.timing import latency_row
 
 REPO = Path(__file__).resolve().parent.parent
 FIRST_QUESTION = "We spend $40k a month on GPT-4o for support triage. Should we fine-tune Llama 3 8B?"
-CONVERSATION = [
-    "We spend about ${n}0k a month on GPT-4o for support triage. Should we fine-tune?",
-    "What if volume doubles?",
-    "And with H100s at $2.{n}/h?",
-    "The same but with QLoRA",
-    "What drives the result? How risky is it?",
-    "We're a hospital; patient data must stay on-prem.",
-    "What is LoRA?",
-    "We process {n} billion tokens a month, growing {n}% monthly",
-]
+# The agent benchmark's conversation, less its undo and reset turns.
+CONVERSATION = [turn for turn in AGENT_CONVERSATION if turn not in ("go back", "reset")]
 
 
 def _free_port() -> int:

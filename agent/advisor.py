@@ -4,6 +4,7 @@ conversations kept by a checkpointer (SQLite under the data dir, or Postgres), o
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import sqlite3
@@ -35,6 +36,18 @@ MAX_MESSAGE_CHARS = 20_000
 
 class StorageUnavailable(OSError):
     """The conversation store under the data directory cannot be written (full disk, read-only)."""
+
+
+# What a full, read-only or misplaced data directory raises; other OS errors (a refused network
+# connection is an OSError too) stay ordinary turn failures.
+_STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR}
+_SQLITE_STORAGE = ("disk is full", "readonly database", "unable to open database", "disk i/o error")
+
+
+def _is_storage_error(error: BaseException) -> bool:
+    if isinstance(error, sqlite3.OperationalError):
+        return any(text in str(error).lower() for text in _SQLITE_STORAGE)
+    return isinstance(error, OSError) and error.errno in _STORAGE_ERRNOS
 
 
 class Advisor:
@@ -220,16 +233,16 @@ class Advisor:
             for chunk in self.graph.stream(turn, config, stream_mode="updates", durability="exit"):
                 for node, update in chunk.items():
                     yield from _events_of(node, update)
-        except (OSError, sqlite3.OperationalError) as error:
-            # A full disk or read-only data directory: the checkpoint is written at the end of the
-            # turn (durability="exit") and SQLite rolls it back, so the conversation is as it was.
-            # Rephrasing would not help; say what is wrong instead of apologising.
-            log.error("cannot store turn of session %s: %s", session_id, error)
-            raise StorageUnavailable(
-                f"cannot save the conversation under {self.settings.data_dir} ({error}); nothing was "
-                "changed. Free space or point ADVISOR_DATA_DIR at a writable folder, then try again"
-            ) from error
         except Exception as error:
+            if _is_storage_error(error):
+                # A full disk or read-only data directory: the checkpoint is written at the end of
+                # the turn (durability="exit") and SQLite rolls it back, so the conversation is as
+                # it was. Rephrasing would not help; say what is wrong instead of apologising.
+                log.error("cannot store turn of session %s: %s", session_id, error)
+                raise StorageUnavailable(
+                    f"cannot save the conversation under {self.settings.data_dir} ({error}); nothing "
+                    "was changed. Free space or point ADVISOR_DATA_DIR at a writable folder, then try again"
+                ) from error
             log.exception("turn failed in session %s", session_id)
             yield AdvisorEvent(kind="answer", response=self._failed_turn(session_id, error))
             return

@@ -167,8 +167,8 @@ class KnowledgeBase:
         return report
 
     def _replace_chunks(self, collection: Any, source: str, chunks: list) -> None:
-        """Embed a file's chunks and their sentences (as LlamaIndex nodes) and swap them in for the
-        file's old ones."""
+        """Embed a file's chunks, their sentences and their sections' questions (as LlamaIndex nodes)
+        and swap them in for the file's old ones."""
         from llama_index.core.schema import TextNode
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
@@ -176,10 +176,12 @@ class KnowledgeBase:
         from knowledge.retrieval import chunk_embedding_text
 
         sentences = [
-            (f"{c.id}:{n}", text, c) for c in chunks for n, text in enumerate(chunk_sentences(c))
-        ]
+            (f"{c.id}:{n}", text, c, "sentence")
+            for c in chunks
+            for n, text in enumerate(chunk_sentences(c))
+        ] + [(f"{c.id}:q{n}", text, c, "question") for c in chunks for n, text in enumerate(c.questions)]
         vectors = self._embedder().get_text_embedding_batch(
-            [chunk_embedding_text(c.section, c.text) for c in chunks] + [s for _, s, _ in sentences]
+            [chunk_embedding_text(c.section, c.text) for c in chunks] + [s[1] for s in sentences]
         )
         nodes = [
             TextNode(id_=c.id, text=c.text, metadata=c.metadata(), embedding=v)
@@ -190,14 +192,14 @@ class KnowledgeBase:
                 id_=sentence_id,
                 text=text,
                 metadata={
-                    "kind": "sentence",
+                    "kind": kind,
                     "chunk_id": c.id,
                     "source": c.source,
                     "content_hash": c.content_hash,
                 },
                 embedding=v,
             )
-            for (sentence_id, text, c), v in zip(sentences, vectors[len(chunks) :], strict=True)
+            for (sentence_id, text, c, kind), v in zip(sentences, vectors[len(chunks) :], strict=True)
         ]
         collection.delete(where={"source": source})
         store = ChromaVectorStore(chroma_collection=collection)
@@ -264,6 +266,7 @@ class KnowledgeBase:
             {
                 "dense": self._dense_ranking(snapshot, vector),
                 "sentence": snapshot.sentence_ranking(vector),
+                "question": snapshot.question_ranking(vector),
                 "lexical": snapshot.lexical_ranking(text),
             }
         )

@@ -19,6 +19,15 @@ CHUNK_TOKENS = 200
 CHUNK_OVERLAP = 30
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+# A section may end with the questions it answers, hidden from readers in an HTML comment:
+#   <!-- questions
+#   - which of our inputs could flip the answer?
+#   -->
+# They are embedded and indexed with the section (see knowledge.retrieval) but never shown in a
+# snippet. Any other HTML comment is dropped from the text as well.
+_QUESTIONS = re.compile(r"<!--\s*questions\b(.*?)-->", re.DOTALL | re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+MAX_QUESTIONS_PER_SECTION = 20
 
 
 class UnreadableDocument(ValueError):
@@ -45,6 +54,7 @@ class Chunk:
     section: str
     text: str
     content_hash: str
+    questions: tuple[str, ...] = ()  # the section's questions, carried by its first chunk
 
     def metadata(self) -> dict[str, str]:
         return {
@@ -182,7 +192,7 @@ def chunk_document(doc: SourceDocument) -> list[Chunk]:
     chunks: list[Chunk] = []
     ordinals: dict[str, int] = {}
     for node in nodes:
-        text = node.get_content().strip()
+        text, questions = split_questions(node.get_content())
         section = _section_of(text, node.metadata.get("header_path", "/"), doc.title)
         if not _body_text(text):
             continue  # a heading with nothing under it
@@ -194,8 +204,25 @@ def chunk_document(doc: SourceDocument) -> list[Chunk]:
             ordinals[section] = ordinal + 1
             key = f"{doc.source}\x00{section}\x00{ordinal}".encode()
             chunk_id = hashlib.sha1(key).hexdigest()[:20]
-            chunks.append(Chunk(chunk_id, doc.source, doc.title, section, piece, doc.content_hash))
+            chunks.append(
+                Chunk(
+                    chunk_id, doc.source, doc.title, section, piece, doc.content_hash,
+                    questions=questions if ordinal == 0 else (),
+                )
+            )
     return chunks
+
+
+def split_questions(text: str) -> tuple[str, tuple[str, ...]]:
+    """A section's text without its HTML comments, and the questions its ``<!-- questions`` block
+    lists (one per ``- `` line, at most ``MAX_QUESTIONS_PER_SECTION``)."""
+    questions: list[str] = []
+    for block in _QUESTIONS.findall(text):
+        for line in block.splitlines():
+            line = line.strip()
+            if line.startswith("- ") and line[2:].strip():
+                questions.append(" ".join(line[2:].split()))
+    return _COMMENT.sub("", text).strip(), tuple(questions[:MAX_QUESTIONS_PER_SECTION])
 
 
 def chunk_sentences(chunk: Chunk) -> list[str]:

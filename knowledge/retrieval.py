@@ -1,19 +1,26 @@
-"""Hybrid retrieval: three rankings of the chunks fused by reciprocal rank.
+"""Hybrid retrieval: four rankings of the chunks fused by reciprocal rank.
 
 1. dense, chunk level: the query against each chunk's vector (a Chroma query);
 2. dense, sentence level: the query against each sentence (and the heading) of a section, every
    chunk of the section scoring the section's best sentence, because MiniLM was trained to compare
    sentences;
-3. lexical: BM25 over whole sections (title, heading and all their chunks), every chunk of a
-   section scoring the section's BM25 score.
+3. dense, question level: the query against the questions a section says it answers (its hidden
+   ``<!-- questions`` list, see knowledge.documents), every chunk scoring its section's closest
+   question; sections without such a list (most users' documents) are simply not in this ranking;
+4. lexical: BM25 over whole sections (title, heading, all their chunks and listed questions), every
+   chunk of a section scoring the section's BM25 score.
 
-Rankings 2 and 3 score sections rather than chunks because a citation names a section and the
-answer to a question is often spread over the chunks of one: on the dev question set
-(tests/data/retrieval_questions.yaml, 96 on-topic questions) this moved recall@1 from 0.51 to 0.55
-and recall@3 from 0.72 to 0.73 (bench/bench_retrieval.py). Measured and not kept, because they did
-not help on that set: the document title in the embedded chunk text, a separate heading vector,
-Rocchio query feedback, misspelling correction against the corpus vocabulary (it "corrects" real
-words), 120- or 300-word chunk caps, and section-level aggregation of the chunk-vector ranking.
+Rankings 2 to 4 score sections rather than chunks because a citation names a section and the
+answer to a question is often spread over the chunks of one. Stakeholders rarely use the corpus's
+words ("when do we get our money back" for break-even), which is what the listed questions bridge:
+written for every corpus section by writers who never saw the evaluation sets, they moved recall@3
+on the dev set (tests/data/retrieval_questions.yaml, 96 questions) from 0.729 to 0.854 and on the
+first held-out batch (35 questions) from 0.943 to 0.971 (bench/bench_retrieval.py). Measured and
+not kept, because they did not help on the dev set: the document title in the embedded chunk
+text, a separate heading vector, Rocchio query feedback, misspelling correction against the corpus
+vocabulary (it "corrects" real words), 120- or 300-word chunk caps, section-level aggregation of
+the chunk-vector ranking, and re-weighting the four rankings (the best grid point gained two dev
+questions and lost two held-out ones: noise, so every dense ranking keeps weight 1).
 
 An immutable ``Snapshot`` of the index (texts, metadata, normalised vectors, the BM25 index) is
 swapped in whole after each indexing run, so a query running meanwhile sees one consistent state.
@@ -33,11 +40,11 @@ import numpy as np
 from knowledge.models import Passage
 
 # Reciprocal rank fusion: score = sum of weight / (RRF_K + rank). Cormack et al. (2009) use k=60;
-# with ~100 chunks a smaller k lets the top ranks count more. Weights and k were chosen on the
-# question set (bench/bench_retrieval.py); differences between nearby settings were within
-# one or two questions.
+# with ~100 chunks a smaller k lets the top ranks count more. Weights and k were chosen on the dev
+# question set (bench/bench_retrieval.py); differences between nearby settings were within one or
+# two questions (k 5 to 10, weights 0.5 to 2).
 RRF_K = 10
-WEIGHTS = {"dense": 1.0, "sentence": 1.0, "lexical": 0.75}
+WEIGHTS = {"dense": 1.0, "sentence": 1.0, "lexical": 0.75, "question": 1.0}
 CANDIDATES = 20
 # Minimum best chunk-level cosine similarity (all-MiniLM-L6-v2, normalised vectors) for the corpus
 # to have guidance on a question. Calibrated on tests/data/retrieval_questions.yaml with the
@@ -95,6 +102,8 @@ class Snapshot:
     vectors: np.ndarray  # (chunks, dim), L2-normalised
     sentence_vectors: np.ndarray  # (sentences, dim)
     sentence_owner: np.ndarray  # (sentences,) index of the chunk each sentence belongs to
+    question_vectors: np.ndarray  # (questions, dim): the questions sections say they answer
+    question_owner: np.ndarray  # (questions,) index of the chunk each question belongs to
     bm25: Any  # bm25s.BM25 over sections, or None when there are no chunks
     position: dict[str, int]
     chunk_section: np.ndarray  # (chunks,) index of each chunk's (source, section)
@@ -107,10 +116,13 @@ class Snapshot:
             (i for i, m in enumerate(metas) if m.get("kind", "chunk") == "chunk"), key=lambda i: ids[i]
         )
         position = {ids[i]: n for n, i in enumerate(chunk_rows)}
-        sentence_rows = [
-            i for i, m in enumerate(metas)
-            if m.get("kind") == "sentence" and m.get("chunk_id") in position
-        ]
+        def rows_of(kind: str) -> list[int]:
+            return [
+                i for i, m in enumerate(metas)
+                if m.get("kind") == kind and m.get("chunk_id") in position
+            ]
+
+        sentence_rows, question_rows = rows_of("sentence"), rows_of("question")
         dim = len(vectors[0]) if len(ids) else 0
 
         def stack(rows: list[int]) -> np.ndarray:
@@ -128,6 +140,11 @@ class Snapshot:
                 section_of[key] = len(section_texts)
                 section_texts.append([str(m.get("title", "")), key[1]])
             section_texts[section_of[key]].append(t)
+        for i in question_rows:  # a section's questions count as its words for BM25 too
+            owner = chunk_metas[position[metas[i]["chunk_id"]]]
+            section_texts[section_of[(str(owner.get("source", "")), str(owner.get("section", "")))]].append(
+                docs[i]
+            )
         chunk_section = np.asarray(
             [section_of[(str(m.get("source", "")), str(m.get("section", "")))] for m in chunk_metas],
             dtype=np.int64,
@@ -152,6 +169,10 @@ class Snapshot:
             sentence_owner=np.asarray(
                 [position[metas[i]["chunk_id"]] for i in sentence_rows], dtype=np.int64
             ),
+            question_vectors=stack(question_rows),
+            question_owner=np.asarray(
+                [position[metas[i]["chunk_id"]] for i in question_rows], dtype=np.int64
+            ),
             bm25=bm25,
             position=position,
             chunk_section=chunk_section,
@@ -169,11 +190,20 @@ class Snapshot:
         return [int(i) for i in np.argsort(-sims, kind="stable")[:limit]]
 
     def sentence_ranking(self, query_vector: np.ndarray, limit: int = CANDIDATES) -> list[int]:
-        """Chunks ranked by their best-matching sentence."""
-        if not len(self.sentence_owner):
+        """Chunks ranked by their section's best-matching sentence."""
+        return self._best_match_ranking(self.sentence_vectors, self.sentence_owner, query_vector, limit)
+
+    def question_ranking(self, query_vector: np.ndarray, limit: int = CANDIDATES) -> list[int]:
+        """Chunks ranked by their section's closest listed question (none listed: not ranked)."""
+        return self._best_match_ranking(self.question_vectors, self.question_owner, query_vector, limit)
+
+    def _best_match_ranking(
+        self, vectors: np.ndarray, owner: np.ndarray, query_vector: np.ndarray, limit: int
+    ) -> list[int]:
+        if not len(owner):
             return []
         best = np.full(len(self), -1.0, dtype=np.float32)
-        np.maximum.at(best, self.sentence_owner, self.sentence_vectors @ query_vector)
+        np.maximum.at(best, owner, vectors @ query_vector)
         best = self._per_section(best, np.maximum, -1.0)
         return [int(i) for i in np.argsort(-best, kind="stable")[:limit] if best[i] > -1.0]
 
@@ -195,14 +225,14 @@ class Snapshot:
 def fuse(rankings: dict[str, list[int]], k: int = RRF_K) -> list[tuple[int, float]]:
     """Weighted reciprocal rank fusion: score(d) = sum of WEIGHTS[r] / (k + rank of d in r).
 
-    Returned best first, the score divided by its maximum (first in every ranking), so 1.0 means
-    unanimous first place.
+    Returned best first, the score divided by its maximum (first in every non-empty ranking), so 1.0
+    means unanimous first place.
     """
     scores: dict[int, float] = {}
     for name, ranking in rankings.items():
         for rank, item in enumerate(ranking, 1):
             scores[item] = scores.get(item, 0.0) + WEIGHTS[name] / (k + rank)
-    best_possible = sum(WEIGHTS[name] for name in rankings) / (k + 1) or 1.0
+    best_possible = sum(WEIGHTS[name] for name, ranking in rankings.items() if ranking) / (k + 1) or 1.0
     ordered = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     return [(item, score / best_possible) for item, score in ordered]
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from tools.settings import Settings
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: sections' questions are indexed beside their sentences
 MARKER_FILE = "advisor-index.json"
 _UUID_DIR = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 

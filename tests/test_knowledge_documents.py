@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 from knowledge_helpers import FIXTURE_CORPUS, make_pdf
 
-from knowledge.documents import UnreadableDocument, chunk_document, chunk_sentences, read_document
+from knowledge.documents import (
+    UnreadableDocument,
+    chunk_document,
+    chunk_sentences,
+    read_document,
+    split_questions,
+)
 from knowledge.retrieval import MAX_QUERY_CHARS, fuse, lexical_tokens, normalise_query
 
 
@@ -107,6 +113,25 @@ def test_sentences_include_the_heading_and_skip_fragments():
     assert sentences[1].startswith("Examples kept aside from training")
 
 
+def test_a_sections_questions_leave_its_text_and_ride_on_its_first_chunk(tmp_path):
+    sentence = "Every extra experiment burns more GPU hours on the cluster. "
+    path = tmp_path / "faq.md"
+    path.write_text(
+        f"# FAQ\n\n## Big section\n\n{sentence * 60}\n\n<!-- questions\n- why so many runs?\n"
+        "-   how   long is   training?  \nnot a question line\n- \n-->\n\n"
+        "## Small section\n\nShort text. <!-- an editor's note --> More text here.\n"
+    )
+    chunks = chunk_document(read_document(path, "faq.md"))
+    big = [c for c in chunks if c.section == "Big section"]
+    assert len(big) >= 3
+    assert big[0].questions == ("why so many runs?", "how long is training?")
+    assert all(c.questions == () for c in big[1:])
+    small = [c for c in chunks if c.section == "Small section"]
+    assert small[0].questions == () and "editor" not in small[0].text
+    assert not any("<!--" in c.text or "why so many" in c.text for c in chunks)
+    assert split_questions("Text.<!-- QUESTIONS - one line -->") == ("Text.", ("one line",))
+
+
 def test_queries_are_normalised_and_capped():
     assert normalise_query("  what\tis\n\x00 LoRA?  ") == "what is LoRA?"
     assert normalise_query("") == ""
@@ -125,6 +150,14 @@ def test_reciprocal_rank_fusion_by_hand():
     assert fused[7] == pytest.approx((2 / 11 + 0.75 / 12) / best)
     assert fused[3] == pytest.approx((2 / 12 + 0.75 / 11) / best)
     assert fuse({"dense": [1], "sentence": [1], "lexical": [1]}, k=10) == [(1, pytest.approx(1.0))]
+
+
+def test_an_empty_ranking_does_not_lower_the_best_possible_score():
+    # A corpus whose sections list no questions has an empty question ranking: unanimous first
+    # place over the other three must still score 1.0.
+    assert fuse({"dense": [4], "sentence": [4], "lexical": [4], "question": []}, k=10) == [
+        (4, pytest.approx(1.0))
+    ]
 
 
 def test_corpus_files_have_a_title_and_sections():

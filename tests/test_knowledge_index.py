@@ -91,6 +91,41 @@ def test_changed_file_alone_is_reembedded_and_deleted_file_leaves(kb):
     assert all(p.source != "glossary.md" for p in kb.search("low-rank adapters LoRA").passages)
 
 
+def test_questions_a_section_lists_are_indexed_with_it_and_stay_out_of_snippets(kb):
+    path = kb.corpus_dir / "contracts.md"
+    body = (
+        "# Supplier contracts\n\n"
+        "## Exit clauses\n\nThe agreement lets either party terminate with ninety days notice, "
+        "and obliges the provider to return every dataset in an open format.\n\n"
+        "## Service credits\n\nWhen monthly availability falls under the agreed level, the "
+        "provider refunds a share of the fee as credits against the next invoice.\n"
+    )
+    path.write_text(body)
+    kb.ensure_index()
+    assert len(kb._snapshot.question_owner) == 0  # the fixture corpus lists no questions
+
+    path.write_text(body.replace(
+        "next invoice.\n",
+        "next invoice.\n\n<!-- questions\n- what do we get back when the service keeps going down?\n"
+        "- is there compensation for outages?\n-->\n",
+    ))
+    report = kb.ensure_index()
+    assert report.updated == ["contracts.md"]
+    rows = kb._collection.get(where={"kind": "question"}, include=["documents", "metadatas"])
+    assert sorted(rows["documents"]) == [
+        "is there compensation for outages?", "what do we get back when the service keeps going down?"
+    ]
+    # Both questions belong to the chunk of "Service credits", and the question ranking puts it first.
+    owners = {kb._snapshot.metadatas[i]["section"] for i in kb._snapshot.question_owner}
+    assert owners == {"Service credits"}
+    vector = kb._embedder().get_query_embedding("do we get compensated for outages?")
+    first = kb._snapshot.question_ranking(vector)[0]
+    assert kb._snapshot.metadatas[first]["section"] == "Service credits"
+    passages = kb.search("do we get compensated for outages?").passages
+    assert (passages[0].source, passages[0].section) == ("contracts.md", "Service credits")
+    assert all("<!--" not in p.snippet and "outages" not in p.snippet for p in passages)
+
+
 def test_users_documents_are_indexed_cited_and_bad_ones_skipped(kb):
     docs = kb.settings.resolved_documents_dir
     (docs / "policies").mkdir(parents=True)

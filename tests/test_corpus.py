@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from knowledge.documents import split_questions
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "knowledge" / "corpus"
 QUESTIONS = ROOT / "tests" / "data" / "retrieval_questions.yaml"
@@ -36,6 +38,14 @@ def parse_markdown(text: str) -> tuple[list[str], list[tuple[str, str]]]:
         elif sections:
             sections[-1][1].append(line)
     return titles, [(heading, "\n".join(body).strip()) for heading, body in sections]
+
+
+def section_questions(path: Path) -> dict[str, tuple[str, ...]]:
+    """Each section's hidden ``<!-- questions`` list (knowledge.documents reads it the same way)."""
+    return {
+        heading: split_questions(body)[1]
+        for heading, body in parse_markdown(path.read_text("utf-8"))[1]
+    }
 
 
 def words(text: str) -> list[str]:
@@ -87,12 +97,32 @@ def test_corpus_file_is_well_formed(path: Path):
         f"{path.name}: text between the title and the first section"
     )
     for heading, body in sections:
+        body = split_questions(body)[0]
         count = len(body.split())
         assert body, f"{path.name}: section {heading!r} is empty"
         assert MIN_WORDS <= count <= MAX_WORDS, f"{path.name}: {heading!r} has {count} words"
         assert not re.search(r"^#{3,} ", body, re.MULTILINE), (
             f"{path.name}: {heading!r} has sub-headings"
         )
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
+def test_every_section_lists_the_questions_it_answers(path: Path):
+    for heading, questions in section_questions(path).items():
+        assert len(questions) >= 5, f"{path.name}: {heading!r} lists {len(questions)} questions"
+        assert len(set(questions)) == len(questions), f"{path.name}: {heading!r} repeats a question"
+
+
+def test_sections_questions_are_not_the_evaluation_questions():
+    """The sections' questions were written without seeing the evaluation sets; none may be one."""
+    def norm(text: str) -> str:
+        return " ".join(words(text))
+
+    listed = {norm(q) for path in CORPUS_FILES for qs in section_questions(path).values() for q in qs}
+    evaluation = load_questions() + yaml.safe_load(
+        QUESTIONS.with_name("retrieval_questions_heldout.yaml").read_text("utf-8")
+    )["questions"]
+    assert not [q["id"] for q in evaluation if norm(q["question"]) in listed]
 
 
 def test_question_set_shape():

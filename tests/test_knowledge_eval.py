@@ -4,7 +4,7 @@ Two sets: the dev set (tests/data/retrieval_questions.yaml), on which retrieval 
 chosen, and a held-out set (tests/data/retrieval_questions_heldout.yaml, two batches by different
 writers), only ever scored. The issue's target is recall@3 >= 0.9, with a test at 0.85. Measured
 (bench/bench_retrieval.py) with the bundled all-MiniLM-L6-v2 and the sections' listed questions:
-dev 0.854 (82 of 96), held-out 0.908 (59 of 65). The held-out floor is the issue's 0.85; the dev
+dev 0.854 (82 of 96), held-out 0.923 (60 of 65). The held-out floor is the issue's 0.85; the dev
 floor sits one question under the measured figure, so a near-tie flipping on another CPU does not
 fail CI but a real regression does. Raise the floors as retrieval improves; never lower them.
 """
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 
 RECALL_AT_3_FLOOR = 0.84  # dev set: measured 0.854
 HELDOUT_FILE = QUESTIONS_FILE.with_name("retrieval_questions_heldout.yaml")
-HELDOUT_RECALL_AT_3_FLOOR = 0.85  # held-out set: measured 0.908
+HELDOUT_RECALL_AT_3_FLOOR = 0.85  # held-out set: measured 0.923
 
 
 @pytest.fixture(scope="module")

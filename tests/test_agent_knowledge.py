@@ -75,3 +75,18 @@ def test_injected_document_changes_no_figure(knowledge_base):
     assert response.scenario["usage"] == {"monthly_input_tokens": 3e8, "monthly_output_tokens": 1e8}
     for computed, path in zip(response.results["tco"]["paths"], expected.paths):
         assert computed["total"] == pytest.approx(path.total) and path.total > 0
+
+
+def test_cli_answer_lists_each_source_once(knowledge_base, monkeypatch):
+    """`advisor ask` prints the answer, then one "Sources:" list naming each passage's file."""
+    from typer.testing import CliRunner
+
+    import knowledge
+    from ui.cli import app
+
+    monkeypatch.setattr(knowledge, "KnowledgeBase", lambda: knowledge_base)
+    result = CliRunner().invoke(app, ["ask", "What is LoRA?"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("Sources:") == 1
+    assert result.output.count("[1] Adapting a model, LoRA (adapting.md)") == 1
+    assert result.output.count("[1] ") == 2  # the answer's marker, then the list entry

@@ -143,8 +143,17 @@ def ask(
         return
     from rich.markdown import Markdown
 
+    from agent.grounding import SOURCES_PREFIX
+
     console = Console()
-    console.print(Markdown(response.answer))
+    answer = response.answer
+    if response.citations:  # the list below names each file too: the answer's own line would repeat it
+        answer = "\n".join(
+            line for line in answer.splitlines() if not line.startswith(SOURCES_PREFIX)
+        ).rstrip()
+    console.print(Markdown(answer))
+    if response.citations:
+        console.print("Sources:", style="dim")
     for citation in response.citations:
         console.print(f"[{citation.n}] {citation.title}, {citation.section} ({citation.source})", style="dim")
     for notice in response.notices:

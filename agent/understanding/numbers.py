@@ -54,6 +54,7 @@ _UNITS = {
     "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
 }  # fmt: skip
 _BIG = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_AND_AFTER = frozenset({"hundred", *_BIG})
 _VAGUE = {"couple": 2, "few": 3}  # only before a scale word: "a couple hundred thousand"
 _WORD = re.compile(
     r"[a-z]+", re.IGNORECASE
@@ -124,8 +125,19 @@ def _word_number(words: list[str]) -> tuple[float, int] | None:
             total += (current or 1) * _BIG[w]
             current = 0
             seen_number = True
-        elif w == "and" and seen_number and nxt in _UNITS:
-            pass
+        elif w == "and" and seen_number and nxt in _UNITS and words[i - 1].lower() in _AND_AFTER:
+            pass  # "a hundred and fifty", not "two and three"
+        elif (
+            w == "and"
+            and seen_number
+            and nxt in ("a", "one")
+            and i + 2 < len(words)
+            and words[i + 2].lower() == "half"
+        ):
+            current += 0.5  # "two and a half years"
+            i += 3
+            used = i
+            continue
         elif w == "point" and seen_number and nxt in _UNITS and _UNITS[nxt] < 10:
             digits = []
             k = i + 1

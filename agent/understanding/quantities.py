@@ -75,7 +75,7 @@ _SIDE_BEFORE = re.compile(
     r"\b(input|output|prompts?|completions?|answers?|responses?)\b(?!.*\b(?:input|output|prompts?|completions?)\b)"
 )
 _GROWTH_BEFORE = re.compile(
-    r"\b(?:grow\w*|growth|increas\w*|rising|rises|up)\s*(?:by|of|at|about|around|roughly|approximately|some|~|\s)*$"
+    r"\b(?:grow\w*|growth|increas\w*|rising|rises|up)\s*(?:by|of|at|about|around|roughly|approximately|some|maybe|perhaps|probably|like|nearly|almost|close\s+to|~|\s)*$"
     r"|\bgrowth(?:\s+rate)?\s*(?:to|=|of|at|is|:)\s*(?:about|~)?\s*$"
 )
 _DOWN_BEFORE = re.compile(
@@ -91,6 +91,27 @@ _APPROX_BEFORE = re.compile(
 _VOLUME_BEFORE = re.compile(r"\b(?:token\s+)?(volume|usage|traffic|throughput)\b")
 _TOKENS_PER_BEFORE = re.compile(
     r"\btokens?\s*(?:per|a|/|each)\s*(day|week|month|year|hour)\s*(?:is|are|[:=]|of)?\s*(?:about|~|roughly)?\s*$"
+)
+# a side named by a per-request noun earlier in the sentence: "completions are short, maybe 80 tokens"
+_SIDE_NOUN_BEFORE = re.compile(
+    r"\b(prompts?|completions?|responses?|answers?|repl(?:y|ies))\b(?!.*\b(?:prompts?|completions?|responses?|answers?|repl(?:y|ies)|inputs?|outputs?)\b)"
+)
+# up to three plain words between a volume and its period: "tokens through the api every week"
+_WORDS_GAP = re.compile(r"^(?:\s+(?!and\b|or\b|but\b|per\b|each\b)[a-z]+){1,3}?(?=\s+(?:per|a|an|each|every)\s)")
+_REQUEST_NOUN_BEFORE = re.compile(
+    r"\b(?:requests?|calls?|queries|tickets|conversations|messages|chats|documents|emails|sessions)\b"
+)
+# an amount paid: "we pay about 1.5 mil a year to openai", "spending 40k a month"
+_PAY_BEFORE = re.compile(
+    r"\b(?:pay|pays|paying|paid|spend|spends|spending|spent|costs?|costing|bill(?:ed|s)?|budget(?:ed)?|invoiced?|charg\w*)\b"
+    r"(?:\s+(?!to\b|for\b)[a-z]+){0,3}?\s*(?:about|around|roughly|approximately|like|some|nearly|almost|over|under|~|\s)*$"
+)
+# a scenario field named before its value: "set tokens per request to 2,400", "gpu count to 12"
+_FIELD_BEFORE = re.compile(
+    r"\b(?P<f>tokens?\s+(?:per|a|/)\s*(?:request|call|query|req)|request\s+size"
+    r"|gpu\s+count|number\s+of\s+gpus|gpus|head\s*count|team\s+size"
+    r"|(?:output|completion)\s+(?:tokens?\s+)?(?:share|ratio|fraction)|growth(?:\s+rate)?)"
+    r"\s*(?:to|=|:|is|at|of|from)\s*(?:about|~|roughly|around|just)?\s*$"
 )
 _EACH_BEFORE = re.compile(r"\b(?:each(?:\s+one)?|per\s+request|avg|average)\b")
 _RANGE_NEXT = re.compile(r"^\s*(?:-|–|to|and|or)\s*(?:us\$|\$|€|£|usd\s?|eur\s?|gbp\s?)?⟦(\d+)⟧")
@@ -143,6 +164,13 @@ class _Ctx:
         )
         return head[cut + 1 :] if cut >= 0 else head
 
+    def sentence_before(self, i: int) -> str:
+        """The words of the sentence before number ``i``, after any earlier number."""
+        s = self.npos[i][0]
+        head = self.tmpl[:s]
+        cut = max(head.rfind("."), head.rfind(";"), head.rfind("?"), head.rfind("!"), head.rfind("⟧"))
+        return head[cut + 1 :]
+
     def after(self, i: int) -> str:
         return self.tmpl[self.npos[i][1] :]
 
@@ -193,15 +221,15 @@ class _Ctx:
 
 def _normalise_period(kind, value, low, high, period):
     """Keep periods to second/hour/day/week/month/year: "per minute" x60 per hour, "per quarter"
-    /3 per month, and growth per quarter compounded to a year."""
+    x4 per year, and growth per quarter compounded to a year."""
     if period == "minute":
         scale = 60.0
         period = "hour"
     elif period == "quarter" and kind == "growth":
         return (1 + value) ** 4 - 1, low, high, "year"
-    elif period == "quarter":
-        scale = 1 / 3
-        period = "month"
+    elif period == "quarter":  # "1.8M calls per quarter": four a year
+        scale = 4.0
+        period = "year"
     else:
         return value, low, high, period
     return (
@@ -225,6 +253,7 @@ def _period_at(text: str) -> tuple[str | None, int]:
     return _PERIODS.get(word, _PERIODS.get(word.rstrip("s"))), m.end()
 
 
+_PERCENT_WORD = re.compile(r"\s?(percent|per\s?cent|pct)\b")
 _PLACEHOLDER_CHARS = str.maketrans("⟦⟧⟪⟫", "[]<>")
 
 
@@ -239,6 +268,9 @@ def build_template(message: str, name_spans: list[tuple[int, int, str]]):
     ]
     marks: list[tuple[int, int, str]] = [(n.start, n.end, f"⟦{k}⟧") for k, n in enumerate(nums)]
     marks += [(s, e, "⟪g⟫" if kind == "gpu" else "⟪m⟫") for s, e, kind in name_spans]
+    for n in nums:  # "60 percent", "5 per cent", "12 pct" read as "60 %"
+        if pm := _PERCENT_WORD.match(lowered, n.end):
+            marks.append((pm.start(1), pm.end(1), "%"))
     marks.sort()
     tmpl: list[str] = []
     ostart: list[int] = []
@@ -454,13 +486,19 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     tm = _TOKENS_AFTER.match(after)
     if tm:
         period, pend = _period_at(after[tm.end() :])
+        if period is None:  # "45 million tokens through the api every week"
+            gap = _WORDS_GAP.match(after[tm.end() :])
+            if gap:
+                period, pend = _period_at(after[tm.end() + gap.end() :])
+                pend = pend and pend + gap.end()
         end = t_after + tm.end() + pend
         clause = ctx.clause_before(i)
         side = _side(tm.group(1))
         side_after = re.match(
-            r"^\s*(prompts?|inputs?|answers?|completions?|outputs?|responses?|in|out)\b",
+            r"^\s*(?:of\s+(?:the\s+)?)?(prompts?|inputs?|answers?|completions?|outputs?|responses?|in|out)\b",
             after[tm.end() :],
         )
+        side_noun = _SIDE_NOUN_BEFORE.search(ctx.sentence_before(i)) if period is None else None
         if period is not None:
             ctx.add("token_volume", value, idx, end, period=period, **kw)
         elif (
@@ -469,10 +507,13 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             or (ctx.out and ctx.out[-1].kind == "request_volume")  # "20k requests/day at 2k tokens"
             or side_after
             or side
+            or side_noun
         ):
             if side_after:
                 side = _side(side_after.group(1))
                 end += side_after.end()
+            elif side is None and side_noun:  # "our prompts are about 6k tokens"
+                side = _side(side_noun.group(1))
             elif side is None:
                 sb = _SIDE_BEFORE.search(clause)
                 side = _side(sb.group(1)) if sb else None
@@ -503,6 +544,13 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         period, pend = _period_at(after[rm.end() :])
         ctx.add("request_volume", value, idx, t_after + rm.end() + pend, period=period, **kw)
         return
+    if _field_value(ctx, i, num, before, after, t_after):
+        return
+    if (num.scale is not None or value >= 100) and _PAY_BEFORE.search(ctx.clause_before(i)):
+        if not after.lstrip().startswith("%"):
+            period, pend = _period_at(after)
+            ctx.add("money", value, idx, t_after + pend, period=period, **kw)
+            return
     # --- "tokens per day: 7.5M", "volume is roughly 1.2bn/yr", "completions ~300"
     adjective = _ADJ_PERIOD_BEFORE.search(before)
     if adjective:  # "monthly token usage is about 250 million"
@@ -523,6 +571,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         kind = None
         if _VOLUME_BEFORE.search(clause) or "token" in clause:
             kind = "request_volume" if re.search(r"\breq|\bcalls?\b", clause) else "token_volume"
+        elif _REQUEST_NOUN_BEFORE.search(clause):
+            kind = "request_volume"
         elif previous in ("token_volume", "request_volume") and num.scale is not None:
             kind = previous  # a list: "900k/day in, 300k/day out"
         if kind is not None:
@@ -573,7 +623,11 @@ def _one_number(ctx: _Ctx, i: int) -> None:
                 )
                 gend = gm2.end()
                 growth_word = gm2
-        if gper is not None and (_GROWTH_BEFORE.search(pre[-30:]) or growth_word):
+        if gper is not None and (
+            _GROWTH_BEFORE.search(pre[-30:])
+            or growth_word
+            or re.search(r"\b(?:grow\w*|growth)\b", ctx.sentence_before(i))
+        ):
             ctx.add("growth", value / 100, idx, pct_end + gend, period=gper)
             return
         if pre.rstrip().endswith("+"):
@@ -650,7 +704,9 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         ctx.add("headcount", value, idx, t_after + hm.end())
         return
     # --- "700 tokens in and 250 out": a bare number with a side continues the previous quantity
-    side_next = re.match(r"^\s*(out|output|in|input)\b", after)
+    side_next = re.match(
+        r"^\s*(out|output|in|input|completions?|prompts?|responses?|answers?|replies|reply)\b", after
+    )
     if side_next and ctx.out and ctx.out[-1].kind in ("tokens_per_request", "token_volume"):
         prev = ctx.out[-1]
         ctx.add(
@@ -681,13 +737,41 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         ctx.add("number", value, idx, t_after, confidence=0.5, **kw)
 
 
+def _field_value(ctx: _Ctx, i: int, num: NumberToken, before: str, after: str, t_after: int) -> bool:
+    """A bare number after the scenario field it sets: "set tokens per request to 2,400"."""
+    fm = _FIELD_BEFORE.search(before)
+    if not fm or re.match(r"^\s*(?:[a-z%$€£]|/\s*[a-z])", after):
+        return False  # a unit follows: the other rules read it
+    field = fm.group("f")
+    value = num.value
+    if field.startswith("token") or field.startswith("request"):
+        kind = "tokens_per_request"
+    elif "gpu" in field:
+        if value != int(value) or num.scale is not None:
+            return False
+        kind = "gpu_count"
+    elif field.startswith(("head", "team")):
+        kind = "headcount"
+    elif field.startswith("growth"):
+        if value >= 1:  # "growth to 8" is no fraction anyone means
+            return False
+        kind = "growth"
+    else:
+        if value > 100:
+            return False
+        kind = "output_share"
+        value = value if value <= 1 else value / 100
+    ctx.add(kind, value, [i], t_after)
+    return True
+
+
 def _side(word: str | None) -> str | None:
     if not word:
         return None
     w = {"in": "input", "out": "output"}.get(word.lower(), word.lower())
     if w.startswith(("input", "prompt")):
         return "input"
-    if w.startswith(("output", "completion", "answer", "response")):
+    if w.startswith(("output", "completion", "answer", "response", "repl")):
         return "output"
     return None
 

@@ -246,7 +246,11 @@ def assumptions_table(summary: dict) -> str:
 
 
 def plain_sentences(text: str, limit: int) -> str:
-    """The first sentences of a passage that carry no figures (passages never ground a figure)."""
+    """The first sentences of a passage that carry no figures (passages never ground a figure).
+
+    A passage starts with its section's heading line, which has no full stop: it is left out, or it
+    would run into the first sentence (the Sources line names the section)."""
+    text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
     text = re.sub(r"[#*_`>|]+", " ", text)
     sentences = re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
     keep = [s for s in sentences if not re.search(r"\d", s) and len(s) > 20]

@@ -124,6 +124,51 @@ def _understand(text: str, previous: list[str]):
     return understand(text, context)
 
 
+# What a bare number ("make it 5M", "what if it were 20M?") can stand for: the one amount of these
+# kinds that the conversation's latest message with an amount stated.
+_BARE_NUMBER_KINDS = ("token_volume", "request_volume", "tokens_per_request", "money")
+
+
+def _bare_numbers_in_context(u, previous: list[str], plan: Plan):
+    """Give the message's bare numbers the kind, period and currency of the amount they replace.
+
+    "We use 2M tokens a day" then "make it 5M": 5M is 5M tokens a day. Only when the message states
+    no other amount and the latest earlier message with an amount stated exactly one kind of them;
+    otherwise the number is left out and the answer says how to state it.
+    """
+    from agent.understanding import KIND_UNITS
+
+    numbers = u.quantities_of("number")
+    if not numbers or len(numbers) != len(u.quantities):
+        return u
+    earlier = None
+    for back in range(len(previous) - 1, -1, -1):
+        try:
+            found = _understand_cached(previous[back].strip(), tuple(previous[:back]))
+        except Exception:  # noqa: BLE001, S112 - an unreadable earlier message gives no context
+            continue
+        stated = [q for q in found.quantities if q.kind in _BARE_NUMBER_KINDS]
+        if stated:
+            earlier = stated
+            break
+    shown = ", ".join(q.span.text for q in numbers)
+    if earlier is None or len({q.kind for q in earlier}) != 1:
+        plan.notes.append(
+            f"I could not tell what **{shown}** refers to, so I left it out: say it with its unit, "
+            f"e.g. \"{numbers[0].span.text} tokens a month\" or \"${numbers[0].span.text} a month\"."
+        )
+        return u.model_copy(update={"quantities": ()})
+    model = earlier[-1]
+    read = [
+        q.model_copy(update={"kind": model.kind, "unit": KIND_UNITS[model.kind], "period": model.period,
+                             "currency": model.currency, "side": model.side})
+        for q in numbers
+    ]
+    plan.notes.append(f"I read **{shown}** as the same kind of amount as your earlier "
+                      f"**{model.span.text}**.")
+    return u.model_copy(update={"quantities": tuple(read)})
+
+
 def _near(text: str, start: int, end: int, words: Sequence[str], before: int = 30, after: int = 40) -> bool:
     window = text[max(0, start - before) : end + after].lower()
     return any(w in window for w in words)
@@ -171,6 +216,7 @@ def plan_turn(text: str, previous: list[str]) -> Plan:
     plan.risk = "risk" in intents
     if "explain_figure" in intents:
         plan.explain_paths = _paths_named(lower)
+    u = _bare_numbers_in_context(u, previous, plan)
     _read_quantities(u, msg, lower, plan)
     _read_names(u, lower, plan)
     _read_pillars(u, plan)

@@ -338,3 +338,27 @@ def test_a_stated_range_feeds_the_table_and_the_monte_carlo(advisor):
     (p10, t10), (p50, t50), (p90, t90) = money_cells(row)[:3]
     assert p10 == pytest.approx(api.p10, abs=t10) and p50 == pytest.approx(api.p50, abs=t50)
     assert p90 == pytest.approx(api.p90, abs=t90) and api.p10 < api.p90
+
+
+def test_a_bare_number_takes_the_kind_of_the_amount_it_replaces(advisor):
+    s = "bare-numbers"
+    r = advisor.chat("We use about 2M tokens a day on GPT-4o", s)
+    check_turn(r, {"usage": {"monthly_total_tokens": 2e6 * DAYS_PER_MONTH}, "api": GPT4O})
+
+    r = advisor.chat("make it 5M", s)  # 5M tokens a day, as before
+    check_turn(r, {"usage": {"monthly_total_tokens": 5e6 * DAYS_PER_MONTH}, "api": GPT4O})
+    assert "**5M** as the same kind of amount as your earlier **2M tokens a day**" in r.answer
+
+    r = advisor.chat("what if it were 20M?", s)  # "make it 5M" states no unit: back to "2M a day"
+    check_turn(r, {"usage": {"monthly_total_tokens": 20e6 * DAYS_PER_MONTH}, "api": GPT4O})
+
+    r = advisor.chat("We spend $30k a month on it and get 10k requests a day", s)
+    before = r.scenario
+    r = advisor.chat("make it 50k", s)  # an amount of money or of requests? Neither is guessed.
+    assert r.scenario == before
+    assert "I could not tell what **50k** refers to" in r.answer
+
+
+def test_a_fresh_conversation_does_not_guess_a_bare_number(advisor):
+    r = advisor.chat("make it 5M", "bare-fresh")
+    assert "I could not tell what **5M** refers to" in r.answer

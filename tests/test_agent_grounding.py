@@ -89,3 +89,10 @@ def test_a_horizon_in_months_grounds_whole_years():
     evidence = build_evidence([{"horizon_months": 36}], [])
     assert check_answer("over 3 years (36 months)", evidence).ok
     assert not check_answer("over 4 years", evidence).ok
+
+
+def test_guidance_bullets_leave_out_the_heading_line():
+    from agent.format import plain_sentences
+
+    snippet = "## The financial gate for any custom model\n\nThe fourth pillar decides the rest. It costs 5%."
+    assert plain_sentences(snippet, 1) == "The fourth pillar decides the rest."

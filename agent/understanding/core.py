@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .intent_model import intent_model
+from .intent_model import THRESHOLD, intent_model
 from .intents import nearest_example_index, normalise_text, rule_hits
 from .model import ConversationContext, IntentScore, NameMatch, Quantity, Understanding, UnknownName
 from .names import NameCatalog, default_catalog, find_names
@@ -47,6 +47,10 @@ _PREMISE = re.compile(
     r"(?:at|if|with|when|assuming|say)\b"
     r"|(?:(?:we'?re|we\s+are|i'?m|i\s+am)\s+)?(?:thinking\s+(?:about|of)|considering|contemplating|eyeing)\b"
     r"|and\s+(?:a|an|the|with|for|on)\b"
+    # "fine tune llama 3 70b on 8 a100s, feasible?": the plan the question is about
+    r"|(?:fine[\s-]?tun\w*|train\w*|self[\s-]?host\w*|host\w*|serv(?:e|ing)|deploy\w*|running|run)\b"
+    # "our account manager wants us on o3-mini, is that the better move": someone else's idea
+    r"|(?:our|my|the|their)\s+(?:[\w-]+\s+){0,2}(?:wants?|suggests?|suggested|recommends?|recommended|proposes?|proposed|is\s+pushing|pushes)\b"
 )
 _RECOMMEND_OTHER = re.compile(r"\brecommend (?:me )?(?:a|an|some|any)\b")
 _EXPLICIT_COMPARE = re.compile(
@@ -55,6 +59,13 @@ _EXPLICIT_COMPARE = re.compile(
 _IMPERATIVES = {"set", "change", "update", "make", "use", "switch", "put", "assume"}
 # "our spend doubled last quarter" reports what happened: a fact, not a what-if
 _PAST_CHANGE = re.compile(r"(?:doubled|tripled|quadrupled|halved)$")
+# A clause that only adds a figure to the one before it ("..., 3k tokens each"): no subject, no verb
+_FRAGMENT = re.compile(
+    r"^(?!.*\b(?:we|we'?re|we'?ve|our|i|i'?m|my|us|it'?s|they|their|is|are|was|were)\b)(?:\S+\s+){0,4}\S+$"
+)
+#: For a message without the advisor's topic, the learned model's off_topic probability, as a
+#: share of its best guess's when that is below THRESHOLD, from which the message is off-topic.
+OFF_SUBJECT_RATIO = 0.33
 _TWO_OPTIONS = re.compile(r"\b(?:or|vs|versus|against|compared)\b")
 
 
@@ -124,7 +135,9 @@ def understand(
     clauses = _clauses(text)
     pillars = [p for p in find_pillars(text) if not _clause_of(p.span.start, clauses).question]
     references = find_references(text, context)
-    intents = _intents(text, clauses, quantities, names, unknown, bool(pillars), bool(references))
+    intents = _intents(
+        text, clauses, quantities, names, unknown, bool(pillars), {r.kind for r in references}
+    )
     return Understanding(
         message=text,
         intents=tuple(intents),
@@ -151,15 +164,18 @@ def _intents(
     names: list[NameMatch],
     unknown: list[UnknownName],
     has_pillars: bool,
-    has_references: bool,
+    reference_kinds: set[str],
 ) -> list[IntentScore]:
     norm = normalise_text(text)
     hits = rule_hits(norm)
     is_question = any(c.question for c in clauses)
     scores: dict[str, tuple[float, str]] = {i: (0.9, w) for i, w in hits.items() if i != "thanks"}
 
+    has_references = bool(reference_kinds)
     if has_pillars:
         scores.setdefault("pillar_answer", (0.85, "pillar signal"))
+    if "same_but" in reference_kinds:
+        scores.setdefault("what_if", (0.8, "the same but ..."))
     if any(
         q.kind == "relative_change" and not _PAST_CHANGE.search(q.span.text) for q in quantities
     ):
@@ -171,7 +187,11 @@ def _intents(
 
     # a statement that carries scenario facts sets them
     if "change_assumption" not in scores:
+        set_up = False  # the previous clause set up a question or a request
         for clause in clauses:
+            if set_up and _FRAGMENT.match(clause.text):
+                continue  # "compare X vs Y at 20k requests a day, 3k tokens each"
+            set_up = True
             if clause.question:
                 continue
             if any(
@@ -193,6 +213,7 @@ def _intents(
                 "explain_concept",
             }:
                 continue
+            set_up = False
             facts = [
                 q for q in quantities if _in(q.span.start, clause) and _is_fact(q, clause.text)
             ]
@@ -212,7 +233,10 @@ def _intents(
     imperative = scores.get("change_assumption", (0, ""))[1].split(" ")[0] in _IMPERATIVES
     if imperative and scores.get("what_if", (0, ""))[1] == "instead":
         del scores["what_if"]  # "use H200 instead of H100 from now on" sets, not explores
-    if "risk" in scores and re.search(r"\bhow (?:sure|confident|certain|reliable)\b", norm):
+    if "risk" in scores and re.search(
+        r"\bhow (?:sure|confident|certain|reliable|likely)\b|\b(?:chances?|odds|probability|likelihood) (?:that|of)\b",
+        norm,
+    ):
         for other in ("recommend", "break_even", "compare", "explain_figure"):
             scores.pop(other, None)  # "how confident should I be in the break-even month?"
     if "explain_concept" in scores and scores.get("compare", (0, ""))[1] in ("vs", "versus"):
@@ -223,6 +247,15 @@ def _intents(
             scores.pop("compare", None)  # "why is LoRA cheaper than full?" asks about a figure
     if "risk" in scores:
         scores.pop("show_assumptions", None)
+        if re.search(r"\bwhat if (?:\S+\s+){0,3}wrong\b", norm):
+            scores.pop("what_if", None)  # "what if we're wrong about the volume": a risk question
+    if "explain_figure" in scores and scores.get("risk", (0, ""))[1] == "tornado":
+        del scores["risk"]  # "what does the tornado chart show" asks to read a figure
+    if re.search(r"\byou (?:just )?(?:gave|quoted|showed|came up with|got|computed|calculated) ", norm) and (
+        "explain_figure" in scores
+    ):
+        for other in ("break_even", "risk", "compare", "recommend"):
+            scores.pop(other, None)  # "the break even you gave seems too optimistic": that figure
     if "reset" in scores:
         scores.pop("undo", None)
     if "undo" in scores or "reset" in scores:
@@ -244,6 +277,12 @@ def _intents(
     if learned is not None:  # cross-validated on the dev messages: see bench/intent_cv.py
         # pillar_answer stays tied to a pillar signal, which this message does not carry
         guesses = learned.predict(text, exclude=frozenset({"pillar_answer"}))
+        if off_subject and guesses[0][1] < THRESHOLD:
+            # nothing in it names the advisor's topic and the model is unsure: "what's the
+            # meaning of life" is declined once off_topic is a serious candidate
+            off = learned.probabilities(text)["off_topic"]
+            if off >= OFF_SUBJECT_RATIO * guesses[0][1]:
+                guesses = [("off_topic", off)]
         scores = {i: (round(p, 3), f"intent model ({p:.2f})") for i, p in guesses}
     elif not scores:
         if "thanks" in hits:

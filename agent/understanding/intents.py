@@ -110,19 +110,31 @@ _VOCAB = sorted(
     }
 )
 _WORD = re.compile(r"[a-z0-9'$€£%./-]+|[^\sa-z0-9]")
+# Real words one or two edits away from a cue word: never "corrected" into it
+_REAL_WORDS = frozenset(
+    "there their these those where inference different differ shoulder regulator regulators "
+    "risky consistency worthy wealth heater".split()
+)
+
+
+def _inflection(a: str, b: str) -> bool:
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short) and long[len(short) :] in ("s", "es", "d", "ed", "ing")
 
 
 @cache
 def _correct(word: str) -> str:
     if word in _SHORTHAND:
         return _SHORTHAND[word]
-    if len(word) < 5 or not word.isalpha() or word in _VOCAB:
+    if len(word) < 5 or not word.isalpha() or word in _VOCAB or word in _REAL_WORDS:
         return word
     limit = 1 if len(word) < 8 else 2
     best = None
     for v in _VOCAB:
         if abs(len(v) - len(word)) > limit:
             continue
+        if _inflection(word, v):
+            continue  # an inflection ("totals", "compared"): a word in its own right
         d = Levenshtein.distance(word, v, score_cutoff=limit)
         if d <= limit and (best is None or d < best[0]):
             best = (d, v)
@@ -150,7 +162,7 @@ def normalise_text(message: str) -> str:
 # rules: intent -> patterns over the normalised text
 RULES: dict[str, list[str]] = {
     "greeting_help": [
-        r"^(?:hi|hello|hey|hiya|howdy|yo|greetings|(?:good\s+)?(?:morning|afternoon|evening))\b",
+        r"^(?:hi|hello|hullo|hallo|hey|heya|hiya|howdy|yo|greetings|(?:good\s+)?(?:morning|afternoon|evening))\b",
         r"^help\W*$|\bhelp me (?:use|understand how)\b|\bhow (?:does|do) (?:this|you) (?:thing\s+)?work\b",
         r"\bwhat (?:can|do) you (?:actually\s+)?do\b|\bwhat (?:kind of |sort of )?(?:questions|things) can i ask\b",
         r"\bhow do i use (?:this|you)\b|\bwho are you\b|\bhow should i use (?:this|you)\b",
@@ -175,6 +187,8 @@ RULES: dict[str, list[str]] = {
         r"\badvi[sc]e\b|\bverdict\b|\byour (?:call|take|opinion)\b|\bbetter off\b",
         r"\bbuild (?:or|vs) buy\b|\bapi or (?:a |an |our )?(?:own|custom|fine tuned|private|in house)\b|\bown model\b.*\?",
         r"\bbottom line\b|\b(?:build|train) or (?:rent|buy|stay)\b",
+        r"\b(?:better|smarter|wiser|smart|wise) (?:call|choice|move|bet)\b",
+        r"\bis there (?:any |much |really any |even any )?point\b|\bwhat'?s the point\b|\bwhere do (?:we|i) stand\b",
         r"\bdo we (?:actually |really )?need (?:a|our own|to)\b",
         r"\bcan we afford\b|\bgood idea\b|\bmake sense\b|\bgo for it\b",
         r"\b(?:would|will|is|could|are) (?:\S+\s+){0,4}?(?:be )?(?:good )?enough\b",
@@ -187,10 +201,12 @@ RULES: dict[str, list[str]] = {
         r"\bwhich (?:\w+\s+){0,2}(?:is |would be |gets )?(?:cheap\w*|better|best|more expensive|lower)\b",
         r"\bcheap(?:er|est)\b|\bbetter value\b|\b(?:each|every|both|all) (?:\w+ )?(?:options?|paths?|routes?)\b",
         r"\b(?:api|self hosting|rag|vendor) (?:vs|against) \b",
+        r"\bwhich (?:\w+\s+){0,2}(?:wins|comes out (?:ahead|on top)|is ahead)\b",
     ],
     "break_even": [
         r"\bbreakeven\b|\bpay(?:s|ing)? (?:for )?itself\b|\bpays? off\b|\bpayback\b|\bpay back\b",
-        r"\bat (?:what|which) (?:volume|point|scale|usage|level)\b",
+        r"\bat (?:what|which) (?:volume|point|scale|usage|level)\b|\bat how (?:many|much)\b",
+        r"\bbreak(?:s|ing)? even\b",
         r"\b(?:ever|eventually|at some point) (?:get|become|be|end up|turn) cheaper\b",
         r"\bhow (?:many months|long) (?:until|till|before)\b|\bafter how (?:many months|long)\b",
         r"\b(?:does|do|will|would) (?:\S+\s+){1,4}(?:become|get|turn) cheaper\b",
@@ -200,10 +216,12 @@ RULES: dict[str, list[str]] = {
     "what_if": [
         r"\bwhat (?:if|about|happens if)\b|\band if\b|\bsuppos\w+\b|\bimagine\b|\bhow about\b",
         r"\blet'?s say\b|\bhypothetic\w*\b|\bin a world where\b",
+        r"(?:^|[.;,!] )(?:(?:ok|okay|now|then|and|so|please|let'?s|can you|could you)\s+)*(?:try|rerun|redo)\b(?! (?:again|harder)\b)",
         r"\b(?:try|redo|rerun) (?:(?:it|that|this|the numbers) )?(?:with|on|using|at)\b|\brun (?:it|that|this|the numbers) (?:with|on|using|at)\b",
         r"\binstead\b",
         r"\b(?:could|can) we (?:get away|run|use|do|go)\b",
         r"\b(?:the )?same (?:[\w,]+\s+){0,2}?but\b",
+        r"\bsame (?:idea|scenario|setup|set up|config|configuration|case|numbers|assumptions|inputs|exercise) (?:with|on|using|for|at|over)\b",
         r"\bthe same (?:thing |setup |scenario |again )?(?:with|on|using|for)\b|\bsame (?:as before|again)\b",
         r"\band with\b",
         r"\bhalve\b|\bdouble (?:the )?(?:volume|usage|traffic|price)\b",
@@ -213,7 +231,7 @@ RULES: dict[str, list[str]] = {
         r"\bwhat(?:'s| is) (?:driving|behind)\b|\bwhat drives (?:the|this|that|our)\b(?!.*\bmost\b)",
         r"\bhow many (?:gpus?|h\d+s?|a\d+s?|l\d+s?|cards|nodes|replicas|servers|machines) (?:would|do|will|does|did|are)\b",
         r"\bin (?:your|the) (?:table|chart|results|numbers|breakdown|plot)\b",
-        r"\bhow did you (?:get|calculate|arrive|come)\b|\bwhere (?:does|did) (?:the|that|this) (?:\S+\s+){0,2}(?:figure|number|total|estimate)\b",
+        r"\bhow did you (?:get|calculate|arrive|come|land|reach|end up|work|figure|compute|derive|size)\b|\bwhere (?:does|did) (?:the|that|this) (?:\S+\s+){0,2}(?:figure|number|total|estimate)\b",
         r"\bexplain (?:that|this|the|these|those) (?:\S+\s+){0,2}(?:numbers?|figures?|charts?|plots?|graphs?|totals?|results?|costs?|breakdown|estimates?|curves?|rows?|columns?)\b",
         r"^(?:\S+\s+){0,2}why (?:is|are|does|do|did|would|will)\b(?!.*\bmatter)",
         r"\bexplain (?:that|this)\s*$",
@@ -221,6 +239,7 @@ RULES: dict[str, list[str]] = {
         r"\bwhat (?:does|do|is) the (?:\S+\s+){0,3}(?:chart|plot|graph|line|bar|curve|table|p\d\d|figure)\b",
         r"\b(?:chart|plot|graph)\b.*\bmean\b|\bon the (?:\S+\s+)?(?:chart|plot|graph)\b",
         r"\bi don'?t (?:get|understand) why\b",
+        r"\byou (?:just )?(?:gave|quoted|showed|came up with|got|computed|calculated) (?:\S+\s+){0,4}(?:seems?|looks?|feels?|sounds?)\b",
         r"\bhow much would (?:the |it )?(?:\S+\s+){0,3}cost\b",
         r"\bhow many (?:gpus?|replicas|nodes|cards|engineers) (?:would|do|will|does|did)\b",
     ],
@@ -236,6 +255,8 @@ RULES: dict[str, list[str]] = {
     ],
     "show_assumptions": [
         r"\bassumptions?\b|\bassum(?:e|ed|ing) (?:for|on)\b|\bwhat (?:\S+\s+){0,3}did you assume\b|\bdid you assume\b",
+        r"\b(?:what|which) (?:\S+\s+){0,4}(?:are|is|were) you (?:using|working with|plugging in|assuming|going with|running with|applying|baking in|putting in)\b",
+        r"\b(?:your|the) assumed\b|\bwhat (?:have|did|do) you (?:got|get|put|have|plug(?:ged)?)(?: in)?(?: there| here)? (?:for|as)\b",
         r"\bwhat (?:\S+\s+){0,3}(?:are|is) you using\b|\bwhich (?:numbers|figures|prices|rates|values) (?:are|did) you\b",
         r"\bwhy do you assume\b|\byou(?:'re| are)? assum\w+\b",
         r"\bwhat (?:\S+\s+){0,3}did you (?:use|pick|take|plug in)\b|\b(?:rate|price|figure|number|value)s? (?:did|do|are) you (?:use|using|assume|assuming)\b",
@@ -261,6 +282,8 @@ RULES: dict[str, list[str]] = {
     "undo": [
         r"\bundo\b|\brevert\b|\bgo back\b|\bput it back\b|\broll ?back\b|\bhow it was\b|\btake (?:that|it) back\b",
         r"\bprevious (?:numbers|scenario|values|version|inputs|settings)\b|\bcancel (?:that|the last)\b",
+        r"\b(?:ctrl|cmd|control)[ +-]?z\b|\bback to (?:where|how|what) (?:we|it|things|they) (?:were|was|had)\b",
+        r"\b(?:put|set|change|turn|switch) (?:it|that|this|them|the \S+(?: \S+)?) back\b",
     ],
     "risk": [
         r"\brisks?\b|\brisky\b|\bsensitiv\w*\b|\bworst[ -]case\b|\bbest[ -]case\b|\bdownside\b",
@@ -270,6 +293,11 @@ RULES: dict[str, list[str]] = {
         r"\bwhat could go wrong\b|\bwhat can go wrong\b|\bhow bad (?:could|can|would|might) (?:it|this|things) get\b",
         r"\b(?:matters?|moves?|drives?|swings?|affects?) (?:\S+\s+){0,4}(?:most|the most)\b",
         r"\bwhich (?:input|assumption|factor|variable)s? (?:matters?|moves?|drives?)\b",
+        r"\bshak(?:y|ier|iest)\b|\bweak(?:est|er)? (?:link|assumption|point|spot)s?\b|\bfragile\b|\bleast (?:certain|reliable|solid|robust)\b",
+        r"\bhow likely\b|\b(?:chances?|odds|probability|likelihood) (?:that|of)\b|\bslip(?:s|page)?\b",
+        r"\bkeeps? (?:you|me|us) up at night\b|\bworr(?:y|ies|ied) (?:you|me)\b|\bwhat worries\b",
+        r"\btornado\b|\bstress[ -]?test\w*\b|\berror bars?\b|\bconfidence intervals?\b|\bmonte carlo\b",
+        r"\bwhat if (?:\S+\s+){0,3}wrong\b|\b(?:we'?re|we are|i'?m|i am|you'?re|you are) wrong about\b",
     ],
 }
 # one alternation per intent: a 2,000-character message is scanned once per intent, not per rule

@@ -13,6 +13,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
         [
             r"\b(?:not|aren'?t|isn'?t|never been|no longer)\s+(?:in\s+)?(?:a\s+|an\s+)?(?:\w+\s+)?regulated\b",
             r"\bunregulated\b",
+            r"\b(?:nothing|zero|none|non)[\s-]+(?:\w+\s+)?(?:regulat\w*|compliance)\b",
             r"\bno\s+(?:real\s+)?(?:regulatory|regulation|compliance)\b",
             r"\b(?:regulation|compliance|regulatory)\s+(?:is\s+)?(?:not|isn'?t)\s+(?:an?\s+)?(?:issue|concern|problem)\b",
         ],
@@ -20,7 +21,8 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bregulat(?:ed|ion|ions|ory|or|ors)\b",
             r"\bcomplian(?:ce|t)\b",
             r"\b(?:a|we'?re\s+an?|we\s+are\s+an?)\s+(?:\w+\s+)?(?:bank|fintech|hospital|pharma\w*|law\s+firm|government\s+agency|defen[cs]e\s+contractor)\b",
-            r"\b(?:banking|healthcare|health\s+care|financial\s+services|public\s+sector|medical|clinical)\b",
+            r"\b(?:banking|healthcare|health\s+care|financial\s+services|public\s+sector|medical|clinical)\b"
+            r"(?!\s+(?:billing\s+)?(?:codes?|abbreviations?|terms?|terminology|vocabulary|jargon|acronyms?|shorthand|language))",
             r"\bhospital\b",
             r"\b(?:hipaa|gdpr|sox|pci(?:[\s-]dss)?|fedramp|finra|sec\s+rules|mifid|basel|fca|ema|fda)\b",
             r"\bdata\s+residency\b",
@@ -33,9 +35,12 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
     "on_prem": (
         [
             r"\bcloud\s+is\s+(?:fine|ok|okay|allowed|acceptable)\b",
+            r"\bcloud(?:'s|\s+is)\s+(?:not|never)\s+(?:an?\s+)?(?:issue|problem|concern|blocker)\b",
+            r"\b(?:we\s+)?(?:can|could|may|are\s+allowed\s+to)\s+(?:use|go\s+to|run\s+on)\s+(?:the\s+)?(?:public\s+)?(?:cloud|azure|aws|gcp|google\s+cloud)\b",
+            r"\b(?:data|it|everything)\s+(?:can|may|is\s+allowed\s+to)\s+(?:go|be\s+sent|live|be\s+processed)\s+(?:to|in|on|by)\s+(?:the\s+|a\s+)?(?:cloud|api|vendor|provider|third[\s-]part\w*)\b",
             r"\b(?:don'?t|do\s+not|doesn'?t)\s+need\s+(?:to\s+be\s+)?on[\s-]?prem",
             r"\bno\s+(?:need\s+for\s+)?on[\s-]?prem",
-            r"\b(?:fine|ok|happy)\s+(?:with|using)\s+(?:the\s+)?(?:cloud|api|saas)\b",
+            r"\b(?:fine|ok|okay|happy)\s+(?:with|using)\s+(?:the\s+|a\s+)?(?:hosted\s+|public\s+|managed\s+|third[\s-]party\s+|vendor\s+)?(?:cloud|api|saas)\b",
             r"\b(?:ok|okay|fine|happy|comfortable)\s+(?:with\s+)?(?:sending|using|putting|hosting)\s+(?:\w+\s+){0,4}(?:cloud|api|provider|vendor|saas)\b",
         ],
         [
@@ -45,7 +50,9 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bair[\s-]?gapped\b",
             r"\bno\s+data\s+(?:may|can|should|must|is\s+allowed\s+to)\s+leave\b|\bnot\s+(?:leave\s+)?our\s+(?:building|premises|site)\b",
             r"\bour\s+own\s+(?:servers|data\s*cent(?:er|re)s?|hardware|infra\w*)\b",
-            r"\bno\s+third[\s-]part",
+            r"\b(?:no|not\s+(?:to\s+)?any)\s+third[\s-]part",
+            r"\bno\s+(?:\w+\s+){0,2}data\s+(?:ever\s+)?(?:goes|leaves|gets\s+sent|is\s+sent|is\s+shared)\b",
+            r"\bnothing\s+(?:can\s+|may\s+|must\s+|is\s+allowed\s+to\s+|ever\s+)?leaves?\b|\benclave\b",
             r"\bself[\s-]hosted\s+only\b",
         ],
     ),
@@ -54,6 +61,8 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bvariety\b.*\b(?:fine|ok|good|welcome|great)\b",
             r"\b(?:doesn'?t|don'?t|does\s+not|do\s+not)\s+(?:need|have)\s+to\s+be\s+(?:consistent|identical|deterministic)",
             r"\bcreativ\w+\s+(?:\w+\s+)?(?:is|are)\s+(?:fine|ok|okay|good|welcome)\b",
+            r"\b(?:wording|phrasing|outputs?|answers?|responses?|replies|results?)\s+(?:can|may|could|is\s+allowed\s+to|are\s+allowed\s+to)\s+(?:\w+\s+)?(?:vary|differ|change)\b",
+            r"\b(?:same\s+(?:answer|output|result|response)s?|consisten\w+|determinis\w+|reproducib\w+)\s+(?:\w+\s+){0,3}(?:isn'?t|is\s+not|not|doesn'?t|does\s+not)\s+(?:that\s+|really\s+|very\s+|super\s+)?(?:important|matter|needed|required|critical|necessary|a\s+(?:priority|requirement|concern|big\s+deal))\b",
         ],
         [
             r"\bdeterministic\w*\b",
@@ -63,6 +72,8 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\breproducib\w+\b",
             r"\bsame\s+answer\b|\bsame\s+(?:input|question|prompt)\s+(?:\w+\s+){0,2}(?:give|return|produce)s?\s+the\s+same\b",
             r"\bno\s+(?:creative\s+)?(?:variance|variation|randomness)\b",
+            r"\brun[\s-]to[\s-]run\b|\bfrom\s+one\s+run\s+to\s+the\s+next\b",
+            r"\b(?:must|can'?t|cannot|can\s+not|shouldn'?t|should\s+not|mustn'?t|must\s+not|may\s+not|never)\s+(?:ever\s+)?(?:drift|vary|differ)\b",
         ],
     ),
     "proprietary_data": (
@@ -74,6 +85,8 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:pretty|fairly|quite|very|rather|mostly)\s+generic\b",
             r"\b(?:nothing|anything)\s+(?:a|our|any)\s+competitors?\s+(?:couldn'?t|could\s+not|can'?t|cannot|could)\s+(?:get|buy|find)\b",
             r"\b(?:anyone|anybody)\s+(?:could|can)\s+(?:get|buy|find)\b",
+            r"\b(?:not|isn'?t|aren'?t)\s+(?:\w+\s+)?(?:secret|confidential|proprietary|unique|special)\b",
+            r"\bscraped\b|\bpublicly\s+available\b|\bopen[\s-]source\s+(?:data|dataset)s?\b",
         ],
         [
             r"\bproprietary\b",
@@ -83,19 +96,25 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:years|decades?)\s+of\s+(?:\w+\s+){0,3}(?:data|logs|records|tickets|contracts|research|documents|decisions|cases|claims)\b",
             r"\bwe\s+(?:own|hold|have\s+built|have\s+collected|collected)\s+(?:\w+\s+){0,4}(?:data|dataset|decisions|records|logs|documents|archive|corpus)\b",
             r"\bdata\s+moat\b",
+            r"\bours\s+alone\b|\bonly\s+we\s+have\b",
+            r"\b(?:labell?ed|annotated|curated|hand[\s-]labell?ed)\s+(?:\w+\s+){0,2}(?:examples|data|dataset|records|reports|pairs|samples|transcripts|tickets|documents|cases|conversations)\b",
             r"\bunique\s+to\s+us\b|\b(?:archive|data|dataset|records|corpus|logs)\s+(?:is|are)\s+unique\b",
         ],
     ),
     "jargon": (
         [
             r"\bno\s+(?:special\s+)?jargon\b",
-            r"\bplain\s+(?:english|language)\s+(?:only|content|text)\b",
+            r"(?<!\bin\s)\bplain\s+(?:english|language)\b",
+            r"\b(?:everyday|ordinary|normal|simple|casual)\s+(?:language|english|wording|words)\b",
+            r"\bno\s+(?:special|specialist|technical)\s+(?:vocabulary|terms|terminology|language)\b",
         ],
         [
             r"\bjargon\b",
             r"\bacronyms?\b",
             r"\bterminolog\w+\b",
             r"\blingo\b",
+            r"\bshorthand\b|\bnomenclature\b|\babbreviations?\b",
+            r"\b(?:specialist|specialised|specialized|technical|legal|medical|scientific)\s+(?:vocabulary|terms|language|wording)\b",
             r"\bindustry[\s-]specific\b",
             r"\bdomain[\s-]specific\s+(?:language|vocab\w*|terms)\b",
         ],
@@ -110,6 +129,9 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bno\s+(?:strict|hard|real|special|tight)\s+latency\b",
             r"\b(?:users|people|customers|they)\s+(?:can|could|will|don'?t\s+mind\s+to)\s+wait\b",
             r"\bnot\s+(?:time[\s-])?(?:critical|sensitive)\b",
+            r"\b(?:near[\s-])?(?:instant\w*|real[\s-]?time|speed|fast\s+(?:answers|responses|replies))\s+(?:isn'?t|is\s+not|aren'?t|are\s+not|not)\s+(?:really\s+)?(?:needed|required|necessary|important|critical|a\s+(?:priority|requirement|concern))\b",
+            r"\b(?:lag|delay|wait|latency)\s+(?:is|are)\s+(?:no\s+big\s+deal|fine|ok|okay|acceptable|not\s+a\s+(?:problem|big\s+deal))\b",
+            r"\b(?:a\s+few|\d+|several|ten|twenty|thirty)\s+(?:seconds?|secs?|minutes?)\s+(?:\w+\s+)?(?:is|are)\s+(?:fine|ok|okay|acceptable|no\s+big\s+deal|not\s+a\s+problem)\b",
         ],
         [
             r"\blatency\b",
@@ -120,7 +142,9 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\binstant\w*\s+(?:answers|responses)\b",
             r"\b(?:must|has\s+to|have\s+to|needs?\s+to)\s+be\s+(?:instant\w*|fast|quick|snappy|immediate)\b",
             r"\bwaiting\s+on\s+the\s+(?:phone|line)\b",
-            r"\b(?:reply|replies|respond|response|responses|answer|answers)\s+(?:with)?in\s+(?:\d|a\s+few|a|one|two|three)\b",
+            r"\b(?:reply|replies|respond|response|responses|answer|answers)\s+(?:with)?in\s+(?:\d+|a\s+few|a|one|two|three)\b",
+            r"\b\d+\s*(?:ms|milliseconds?)\b|\bevery\s+(?:millisecond|second)\s+counts\b",
+            r"\bfeels?\s+(?:broken|slow|sluggish|laggy)\b",
         ],
     ),
 }
@@ -137,8 +161,15 @@ def _span(message: str, m: re.Match) -> Span:
     return Span(start=m.start(), end=m.end(), text=message[m.start() : m.end()])
 
 
+# Words that name a pillar's topic without saying anything about the user's situation: a job
+# ("I'm from compliance") is blanked out before the pillars are looked for.
+_NEUTRAL = re.compile(
+    r"\b(?:i'?m|im|i\s+am|i\s+work)\s+(?:from|in|on)\s+(?:the\s+)?(?:compliance|legal|risk)(?:\s+(?:team|side|department|dept))?\b"
+)
+
+
 def find_pillars(message: str) -> list[PillarSignal]:
-    lowered = message.lower()
+    lowered = _NEUTRAL.sub(lambda m: " " * len(m.group(0)), message.lower())
     out: list[PillarSignal] = []
     for pillar, (neg, pos) in _COMPILED.items():
         hit = next((m for p in neg if (m := p.search(lowered))), None)
@@ -160,6 +191,8 @@ _SAME_BUT = re.compile(
 )
 _GO_BACK = re.compile(
     r"\brestore\b|\bgo\s+back\b|\bput\s+it\s+back\b|\bhow\s+it\s+was\b|\bas\s+it\s+was\b|\bback\s+to\s+(?:the\s+)?(?:previous|earlier|last|old)\b|\brevert\s+to\b"
+    r"|\bback\s+to\s+(?:where|how|what)\s+(?:we|it|things|they)\s+(?:were|was|had)\b"
+    r"|\b(?:put|set|change|turn|switch)\s+(?:it|that|this|them|the\s+[\w-]+(?:\s+[\w-]+)?)\s+back\b"
 )
 _ANAPHORA = [
     re.compile(
@@ -174,7 +207,7 @@ _ANAPHORA = [
         r"\bthat(?:'s|\s+is)\s+(?:helpful|great|useful|interesting|wrong|odd|weird|high|low|too)\b"
     ),
     re.compile(
-        r"\b(?:does|is|would|will|can|could|should|do|run|try|make|look\s+at|put|if|redo|rerun|recalculate|recompute|evaluate|calculate|compute|price|model|cost)\s+it\b(?!\s+(?:is|matter))(?!\s+\w+\s+to\b)(?!\s+worth\s+\w+ing\b)"
+        r"\b(?:does|is|would|will|can|could|should|do|run|try|make|look\s+at|put|if|redo|rerun|recalculate|recompute|evaluate|calculate|compute|price|model|cost|serve[ds]?|serving|host(?:ed|ing)?|running|ran|moved?|moving|deploy(?:ed|ing)?|train(?:ed|ing)?|switch(?:ed|ing)?)\s+it\b(?!\s+(?:is|matter|that|possible|likely|true)\b)(?!\s+\w+\s+to\b)(?!\s+worth\s+\w+ing\b)"
     ),
     re.compile(
         r"\bit\s+(?:triples|doubles|halves|drops|grows|breaks|pays)\b|\bit'?s\s+more\s+like\b"
@@ -183,6 +216,10 @@ _ANAPHORA = [
         r"\b(?:these|those)\s+(?:\w+\s+)?(?:figures|numbers)\b|\bhow\s+sure\s+are\s+you\s+about\s+these\b"
     ),
     re.compile(r"\byour\s+(?:table|chart|numbers|figures|results|breakdown|estimate|plot)\b"),
+    re.compile(r"\b(?:if|when)\s+they\b|\b(?:double|triple|half|twice|quadruple|\d+x)\s+(?:that|this|those)\b"),
+    re.compile(
+        r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,3}(?:you|u)\s+(?:just\s+)?(?:gave|quoted|showed|mentioned|came\s+up\s+with|computed|calculated|suggested)\b"
+    ),
     re.compile(r"\bthat\s+was\s+(?:a|an|wrong|my|the|not)\b"),
     re.compile(r"\b(?:correction|actually)\W+it'?s\b"),
     re.compile(r"\b(?:would|will|does|did|could)\s+that\s+(?!\w+\s+to\b)\w+"),

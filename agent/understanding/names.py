@@ -50,6 +50,9 @@ FAMILIES = frozenset(
         "kimi",
         "glm",
         "tpu",
+        "gaudi",
+        "trainium",
+        "inferentia",
         "rtx",
         "radeon",
         "instinct",
@@ -57,6 +60,9 @@ FAMILIES = frozenset(
         "nvidia",
     ]
 )
+# Accelerator families that name a kind of hardware even alone ("running it on tpus"): reported
+# as unknown when the catalogue has no entry for them.
+BARE_HARDWARE = frozenset(["tpu", "gaudi", "trainium", "inferentia"])
 # Words that continue a name after its family or version ("gpt-4o mini", "grok 9 turbo").
 MODIFIERS = frozenset(
     [
@@ -251,7 +257,7 @@ _NOT_FAMILIES = frozenset({"clause", "clauses", "mistrial", "gamma", "samba", "t
 
 def _is_family(tok: str) -> bool:
     head = re.split(r"[.\-_/:\d]", tok, maxsplit=1)[0]
-    if head in FAMILIES:
+    if head in FAMILIES or (head.endswith("s") and head[:-1] in BARE_HARDWARE):
         return True
     if head in _NOT_FAMILIES:
         return False
@@ -299,10 +305,15 @@ def find_names(message: str, catalog: NameCatalog) -> tuple[list[NameMatch], lis
                 and _continues_name(toks[j + 1].text)
             ):
                 j += 1
-            text = message[toks[i].start : toks[j].end]
-            bare_family = j == i and not re.search(r"\d", tok)
+            end = toks[j].end
+            if re.search(r"(?:\d|tpu|gaudi)s$", lowered[toks[i].start : end]):
+                end -= 1  # a plural: "v100s", "tpus" name the v100, the tpu
+            text = message[toks[i].start : end]
+            bare_family = (
+                j == i and not re.search(r"\d", tok) and normalise_name(text) not in BARE_HARDWARE
+            )
             if not bare_family:
-                span = Span(start=toks[i].start, end=toks[j].end, text=text)
+                span = Span(start=toks[i].start, end=end, text=text)
                 fuzzy = catalog.fuzzy(text)
                 if fuzzy is not None:
                     entry, score = fuzzy
@@ -314,6 +325,7 @@ def find_names(message: str, catalog: NameCatalog) -> tuple[list[NameMatch], lis
             i = j + 1
             continue
         i += 1
+    matches += _elided_variants(lowered, message, toks, matches, unknown, catalog)
     # one mention per id, first occurrence wins
     seen: set[str] = set()
     unique = []
@@ -322,6 +334,39 @@ def find_names(message: str, catalog: NameCatalog) -> tuple[list[NameMatch], lis
             seen.add(m.id)
             unique.append(m)
     return unique, unknown
+
+
+_CONTRAST_BEFORE = re.compile(r"(?:\bnot|\bor|\bvs\.?|\bversus|\bthan|\bthe|\binstead\s+of|,)\s*$")
+
+
+def _elided_variants(lowered, message, toks, matches, unknown, catalog) -> list[NameMatch]:
+    """A variant named by its modifier alone after a name: "on gpt-4o now, not mini" ->
+    gpt-4o-mini, when the catalogue has that variant."""
+    taken = [(m.span.start, m.span.end) for m in matches] + [
+        (u.span.start, u.span.end) for u in unknown
+    ]
+    extra: list[NameMatch] = []
+    for tok in toks:
+        if tok.text not in MODIFIERS or any(a <= tok.start < b for a, b in taken):
+            continue
+        if not _CONTRAST_BEFORE.search(lowered[max(0, tok.start - 12) : tok.start]):
+            continue
+        if re.match(r"\s*[a-z0-9]", lowered[tok.end :]) and not re.match(
+            r"\s*(?:one|model|version|variant|instead|then|now|either|too|please|for|on|in|at|with|and|or|is|are|was|would|could|will|might|does|do)\b",
+            lowered[tok.end :],
+        ):
+            continue  # "not mini" ends there; "the pro plan" is something else
+        before = [m for m in matches if m.span.end <= tok.start and m.kind != "gpu"]
+        if not before:
+            continue
+        base = before[-1]
+        entry = catalog.lookup(f"{base.span.text} {tok.text}") or catalog.lookup(
+            f"{base.id.split('/')[-1]}-{tok.text}"
+        )
+        if entry is not None and entry.id != base.id:
+            span = Span(start=tok.start, end=tok.end, text=message[tok.start : tok.end])
+            extra.append(NameMatch(kind=entry.kind, id=entry.id, span=span, score=0.9))
+    return extra
 
 
 def _joined(text: str, a: _Tok, b: _Tok) -> bool:

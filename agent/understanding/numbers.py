@@ -54,6 +54,7 @@ _UNITS = {
     "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
 }  # fmt: skip
 _BIG = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_NOT_ONE_AFTER = frozenset({"each", "the", "which", "that", "this", "no", "any", "every", "than"})
 _AND_AFTER = frozenset({"hundred", *_BIG})
 _VAGUE = {"couple": 2, "few": 3}  # only before a scale word: "a couple hundred thousand"
 _WORD = re.compile(
@@ -189,7 +190,8 @@ def find_numbers(text: str) -> list[NumberToken]:
                 start, end = words[i].start(), words[i + used - 1].end()
                 if used == 1 and w == "one":
                     prev = words[i - 1].group(0).lower() if i else ""
-                    if prev in ("each", "the", "which", "that", "this", "no", "any", "every"):
+                    # "the one", "more than one gpu": no count anyone sets
+                    if prev in _NOT_ONE_AFTER:
                         i += 1
                         continue
                 if not any(t.start < end and start < t.end for t in tokens):

@@ -55,7 +55,8 @@ _PER_REQUEST = re.compile(
 _PRICE_PER = re.compile(
     r"^\s*(?:/|per|a|for|for\s+each)\s*(?:(?:every|1|one)\s*)?"
     r"(?:⟦(?P<mult>\d+)⟧|(?P<unit>million|mil|mtok|mtoks|m|thousand|k|token|tok)(?![a-z]))"
-    r"(?:\s*(?P<side>input|output|prompt|completion))?(?:\s*(?:tokens?|toks?))?"
+    r"(?:\s*(?P<side>input|output|prompt|completion|in(?=\s*(?:and|,|;|/|\)|$|\.))|out(?=\s*(?:and|,|;|/|\)|$|\.|\?))))?"
+    r"(?:\s*(?:tokens?|toks?))?"
     r"(?:\s*(?P<side2>input|output|prompt|completion))?"
 )
 _GPU_HOUR = re.compile(
@@ -65,12 +66,15 @@ _DURATION_AFTER = re.compile(r"^[\s-]*(years?|yrs?|y|months?|mos?|mths?|quarters
 _LATENCY_MS = re.compile(r"^\s*(?:ms|msec|millis|milliseconds?)\b")
 _LATENCY_S = re.compile(r"^\s*(?:s|secs?|seconds?)\b")
 _HEADCOUNT = re.compile(
-    r"^\s*(?:[a-z]+\s+){0,2}?(?:people|persons|engineers?|ftes?|devs?|developers?|scientists?|"
-    r"annotators?|label+ers?|staff|heads|contractors?|analysts?|person|employees?|members?)\b"
+    r"^[\s-]*(?:[a-z]+\s+){0,2}?(?:people|persons|engineers?|ftes?|devs?|developers?|scientists?|"
+    r"annotators?|label+ers?|staff|heads|contractors?|analysts?|person|employees?|members?|agents|"
+    r"reps|representatives|workers|lawyers|clinicians|doctors|nurses|translators|writers|coders)\b"
 )
-_GPU_AFTER = re.compile(r"^\s*(?:x|×)?\s*(?:[a-z]+\s+)?(?:⟪g⟫|gpus?\b|cards\b)")
+_GPU_AFTER = re.compile(
+    r"^\s*(?:x|×)?\s*(?:(?!the\b|as\b|more\b|our\b)[a-z]+\s+)?(?:⟪g⟫|gpus?\b|cards\b)"
+)
 _MODEL_B_AFTER = re.compile(r"^\s*(?:param(?:eter)?s?|model|llm|b\b)")
-_TIMES_AFTER = re.compile(r"^\s*(?:x\b|×|times\b)")
+_TIMES_AFTER = re.compile(r"^\s*(?:x\b|×|times\b|-?fold\b)")
 _SIDE_BEFORE = re.compile(
     r"\b(input|output|prompts?|completions?|answers?|responses?)\b(?!.*\b(?:input|output|prompts?|completions?)\b)"
 )
@@ -97,7 +101,9 @@ _SIDE_NOUN_BEFORE = re.compile(
     r"\b(prompts?|completions?|responses?|answers?|repl(?:y|ies))\b(?!.*\b(?:prompts?|completions?|responses?|answers?|repl(?:y|ies)|inputs?|outputs?)\b)"
 )
 # up to three plain words between a volume and its period: "tokens through the api every week"
-_WORDS_GAP = re.compile(r"^(?:\s+(?!and\b|or\b|but\b|per\b|each\b)[a-z]+){1,3}?(?=\s+(?:per|a|an|each|every)\s)")
+_WORDS_GAP = re.compile(
+    r"^(?:\s+(?!and\b|or\b|but\b|per\b|each\b)[a-z]+){1,3}?(?=\s+(?:per|a|an|each|every)\s)"
+)
 _REQUEST_NOUN_BEFORE = re.compile(
     r"\b(?:requests?|calls?|queries|tickets|conversations|messages|chats|documents|emails|sessions)\b"
 )
@@ -168,7 +174,9 @@ class _Ctx:
         """The words of the sentence before number ``i``, after any earlier number."""
         s = self.npos[i][0]
         head = self.tmpl[:s]
-        cut = max(head.rfind("."), head.rfind(";"), head.rfind("?"), head.rfind("!"), head.rfind("⟧"))
+        cut = max(
+            head.rfind("."), head.rfind(";"), head.rfind("?"), head.rfind("!"), head.rfind("⟧")
+        )
         return head[cut + 1 :]
 
     def after(self, i: int) -> str:
@@ -304,6 +312,9 @@ def extract_quantities(message: str, name_spans: list[tuple[int, int, str]]) -> 
     has_gpu = "⟪g⟫" in tmpl or bool(re.search(r"\bgpus?\b", tmpl))
     ctx = _Ctx(message, tmpl, ostart, oend, nums, npos, has_gpu, set(), [])
     _ratios(ctx)
+    for pattern in _FRACTION_PHRASES:  # "three quarters of it is input" is no duration
+        for m in pattern.finditer(tmpl):
+            ctx.consumed.update(k for k, (a, _b) in enumerate(npos) if m.start() <= a < m.end())
     for i in range(len(nums)):
         if i not in ctx.consumed:
             _one_number(ctx, i)
@@ -442,7 +453,10 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             elif unit == "m" and value < 100 and (currency or "token" in ctx.tmpl):
                 per = 1e6
         tokenish = per is not None and (
-            currency is not None or "tok" in pm.group(0) or "price" in ctx.tmpl
+            currency is not None
+            or "tok" in pm.group(0)
+            or "price" in ctx.tmpl
+            or bool(pm.group("side") or pm.group("side2"))
         )
         if tokenish:
             side = pm.group("side") or pm.group("side2")
@@ -546,11 +560,14 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         return
     if _field_value(ctx, i, num, before, after, t_after):
         return
-    if (num.scale is not None or value >= 100) and _PAY_BEFORE.search(ctx.clause_before(i)):
-        if not after.lstrip().startswith("%"):
-            period, pend = _period_at(after)
-            ctx.add("money", value, idx, t_after + pend, period=period, **kw)
-            return
+    if (
+        (num.scale is not None or value >= 100)
+        and not after.lstrip().startswith("%")
+        and _PAY_BEFORE.search(ctx.clause_before(i))
+    ):  # "we pay about 1.5 mil a year to openai"
+        period, pend = _period_at(after)
+        ctx.add("money", value, idx, t_after + pend, period=period, **kw)
+        return
     # --- "tokens per day: 7.5M", "volume is roughly 1.2bn/yr", "completions ~300"
     adjective = _ADJ_PERIOD_BEFORE.search(before)
     if adjective:  # "monthly token usage is about 250 million"
@@ -593,10 +610,12 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             )
             return
     side_before = re.search(
-        r"\b(prompts?|inputs?|completions?|outputs?|answers?|responses?)\s*(?:is|are|of|[:=])?\s*(?:about|~|roughly)?\s*$",
+        r"\b(prompts?|inputs?|completions?|outputs?|answers?|responses?)\s*"
+        r"(?:is|are|of|[:=]|run|average|averaging|typically|usually|maybe|perhaps|about|around"
+        r"|roughly|like|~|\s)*$",
         before,
     )
-    if side_before and num.scale is None and value < 100_000:
+    if side_before and num.scale in (None, "k") and value < 100_000:
         ctx.add("tokens_per_request", value, idx, t_after, side=_side(side_before.group(1)))
         return
     # --- percentages: growth, relative change, plain percent
@@ -640,7 +659,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             r"^\s*(lower|less|cheaper|smaller|fewer|down|drop|cut|reduction|decrease)\b", tail
         )
         up_after = re.match(r"^\s*(higher|more|bigger|larger|up|increase|pricier|dearer)\b", tail)
-        if down_after or _DOWN_BEFORE.search(pre[-30:]):
+        to_level = re.search(r"\b(?:to|at|=)\s*(?:about|around|roughly|~)?\s*$", pre)
+        if down_after or (_DOWN_BEFORE.search(pre[-30:]) and not to_level):
             ctx.add(
                 "relative_change",
                 1 - value / 100,
@@ -648,7 +668,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
                 pct_end + (down_after.end() if down_after else 0),
             )
             return
-        if up_after or _UP_BEFORE.search(pre[-30:]):
+        if up_after or (_UP_BEFORE.search(pre[-30:]) and not to_level):
             ctx.add(
                 "relative_change",
                 1 + value / 100,
@@ -696,7 +716,10 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         ctx.add("latency", value, idx, t_after + lm.end())
         return
     ls = _LATENCY_S.match(after)
-    if ls and re.search(r"latenc|respon|under|within|faster|below", ctx.tmpl):
+    if ls and re.search(
+        r"latenc|respon|under|within|faster|below|repl|answer|wait|instant|quick|slow|take|took",
+        ctx.tmpl,
+    ):
         ctx.add("latency", value * 1000, idx, t_after + ls.end())
         return
     hm = _HEADCOUNT.match(after)
@@ -705,7 +728,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         return
     # --- "700 tokens in and 250 out": a bare number with a side continues the previous quantity
     side_next = re.match(
-        r"^\s*(out|output|in|input|completions?|prompts?|responses?|answers?|replies|reply)\b", after
+        r"^\s*(out|output|in|input|completions?|prompts?|responses?|answers?|replies|reply)\b",
+        after,
     )
     if side_next and ctx.out and ctx.out[-1].kind in ("tokens_per_request", "token_volume"):
         prev = ctx.out[-1]
@@ -737,14 +761,16 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         ctx.add("number", value, idx, t_after, confidence=0.5, **kw)
 
 
-def _field_value(ctx: _Ctx, i: int, num: NumberToken, before: str, after: str, t_after: int) -> bool:
+def _field_value(
+    ctx: _Ctx, i: int, num: NumberToken, before: str, after: str, t_after: int
+) -> bool:
     """A bare number after the scenario field it sets: "set tokens per request to 2,400"."""
     fm = _FIELD_BEFORE.search(before)
     if not fm or re.match(r"^\s*(?:[a-z%$€£]|/\s*[a-z])", after):
         return False  # a unit follows: the other rules read it
     field = fm.group("f")
     value = num.value
-    if field.startswith("token") or field.startswith("request"):
+    if field.startswith(("token", "request")):
         kind = "tokens_per_request"
     elif "gpu" in field:
         if value != int(value) or num.scale is not None:
@@ -811,17 +837,65 @@ _WORD_RELATIVE = [
         4 / 3,
     ),
     (re.compile(r"\b(?:increas\w*|rais\w*|grow\w*|bump\w*)\s+(?:\w+\s+){0,4}?by\s+half\b"), 1.5),
+    # "at half the token price", "same but half the traffic" (not "half the time")
+    (
+        re.compile(r"\bhalf\s+(?:of\s+)?(?:the|our|its|their|current)\s+(?!time\b|day\b|team\b)"),
+        0.5,
+    ),
 ]
+_UP_VERB = r"(?:increas\w*|rais\w*|grow\w*|bump\w*|ris(?:e|es|ing)|rose|up|jump\w*|climb\w*|more)"
+_DOWN_VERB = (
+    r"(?:cut\w*|reduc\w*|lower\w*|drop\w*|decreas\w*|shrink\w*|slash\w*|fall\w*|fell|down|less)"
+)
+# a fraction in words ("half", "a third", "two thirds": number words are placeholders by now)
+_FRAC = r"(?:half|(?:a|one|⟦\d+⟧)\s+(?:half|third|quarter|fifth|tenth)s?)"
+_PARTS = {"half": 1 / 2, "third": 1 / 3, "quarter": 1 / 4, "fifth": 1 / 5, "tenth": 1 / 10}
+# "goes up by a quarter" -> 1.25, "drops by a fifth" -> 0.8
+_PART_CHANGE = re.compile(
+    rf"\b(?:(?P<up>{_UP_VERB})|{_DOWN_VERB})\s+(?:\w+\s+){{0,4}}?by\s+(?P<frac>{_FRAC})(?!\w)"
+)
+# "at a third of the price": a what-if at a fraction of a figure
+_PART_OF = re.compile(
+    rf"(?<!\w)(?P<frac>{_FRAC})\s+of\s+(?:the|our|its|their)\s+(?:\w+\s+){{0,2}}?"
+    r"(?:price|prices|cost|costs|volume|traffic|usage|spend|bill|load)\b"
+)
+# "tenfold", "ten-fold"
+_FOLD = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred)[\s-]?fold\b"
+)
+_FOLD_N = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+           "ten": 10, "twenty": 20, "fifty": 50, "hundred": 100}  # fmt: skip
+# "make the output share a fifth"
+_SHARE_PART = re.compile(
+    r"\b(output|input|completion|prompt)s?\s+(?:tokens?\s+)?(?:share|ratio|fraction|portion)\s*"
+    r"(?:to|=|of|is|at|:)?\s*(?:about|~|roughly|around)?\s*"
+    rf"(?P<frac>{_FRAC})(?!\w)"
+)
+# "the break even slips by a year": a shift of one period
+_BY_ONE_PERIOD = re.compile(r"\bby\s+(?:a|one)\s+(year|month|week)\b")
 _WORD_GROWTH = re.compile(
     r"\b(doubl|tripl)\w*\s+(?:every|each|per|a)\s+(year|month|quarter)\b|\b(doubl|tripl)\w*\s+(yearly|annually|monthly)\b"
     r"|\b(doubl|tripl)\w*\s+(?:by|in|within|over)\s+(?:the\s+)?(?:next|a|one|this|coming)\s+(year|month)\b"
 )
 _HALF_SHARE = re.compile(
-    r"\b(half|a\s+third|one\s+third|a\s+quarter|one\s+quarter|two\s+thirds|three\s+quarters)\s+(?:of\s+)?"
+    rf"(?<!\w)(?P<frac>{_FRAC})\s+(?:of\s+)?"
     r"(?:it|them|that|the\s+tokens|tokens|the\s+traffic|our\s+tokens)?\s*(?:is|are|being)\s+(output|input|completions?|prompts?)\b"
 )
-_FRACTIONS = {"half": 1 / 2, "a third": 1 / 3, "one third": 1 / 3, "a quarter": 1 / 4, "one quarter": 1 / 4,
-              "two thirds": 2 / 3, "three quarters": 3 / 4}  # fmt: skip
+_FRACTION_PHRASES = (_HALF_SHARE, _SHARE_PART, _PART_CHANGE, _PART_OF)
+
+
+def _fraction(ctx: _Ctx, words: str) -> float | None:
+    """ "half" 0.5, "a third" 1/3, "⟦2⟧ thirds" (two thirds) 2/3; None above one."""
+    w = re.sub(r"\s+", " ", words.strip())
+    if w == "half":
+        return 0.5
+    head, part = w.split(" ", 1)
+    if head in ("a", "one"):
+        n = 1.0
+    else:
+        n = ctx.nums[int(head.strip("⟦⟧"))].value
+    value = n * _PARTS[part.rstrip("s")]
+    return value if 0 < value <= 1 else None
 
 
 def _phrases(ctx: _Ctx) -> None:
@@ -851,8 +925,21 @@ def _phrases(ctx: _Ctx) -> None:
         else:
             add("growth", factor - 1, m, period=period)
     for m in _HALF_SHARE.finditer(ctx.tmpl):
-        share = _FRACTIONS[re.sub(r"\s+", " ", m.group(1))]
-        add("output_share", share if _side(m.group(2)) == "output" else 1 - share, m)
+        if (share := _fraction(ctx, m.group("frac"))) is not None:
+            add("output_share", share if _side(m.group(2)) == "output" else 1 - share, m)
+    for m in _SHARE_PART.finditer(ctx.tmpl):
+        if (share := _fraction(ctx, m.group("frac"))) is not None:
+            add("output_share", share if _side(m.group(1)) == "output" else 1 - share, m)
+    for m in _PART_CHANGE.finditer(ctx.tmpl):
+        if (part := _fraction(ctx, m.group("frac"))) is not None:
+            add("relative_change", 1 + part if m.group("up") else 1 - part, m)
+    for m in _PART_OF.finditer(ctx.tmpl):
+        if (part := _fraction(ctx, m.group("frac"))) is not None:
+            add("relative_change", part, m)
+    for m in _FOLD.finditer(ctx.tmpl):
+        add("relative_change", float(_FOLD_N[m.group(1)]), m)
+    for m in _BY_ONE_PERIOD.finditer(ctx.tmpl):
+        add("duration", _MONTHS_PER[m.group(1)], m)
     for pattern, factor in _WORD_RELATIVE:
         for m in pattern.finditer(ctx.tmpl):
             add("relative_change", factor, m)

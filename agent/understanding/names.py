@@ -100,6 +100,7 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _KIND_PRIORITY = {"gpu": 0, "open_model": 1, "api_model": 2}
 FUZZY_CUTOFF = 88.0  # rapidfuzz ratio (0-100) above which a near miss counts as the catalogue name
 MAX_NGRAM = 5
+MAX_SUGGESTED = 5  # unknown names per message that get "did you mean" suggestions
 
 
 def normalise_name(text: str) -> str:
@@ -276,6 +277,7 @@ def find_names(message: str, catalog: NameCatalog) -> tuple[list[NameMatch], lis
     toks = _tokens(lowered)
     matches: list[NameMatch] = []
     unknown: list[UnknownName] = []
+    fuzzy_seen: dict[str, tuple[CatalogEntry, float] | None] = {}
     i = 0
     while i < len(toks):
         hit = _exact_at(lowered, toks, i, catalog)
@@ -314,14 +316,19 @@ def find_names(message: str, catalog: NameCatalog) -> tuple[list[NameMatch], lis
             )
             if not bare_family:
                 span = Span(start=toks[i].start, end=end, text=text)
-                fuzzy = catalog.fuzzy(text)
+                key = normalise_name(text)
+                if key not in fuzzy_seen:  # a repeated word costs one fuzzy scan
+                    fuzzy_seen[key] = catalog.fuzzy(text)
+                fuzzy = fuzzy_seen[key]
                 if fuzzy is not None:
                     entry, score = fuzzy
                     matches.append(
                         NameMatch(kind=entry.kind, id=entry.id, span=span, score=round(score, 3))
                     )
                 else:
-                    unknown.append(UnknownName(span=span, suggestions=catalog.suggestions(text)))
+                    # suggestions cost a fuzzy scan of the catalogue: the first few names get them
+                    hint = catalog.suggestions(text) if len(unknown) < MAX_SUGGESTED else ()
+                    unknown.append(UnknownName(span=span, suggestions=hint))
             i = j + 1
             continue
         i += 1

@@ -164,7 +164,7 @@ class _Ctx:
 
     def clause_before(self, i: int) -> str:
         s = self.npos[i][0]
-        head = self.tmpl[:s]
+        head = self.tmpl[max(0, s - 160) : s]  # bounded: rules search it once per number
         cut = max(
             head.rfind(","), head.rfind(";"), head.rfind("."), head.rfind(" and "), head.rfind("?")
         )
@@ -173,14 +173,15 @@ class _Ctx:
     def sentence_before(self, i: int) -> str:
         """The words of the sentence before number ``i``, after any earlier number."""
         s = self.npos[i][0]
-        head = self.tmpl[:s]
+        head = self.tmpl[max(0, s - 160) : s]
         cut = max(
             head.rfind("."), head.rfind(";"), head.rfind("?"), head.rfind("!"), head.rfind("⟧")
         )
         return head[cut + 1 :]
 
     def after(self, i: int) -> str:
-        return self.tmpl[self.npos[i][1] :]
+        e = self.npos[i][1]
+        return self.tmpl[e : e + 240]  # bounded: the rules read a few words after a number
 
     def span(self, t_start: int, t_end: int) -> Span:
         a, b = self.ostart[t_start], self.oend[t_end - 1]
@@ -652,14 +653,14 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         if pre.rstrip().endswith("+"):
             ctx.add("relative_change", 1 + value / 100, idx, pct_end, t_start=len(pre.rstrip()) - 1)
             return
-        if pre.rstrip().endswith("-") and not re.search(r"\d\s*-\s*$", pre):
+        if pre.rstrip().endswith("-") and not re.search(r"\d\s*-\s*$", pre[-30:]):
             ctx.add("relative_change", 1 - value / 100, idx, pct_end, t_start=len(pre.rstrip()) - 1)
             return
         down_after = re.match(
             r"^\s*(lower|less|cheaper|smaller|fewer|down|drop|cut|reduction|decrease)\b", tail
         )
         up_after = re.match(r"^\s*(higher|more|bigger|larger|up|increase|pricier|dearer)\b", tail)
-        to_level = re.search(r"\b(?:to|at|=)\s*(?:about|around|roughly|~)?\s*$", pre)
+        to_level = re.search(r"\b(?:to|at|=)\s*(?:about|around|roughly|~)?\s*$", pre[-30:])
         if down_after or (_DOWN_BEFORE.search(pre[-30:]) and not to_level):
             ctx.add(
                 "relative_change",

@@ -1,0 +1,145 @@
+"""Regression tests for quantity and name families found on the tenth dev batch (d541-d740).
+Each case is a new phrasing of a family (not a dev message), with its expected value by hand."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from agent.understanding.names import default_catalog, find_names
+from agent.understanding.numbers import find_numbers
+from agent.understanding.quantities import extract_quantities
+
+
+def _parse(text: str):
+    names, unknown = find_names(text, default_catalog())
+    spans = [(n.span.start, n.span.end, n.kind) for n in names]
+    spans += [(u.span.start, u.span.end, "unknown") for u in unknown]
+    return names, unknown, extract_quantities(text, spans)
+
+
+def quantities(text: str) -> list[tuple]:
+    return [(q.kind, round(q.value, 4), q.period, q.side, q.currency) for q in _parse(text)[2]]
+
+
+# --- new rules from d541-d740: quantities ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "and a half" after a number word
+        ("over two and a half years", [("duration", 30.0, None, None, None)]),
+        ("one and a half million tokens a day", [("token_volume", 1.5e6, "day", None, None)]),
+        ("two and three", []),  # "and" joins only after hundred/thousand
+        # "percent" written as a word
+        ("cache hit rate is 40 percent", [("percent", 0.4, None, None, None)]),
+        ("we're growing 3 per cent a month", [("growth", 0.03, "month", None, None)]),
+        # a period a few words after the volume
+        (
+            "we burn 3 million tokens on the api each day",
+            [("token_volume", 3e6, "day", None, None)],
+        ),
+        # quarters become years (x4), as for growth
+        ("we handle 1.2M tickets per quarter", [("request_volume", 4.8e6, "year", None, None)]),
+        # a per-request side named by a noun earlier in the sentence
+        ("answers run about 250 tokens", [("tokens_per_request", 250.0, None, "output", None)]),
+        (
+            "prompts average 3k tokens, completions maybe 400",
+            [
+                ("tokens_per_request", 3000.0, None, "input", None),
+                ("tokens_per_request", 400.0, None, "output", None),
+            ],
+        ),
+        (
+            "each call is 2k tokens of input and 500 output",
+            [
+                ("tokens_per_request", 2000.0, None, "input", None),
+                ("tokens_per_request", 500.0, None, "output", None),
+            ],
+        ),
+        # paying verbs make an amount money
+        ("we spend around 20k a month on it", [("money", 20000.0, "month", None, None)]),
+        ("our bill is roughly 8k per month", [("money", 8000.0, "month", None, None)]),
+        # growth with hedges, or a growth word earlier in the sentence
+        ("traffic grows perhaps 3% week over week", [("growth", 0.03, "week", None, None)]),
+        ("growth is modest, say 2% a month", [("growth", 0.02, "month", None, None)]),
+        # requests named before "go up by N a day"
+        ("calls rise by 5k a day", [("request_volume", 5000.0, "day", None, None)]),
+        # a scenario field named before its value
+        ("set the gpu count to 4", [("gpu_count", 4.0, None, None, None)]),
+        ("change tokens per request to 900", [("tokens_per_request", 900.0, None, None, None)]),
+        ("set growth rate to 0.05", [("growth", 0.05, None, None, None)]),
+        ("output share to 0.3", [("output_share", 0.3, None, None, None)]),
+        # token prices with in/out sides, with or without a currency
+        (
+            "$2/M in, $8/M out",
+            [
+                ("price_per_token", 2.0, None, "input", "USD"),
+                ("price_per_token", 8.0, None, "output", "USD"),
+            ],
+        ),
+        (
+            "they charge 2.5 per million input tokens",
+            [("price_per_token", 2.5, None, "input", None)],
+        ),
+        # latency in seconds with words of waiting
+        ("users expect answers in 2 seconds", [("latency", 2000.0, None, None, None)]),
+        # headcount: "N-person", more job words
+        ("we have a 40-person support team", [("headcount", 40.0, None, None, None)]),
+        ("about 300 reps use it daily", [("headcount", 300.0, None, None, None)]),
+        # relative changes in words
+        ("what if requests go up by a third", [("relative_change", 1.3333, None, None, None)]),
+        ("what if the price drops by a fifth", [("relative_change", 0.8, None, None, None)]),
+        ("what if traffic drops by two thirds", [("relative_change", 0.3333, None, None, None)]),
+        ("at a third of the price", [("relative_change", 0.3333, None, None, None)]),
+        ("same again at half the volume", [("relative_change", 0.5, None, None, None)]),
+        ("costs could jump 3-fold", [("relative_change", 3.0, None, None, None)]),
+        ("usage grows fivefold", [("relative_change", 5.0, None, None, None)]),
+        ("what if we had 5x the gpus", [("relative_change", 5.0, None, None, None)]),
+        ("4 x H100", [("gpu_count", 4.0, None, None, None)]),  # a count, still
+        # "drops to 20%" is the new level, "drops by 20%" the change
+        ("if the hit rate falls to 20%", [("percent", 0.2, None, None, None)]),
+        ("if the price falls by 20%", [("relative_change", 0.8, None, None, None)]),
+        # output shares as fractions in words
+        ("make the input share three quarters", [("output_share", 0.25, None, None, None)]),
+        ("two thirds of the tokens are output", [("output_share", 0.6667, None, None, None)]),
+        # a shift of one period
+        ("the launch slipped by a month", [("duration", 1.0, None, None, None)]),
+        # "more than one gpu" sets no count
+        ("does a 7b really need more than one gpu", [("model_size", 7.0, None, None, None)]),
+    ],
+)
+def test_quantity_families(text, expected):
+    assert quantities(text) == expected
+
+
+# --- names -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, known, unknown",
+    [
+        ("could we run it on a few a6000s", [], ["a6000"]),  # a plural names the card
+        ("we run some trainium chips", [], ["trainium"]),
+        ("what about running on tpus", [], ["tpu"]),
+        ("gaudi 2 nodes are cheap", [], ["gaudi 2"]),
+        ("we are on gpt-4.1, not the mini one", ["openai/gpt-4.1", "openai/gpt-4.1-mini"], []),
+        ("gpt-4o or the pro plan", ["openai/gpt-4o"], []),  # "pro plan" is no model
+        ("a fine-tuned llama would do", [], []),  # a bare family names nothing
+    ],
+)
+def test_name_families(text, known, unknown):
+    names, unk, _ = _parse(text)
+    assert [n.id for n in names] == known
+    assert [u.span.text.lower() for u in unk] == unknown
+
+
+def test_long_message_stays_fast():
+    text = ("we spend around 20k a month, prompts average 3k tokens, up by a third. " * 30)[:2000]
+    _parse("warm up the catalogue")
+    start = time.perf_counter()
+    _parse(text)
+    assert time.perf_counter() - start < 0.05
+    assert find_numbers("two and a half")[0].value == 2.5

@@ -7,10 +7,6 @@ Targets on this 2-core machine: first answer <= 12 s after launch; turn p95 <= 3
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -18,68 +14,21 @@ from pathlib import Path
 import httpx
 
 from bench.bench_agent import CONVERSATION as AGENT_CONVERSATION
+from bench.server import ServerProcess
 from bench.timing import latency_row
 
-REPO = Path(__file__).resolve().parent.parent
 FIRST_QUESTION = "We spend $40k a month on GPT-4o for support triage. Should we fine-tune Llama 3 8B?"
 # The agent benchmark's conversation, less its undo and reset turns.
 CONVERSATION = [turn for turn in AGENT_CONVERSATION if turn not in ("go back", "reset")]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Launch:
-    """One ``advisor serve`` process, timed from the moment it is started."""
-
-    def __init__(self, data_dir: Path):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "ADVISOR_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1",
-               "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}  # fmt: skip
-        self.log = open(data_dir.parent / f"serve-{self.port}.log", "wb")  # noqa: SIM115
-        self.started = time.perf_counter()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "ui.cli", "serve", "--port", str(self.port)],
-            cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-
-    def elapsed(self) -> float:
-        return time.perf_counter() - self.started
-
-    def until(self, method: str, path: str, timeout: float = 300.0, **kwargs) -> float:
-        """Seconds from launch until ``method path`` first answers 200."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"advisor serve exited with {self.process.returncode}")
-            try:
-                r = httpx.request(method, self.url + path, timeout=300, **kwargs)
-                if r.status_code == 200:
-                    return self.elapsed()
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.05)
-        raise TimeoutError(f"{path} did not answer within {timeout}s")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)
-        self.log.close()
-
-
 def _cold_start(data_dir: Path) -> dict[str, float]:
-    launch = Launch(data_dir)
+    launch = ServerProcess(data_dir)
     try:
-        health = launch.until("GET", "/api/v1/health")
-        chat = launch.until("POST", "/api/v1/chat", json={"message": FIRST_QUESTION})
+        launch.wait_until("/api/v1/health", timeout=300)
+        health = launch.elapsed()
+        launch.wait_until("/api/v1/chat", "POST", timeout=300, json={"message": FIRST_QUESTION})
+        chat = launch.elapsed()
         # while the knowledge base still loads, answers carry figures but no citations yet
         cited = None
         while cited is None and launch.elapsed() < 300:
@@ -88,7 +37,8 @@ def _cold_start(data_dir: Path) -> dict[str, float]:
                 cited = launch.elapsed()
             else:
                 time.sleep(0.1)
-        ui = launch.until("GET", "/")
+        launch.wait_until("/", timeout=300)
+        ui = launch.elapsed()
         return {"health": health, "chat": chat, "cited": cited or float("nan"), "ui": ui}
     finally:
         launch.stop()
@@ -116,9 +66,9 @@ def run(launches: int = 3, rounds: int = 4) -> list[dict]:
         rows.append(_row("cold start: launch to /api/v1/health", [a["health"] for a in again], "info", None))
         rows.append(_row("cold start: launch to the Gradio UI at /", [a["ui"] for a in again], "info", None))
 
-        launch = Launch(data_dir)
+        launch = ServerProcess(data_dir)
         try:
-            launch.until("POST", "/api/v1/chat", json={"message": FIRST_QUESTION})
+            launch.wait_until("/api/v1/chat", "POST", timeout=300, json={"message": FIRST_QUESTION})
             turns: list[float] = []
             with httpx.Client(base_url=launch.url, timeout=300) as client:
                 for r in range(rounds):

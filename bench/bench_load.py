@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.bench_http import Launch
+from bench.server import ServerProcess
 
 SESSIONS = 50
 RUN_LIMIT_S = 60.0
@@ -130,9 +130,9 @@ def _value(name: str, value, target: str, runs: int) -> dict:
 def run(runs: int = RUNS) -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
-        launch = Launch(data_dir)
+        launch = ServerProcess(data_dir)
         try:
-            launch.until("GET", "/api/v1/health", timeout=120)
+            launch.wait_until("/api/v1/health", timeout=120)
             # a realistic server: the knowledge base warm (index built on this first start)
             deadline = time.monotonic() + 400
             knowledge = "pending"
@@ -143,9 +143,7 @@ def run(runs: int = RUNS) -> list[dict]:
                 if knowledge in ("ready", "failed"):
                     break
                 time.sleep(0.5)
-            launch.until(
-                "POST", "/api/v1/chat", json={"message": "What is LoRA?", "session_id": "load-warm"}
-            )
+            launch.wait_until("/api/v1/chat", "POST", timeout=300, json={"message": "What is LoRA?", "session_id": "load-warm"})
             rss_before = server_rss_mb(launch.process.pid)
             results = []
             rss_after = []

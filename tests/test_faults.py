@@ -10,7 +10,8 @@ import signal
 
 import httpx
 import pytest
-from test_ui_support import RunningServer
+
+from bench.server import ServerProcess
 
 FIRST = (
     "We use {n}00M input and 100M output tokens a month on GPT-4o. Should we fine-tune Llama 3 8B?"
@@ -36,7 +37,7 @@ def test_kill_9_mid_conversation_then_restart_continues_every_session(tmp_path):
     from tools.tco import compute_tco
 
     data_dir = tmp_path / "data"
-    first = RunningServer(data_dir)
+    first = ServerProcess(data_dir)
     before: dict[str, dict] = {}
     try:
         first.wait_until("/api/v1/health", timeout=60)
@@ -53,7 +54,7 @@ def test_kill_9_mid_conversation_then_restart_continues_every_session(tmp_path):
         first._log.close()
     assert first.process.returncode == -signal.SIGKILL
 
-    second = RunningServer(data_dir)
+    second = ServerProcess(data_dir)
     try:
         second.wait_until("/api/v1/health", timeout=60)
         with httpx.Client(base_url=second.url, timeout=120) as client:

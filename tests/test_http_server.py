@@ -7,7 +7,8 @@ import json
 
 import httpx
 import pytest
-from test_ui_support import RunningServer
+
+from bench.server import ServerProcess
 
 pytestmark = pytest.mark.slow
 
@@ -16,7 +17,7 @@ QUESTION = "We use 300M input and 100M output tokens a month on GPT-4o. Should w
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    running = RunningServer(tmp_path_factory.mktemp("serve") / "data")
+    running = ServerProcess(tmp_path_factory.mktemp("serve") / "data")
     try:
         running.wait_until("/api/v1/health", timeout=60)
         yield running

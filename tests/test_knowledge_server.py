@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 from knowledge_helpers import block_outbound_sockets, copy_fixture_corpus
 
+from bench.server import free_port
 from knowledge import KnowledgeBase
 from knowledge.store import IndexStoreError
 from tools.settings import Settings
@@ -23,17 +23,11 @@ pytestmark = pytest.mark.slow
 CHROMA = Path(sys.executable).parent / "chroma"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def chroma_server(tmp_path):
     if not CHROMA.exists():
         pytest.fail(f"the chroma CLI is missing at {CHROMA}; reinstall chromadb")
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "chroma.log").open("wb")
     process = subprocess.Popen(
         [str(CHROMA), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1",
@@ -94,7 +88,7 @@ def test_index_and_search_through_a_chroma_server(chroma_server, tmp_path, isola
 
 
 def test_unreachable_server_is_a_clear_error(isolated_data_dir):
-    settings = Settings(data_dir=isolated_data_dir, chroma_host="127.0.0.1", chroma_port=_free_port())
+    settings = Settings(data_dir=isolated_data_dir, chroma_host="127.0.0.1", chroma_port=free_port())
     kb = KnowledgeBase(settings, corpus_dir=isolated_data_dir / "no-corpus")
     with pytest.raises(IndexStoreError, match="ADVISOR_CHROMA_HOST"):
         kb.ensure_index()

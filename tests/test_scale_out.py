@@ -16,9 +16,9 @@ import pytest
 from test_agent_conversations import GPT4O, check_turn
 from test_agent_state import NoKnowledge, api_total, scale_volume, set_volume
 from test_knowledge_server import chroma_server  # noqa: F401 - the fixture, used by name
-from test_ui_support import RunningServer
 
 from agent.advisor import Advisor
+from bench.server import ServerProcess
 from tools.scenario import Scenario
 from tools.settings import Settings
 from tools.tco import compute_tco
@@ -72,7 +72,7 @@ def _as_url(conninfo: str) -> str:
     return f"postgresql://{c['user']}:{c.get('password', '')}@{c.get('host', '127.0.0.1')}:{c.get('port', 5432)}/{c['dbname']}"
 
 
-def _chat(server: RunningServer, message: str, session_id: str | None) -> SimpleNamespace:
+def _chat(server: ServerProcess, message: str, session_id: str | None) -> SimpleNamespace:
     r = httpx.post(server.url + "/api/v1/chat", json={"message": message, "session_id": session_id}, timeout=300)
     assert r.status_code == 200, (r.status_code, r.text, server.log())
     return SimpleNamespace(**r.json())
@@ -86,12 +86,12 @@ def test_a_conversation_started_on_one_instance_continues_on_another(chroma_serv
     }
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
-    a = RunningServer(tmp_path / "a" / "data", env=shared)
+    a = ServerProcess(tmp_path / "a" / "data", env=shared)
     b = None
     try:
         # A builds the index in the chroma server; B, started afterwards, finds it there.
         a.wait_for_health("knowledge", "ready", timeout=900)
-        b = RunningServer(tmp_path / "b" / "data", env=shared)
+        b = ServerProcess(tmp_path / "b" / "data", env=shared)
         b.wait_for_health("knowledge", "ready", timeout=300)
 
         first = _chat(a, "We spend about $40k a month on GPT-4o for support triage. Should we fine-tune?", None)

@@ -9,7 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
-from test_ui_support import REPO, RunningServer
+from test_ui_support import REPO
+
+from bench.server import ServerProcess
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"
@@ -24,7 +26,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    running = RunningServer(tmp_path_factory.mktemp("browser") / "data")
+    running = ServerProcess(tmp_path_factory.mktemp("browser") / "data")
     try:
         running.wait_until("/", timeout=240)
         # answers carry citations once the knowledge base (indexed on this first start) is warm

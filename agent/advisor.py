@@ -74,6 +74,7 @@ class Advisor:
         self._knowledge = knowledge
         self._knowledge_lock = threading.Lock()
         self._knowledge_error: str | None = None
+        self._warming = threading.Event()  # set while warm_up() runs: a turn must not build the index
         self._checkpointer = checkpointer
         self._graph = None
         self._graph_lock = threading.Lock()
@@ -109,6 +110,12 @@ class Advisor:
 
         def run() -> None:
             try:
+                _warm()
+            finally:
+                self._warming.clear()
+
+        def _warm() -> None:
+            try:
                 from agent.understanding.intent_model import intent_model
 
                 intent_model()  # its MiniLM embedder loads in seconds, once: not on a person's turn
@@ -122,6 +129,7 @@ class Advisor:
                 log.warning("knowledge base warm-up failed: %s", error)
                 self._knowledge_error = str(error)
 
+        self._warming.set()
         if not background:
             run()
             return None
@@ -130,8 +138,9 @@ class Advisor:
         return thread
 
     def _search(self, query: str, k: int):
-        if self._knowledge is None and self._knowledge_lock.locked():
-            # The index is being built (first start): answer now, without citations, not in minutes.
+        if self._knowledge is None and (self._knowledge_lock.locked() or self._warming.is_set()):
+            # The warm-up is loading or building the index (a first start builds it for a minute or
+            # more): answer now, without citations, rather than build it a second time in this turn.
             from tools.common import AdvisorError
 
             raise AdvisorError("knowledge", "the knowledge base is still being prepared; ask again shortly")

@@ -184,3 +184,26 @@ def test_a_turn_does_not_wait_for_the_knowledge_base_being_built():
     assert response.citations == [] and response.answer.startswith("**Recommendation")
     assert elapsed < 30  # it did not wait for an index build (which takes minutes here)
     assert advisor._knowledge is None
+
+
+def test_a_turn_during_warm_up_does_not_build_the_index_itself(monkeypatch):
+    """While warm_up() is still loading the intent model (before it takes the knowledge lock), a
+    turn must not start a second, synchronous index build: it answers without citations."""
+    import threading
+
+    from agent.understanding import intent_model as intent_model_module
+
+    release = threading.Event()
+    monkeypatch.setattr(intent_model_module, "intent_model", lambda: release.wait(30))
+    advisor = Advisor()  # the default knowledge base, not built yet
+    built = []
+    monkeypatch.setattr(advisor, "knowledge", lambda: built.append(1) or release.wait(30))
+    thread = advisor.warm_up()
+    try:
+        response = advisor.chat("We process 2 billion tokens a month. Should we fine-tune?", session_id="ww")
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    assert "still being prepared" in response.answer and response.citations == []
+    assert built == [1]  # only the warm-up asked for the knowledge base
+    assert not advisor._warming.is_set()

@@ -479,3 +479,123 @@ def test_docstring_examples():
     from agent.understanding import core
 
     assert doctest.testmod(core).failed == 0
+
+
+# --------------------------------------------------------------------------------------------
+# Families from the tenth development batch (d541-d740), in our own wording: everyday pillar
+# statements, pillar statements that carry a figure, "try X" what-ifs, questions about inputs,
+# risk phrasings, undo, and off-subject questions. Expected values by the label conventions.
+@pytest.mark.parametrize(
+    ("text", "pillars"),
+    [
+        ("the public cloud is totally fine for us", {"on_prem": False}),
+        ("we can run on aws, cloud's not a problem", {"on_prem": False}),
+        ("we're ok with a managed api if it stays in region", {"on_prem": False}),
+        ("no patient data ever goes to an outside vendor", {"on_prem": True}),
+        ("nothing leaves the plant network", {"on_prem": True}),
+        ("results can't differ between runs, the regulator checks", {"consistency": True, "regulated": True}),
+        ("our answers need to be repeatable", {"consistency": True}),
+        ("the phrasing may vary, nobody minds", {"consistency": False}),
+        ("identical outputs aren't that important to us", {"consistency": False}),
+        ("zero regulatory burden, we sell garden furniture", {"regulated": False}),
+        ("i'm from the compliance team, just looking around", {}),  # a job, not a situation
+        ("clinical abbreviations all over the discharge notes", {"jargon": True}),
+        ("our engineers use a shorthand nobody outside gets", {"jargon": True}),
+        ("mostly plain english from the public", {"jargon": False}),
+        ("we hold 2 million hand-labelled claim records", {"proprietary_data": True}),
+        ("the dataset is ours alone", {"proprietary_data": True}),
+        ("our product feed isn't secret, rivals copy it", {"proprietary_data": False}),
+        ("each reply must land within 80 ms", {"latency": True}),
+        ("every 200 milliseconds of delay loses us buyers", {"latency": True}),
+        ("users won't wait more than a second", {"latency": True}),
+        ("a delay of a few seconds is fine, it's an email digest", {"latency": False}),
+        ("real-time isn't required for the nightly report", {"latency": False}),
+    ],
+)
+def test_pillar_signals_in_everyday_wording(text, pillars):
+    u = understand(text, catalog=HAND)
+    assert {p.pillar: p.value for p in u.pillars} == pillars
+    assert ("pillar_answer" in u.intent_ids) == bool(pillars)
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        # a pillar statement with a figure in it is not a scenario input
+        ("checkout answers need to come back in 120 ms", {"pillar_answer"}),
+        ("we have 5 million annotated support tickets nobody else has", {"pillar_answer"}),
+        ("the legal terminology trips up gpt-4o all the time", {"pillar_answer"}),
+        # trying another option is a what-if
+        ("try llama 3 8b as the open model", {"what_if"}),
+        ("ok now try the 70b", {"what_if"}),
+        ("same exercise with gpt-4o mini as the api side", {"what_if"}),
+        ("give mistral 7b a go", {"what_if"}),
+        # asking which input is in the scenario
+        ("what utilisation figure are you working with", {"show_assumptions"}),
+        ("what MFU are you plugging in", {"show_assumptions"}),
+        ("what's your assumed price per gpu hour", {"show_assumptions"}),
+        ("what have you got in there for electricity", {"show_assumptions"}),
+        ("what salary do you have for the ml engineer", {"show_assumptions"}),
+        # risk
+        ("which input is the shakiest", {"risk"}),
+        ("how likely is it that the payback slips past two years", {"risk"}),
+        ("what keeps you up at night with this plan", {"risk"}),
+        ("can I get a tornado chart", {"risk"}),
+        ("what if we're wrong about the growth rate", {"risk"}),
+        ("which input would flip your recommendation", {"risk"}),
+        ("what does the tornado chart show", {"explain_figure"}),
+        # undo
+        ("ctrl+z", {"undo"}),
+        ("take us back to where we were before the gpu change", {"undo"}),
+        ("put the growth rate back", {"undo"}),
+        # others
+        ("how did you land on 6 gpus", {"explain_figure"}),
+        ("the payback you gave looks way too rosy", {"explain_figure"}),
+        ("at how many requests a day does self hosting win", {"break_even"}),
+        ("when does the lora route break even vs the api", {"break_even"}),
+        ("over 2 years which option wins, and when does it break even?", {"compare", "break_even"}),
+        ("we expect traffic to go up fivefold by 2027", {"change_assumption"}),
+        ("fine tune a 13b on 4 l40s, realistic?", {"recommend"}),
+        ("my boss wants us on claude 3 haiku, is that the smarter move", {"recommend"}),
+        ("hullo! is there any point training our own model", {"greeting_help", "recommend"}),
+        ("compare rag vs lora at 5k requests a day, 2k tokens each", {"compare"}),
+    ],
+)
+def test_intent_families_of_the_tenth_batch(text, intents):
+    assert set(understand(text, catalog=HAND).intent_ids) == intents
+
+
+@pytest.mark.parametrize(
+    ("text", "references"),
+    [
+        ("what if we hosted it on l4s instead", ["anaphora"]),
+        ("and if they drop by a third?", ["anaphora"]),
+        ("and at triple that?", ["anaphora"]),
+        ("the break even you gave seems off", ["anaphora"]),
+        ("set the volume back to what it was", ["go_back"]),
+        ("back to where we were", ["go_back"]),
+        ("same idea with qlora", ["same_but"]),
+        ("how likely is it that prices fall", []),  # "is it that": no earlier turn
+        ("we're on-prem - does that rule out a 70b?", []),  # "that" is the clause before
+        (
+            "We do 3M tokens a day on gpt-4o at $2.50/M input and $10/M output, all in the EU. "
+            "If we fine tune a smaller model, when does it pay back?",
+            [],  # a message that sets out its own case: "it" is in it
+        ),
+    ],
+)
+def test_reference_families_of_the_tenth_batch(text, references):
+    assert [r.kind for r in understand(text, catalog=HAND).references] == references
+
+
+@pytest.mark.parametrize(
+    ("word", "kept"),
+    [("there", "there"), ("inference", "inference"), ("totals", "totals"), ("cheeper", "cheaper")],
+)
+def test_spelling_correction_leaves_real_words_alone(word, kept):
+    from agent.understanding.intents import normalise_text
+
+    assert normalise_text(word) == kept
+
+
+# end of the tenth-batch block

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 
 from .intent_model import THRESHOLD, intent_model
 from .intents import nearest_example_index, normalise_text, rule_hits
-from .model import ConversationContext, IntentScore, NameMatch, Quantity, Understanding, UnknownName
+from .model import (
+    ConversationContext,
+    IntentScore,
+    NameMatch,
+    PillarSignal,
+    Quantity,
+    Understanding,
+    UnknownName,
+)
 from .names import NameCatalog, default_catalog, find_names
 from .quantities import extract_quantities
 from .signals import find_pillars, find_references
@@ -54,8 +62,10 @@ _PREMISE = re.compile(
 )
 _RECOMMEND_OTHER = re.compile(r"\brecommend (?:me )?(?:a|an|some|any)\b")
 _EXPLICIT_COMPARE = re.compile(
-    r"^compare\b|\bcompare (?:the|all|every|both|them)\b|\bvs\b|\bversus\b|\bside by side\b"
+    r"^compare\b|\bcompare (?:the|all|every|both|them)\b|\bside by side\b"
 )
+# compare cues that a break-even question carries anyway: the two options it weighs
+_IMPLIED_COMPARE = re.compile(r"(?:cheap\w*|better value|vs|versus|compar\w*)$")
 _IMPERATIVES = {"set", "change", "update", "make", "use", "switch", "put", "assume"}
 # "our spend doubled last quarter" reports what happened: a fact, not a what-if
 _PAST_CHANGE = re.compile(r"(?:doubled|tripled|quadrupled|halved)$")
@@ -66,6 +76,10 @@ _FRAGMENT = re.compile(
 #: For a message without the advisor's topic, the learned model's off_topic probability, as a
 #: share of its best guess's when that is below THRESHOLD, from which the message is off-topic.
 OFF_SUBJECT_RATIO = 0.33
+_EXPECTED = re.compile(
+    r"\b(?:we|i)\s+(?:\w+\s+)?(?:expect|forecast|project|anticipate|predict)\b"
+    r"|\b(?:expected|forecast|projected|predicted|set|due)\s+to\b"
+)
 _TWO_OPTIONS = re.compile(r"\b(?:or|vs|versus|against|compared)\b")
 
 
@@ -136,7 +150,7 @@ def understand(
     pillars = [p for p in find_pillars(text) if not _clause_of(p.span.start, clauses).question]
     references = find_references(text, context)
     intents = _intents(
-        text, clauses, quantities, names, unknown, bool(pillars), {r.kind for r in references}
+        text, clauses, quantities, names, unknown, pillars, {r.kind for r in references}
     )
     return Understanding(
         message=text,
@@ -163,7 +177,7 @@ def _intents(
     quantities: list[Quantity],
     names: list[NameMatch],
     unknown: list[UnknownName],
-    has_pillars: bool,
+    pillars: list[PillarSignal],
     reference_kinds: set[str],
 ) -> list[IntentScore]:
     norm = normalise_text(text)
@@ -172,12 +186,14 @@ def _intents(
     scores: dict[str, tuple[float, str]] = {i: (0.9, w) for i, w in hits.items() if i != "thanks"}
 
     has_references = bool(reference_kinds)
+    has_pillars = bool(pillars)
     if has_pillars:
         scores.setdefault("pillar_answer", (0.85, "pillar signal"))
     if "same_but" in reference_kinds:
         scores.setdefault("what_if", (0.8, "the same but ..."))
     if any(
-        q.kind == "relative_change" and not _PAST_CHANGE.search(q.span.text) for q in quantities
+        q.kind == "relative_change" and not _stated_change(q, _clause_of(q.span.start, clauses))
+        for q in quantities
     ):
         scores.setdefault("what_if", (0.8, "relative change"))
     if len(
@@ -197,7 +213,7 @@ def _intents(
             if any(
                 q.kind == "relative_change"
                 and _in(q.span.start, clause)
-                and not _PAST_CHANGE.search(q.span.text)
+                and not _stated_change(q, clause)
                 for q in quantities
             ):
                 continue  # "lower the H100 price 20%": a what-if about that input
@@ -215,11 +231,16 @@ def _intents(
                 continue
             set_up = False
             facts = [
-                q for q in quantities if _in(q.span.start, clause) and _is_fact(q, clause.text)
+                q
+                for q in quantities
+                if _in(q.span.start, clause)
+                and (_is_fact(q, clause.text) or _stated_change(q, clause))
             ]
             if hits.keys() & {"compare", "break_even", "risk", "explain_figure"}:
                 facts = [q for q in facts if q.kind != "duration"]  # the window of the comparison
             named = [n for n in (*names, *unknown) if _in(n.span.start, clause)]
+            if any(_in(p.span.start, clause) for p in pillars):
+                named = []  # "the chemistry nomenclature trips up gpt-4o": a pillar, not a setup
             if named and _TWO_OPTIONS.search(clause.text):
                 named = []
             if facts or named:
@@ -228,13 +249,19 @@ def _intents(
                 break
 
     # one cue is often inside another's phrasing: keep the more specific reading
-    if "break_even" in scores and "compare" in scores and not _EXPLICIT_COMPARE.search(norm):
-        del scores["compare"]  # "cheaper than the API" inside a break-even question
+    if (
+        "break_even" in scores
+        and "compare" in scores
+        and not _EXPLICIT_COMPARE.search(norm)
+        and _IMPLIED_COMPARE.match(scores["compare"][1])
+    ):
+        del scores["compare"]  # "cheaper than the API", "lora vs api" inside a break-even question
     imperative = scores.get("change_assumption", (0, ""))[1].split(" ")[0] in _IMPERATIVES
     if imperative and scores.get("what_if", (0, ""))[1] == "instead":
         del scores["what_if"]  # "use H200 instead of H100 from now on" sets, not explores
     if "risk" in scores and re.search(
-        r"\bhow (?:sure|confident|certain|reliable|likely)\b|\b(?:chances?|odds|probability|likelihood) (?:that|of)\b",
+        r"\bhow (?:sure|confident|certain|reliable|likely)\b|\b(?:chances?|odds|probability|likelihood) (?:that|of)\b"
+        r"|\bhow (?:much|far) (?:do|can|should|would) (?:i|we|you) (?:trust|believe|rely on)\b",
         norm,
     ):
         for other in ("recommend", "break_even", "compare", "explain_figure"):
@@ -245,15 +272,22 @@ def _intents(
         scores.pop("explain_concept", None)
         if norm.startswith("why"):
             scores.pop("compare", None)  # "why is LoRA cheaper than full?" asks about a figure
+    if (
+        "show_assumptions" in scores
+        and scores["show_assumptions"][1] in scores.get("explain_concept", (0, ""))[1]
+    ):
+        del scores["explain_concept"]  # "what's in there for electricity": one question, an input
     if "risk" in scores:
         scores.pop("show_assumptions", None)
+        if "recommendation" in scores["risk"][1]:
+            scores.pop("recommend", None)  # "which input would flip your recommendation"
         if re.search(r"\bwhat if (?:\S+\s+){0,3}wrong\b", norm):
             scores.pop("what_if", None)  # "what if we're wrong about the volume": a risk question
     if "explain_figure" in scores and scores.get("risk", (0, ""))[1] == "tornado":
         del scores["risk"]  # "what does the tornado chart show" asks to read a figure
-    if re.search(r"\byou (?:just )?(?:gave|quoted|showed|came up with|got|computed|calculated) ", norm) and (
-        "explain_figure" in scores
-    ):
+    if re.search(
+        r"\byou (?:just )?(?:gave|quoted|showed|came up with|got|computed|calculated) ", norm
+    ) and ("explain_figure" in scores):
         for other in ("break_even", "risk", "compare", "recommend"):
             scores.pop(other, None)  # "the break even you gave seems too optimistic": that figure
     if "reset" in scores:
@@ -305,6 +339,16 @@ def _intents(
     order = {i: k for k, i in enumerate(("greeting_help", "pillar_answer", "change_assumption"))}
     ranked = sorted(scores.items(), key=lambda kv: (order.get(kv[0], 9), -kv[1][0], kv[0]))
     return [IntentScore(intent=i, confidence=c, evidence=w) for i, (c, w) in ranked]
+
+
+def _stated_change(q: Quantity, clause: _Clause) -> bool:
+    """A relative change reported or forecast as a fact ("our spend doubled", "we expect usage
+    to go up tenfold"), not one to explore."""
+    if q.kind != "relative_change":
+        return False
+    if _PAST_CHANGE.search(q.span.text):
+        return True
+    return not clause.question and bool(_EXPECTED.search(clause.text))
 
 
 def _is_fact(q: Quantity, clause: str) -> bool:

@@ -188,6 +188,8 @@ RULES: dict[str, list[str]] = {
         r"\bbuild (?:or|vs) buy\b|\bapi or (?:a |an |our )?(?:own|custom|fine tuned|private|in house)\b|\bown model\b.*\?",
         r"\bbottom line\b|\b(?:build|train) or (?:rent|buy|stay)\b",
         r"\b(?:better|smarter|wiser|smart|wise) (?:call|choice|move|bet)\b",
+        r"\bpush(?:es)? (?:us|me) (?:to|towards?|into)\b",
+        r"\byes or no\b|\bgo or no go\b",
         r"\bis there (?:any |much |really any |even any )?point\b|\bwhat'?s the point\b|\bwhere do (?:we|i) stand\b",
         r"\bdo we (?:actually |really )?need (?:a|our own|to)\b",
         r"\bcan we afford\b|\bgood idea\b|\bmake sense\b|\bgo for it\b",
@@ -225,6 +227,7 @@ RULES: dict[str, list[str]] = {
         r"\bthe same (?:thing |setup |scenario |again )?(?:with|on|using|for)\b|\bsame (?:as before|again)\b",
         r"\band with\b",
         r"\bhalve\b|\bdouble (?:the )?(?:volume|usage|traffic|price)\b",
+        r"\bgive (?:\S+\s+){1,4}a (?:go|try|shot|spin|whirl)\b",
     ],
     "explain_figure": [
         r"\bwhy (?:is|are|does|do|did) (?:the|that|this|our)\b|\bwhy is it so\b|\bexplain why\b",
@@ -256,6 +259,7 @@ RULES: dict[str, list[str]] = {
     "show_assumptions": [
         r"\bassumptions?\b|\bassum(?:e|ed|ing) (?:for|on)\b|\bwhat (?:\S+\s+){0,3}did you assume\b|\bdid you assume\b",
         r"\b(?:what|which) (?:\S+\s+){0,4}(?:are|is|were) you (?:using|working with|plugging in|assuming|going with|running with|applying|baking in|putting in)\b",
+        r"\bwhat (?:\S+\s+){0,3}(?:do|did) you have (?:in |down )?(?:for|as)\b|\bwhat'?s in there for\b",
         r"\b(?:your|the) assumed\b|\bwhat (?:have|did|do) you (?:got|get|put|have|plug(?:ged)?)(?: in)?(?: there| here)? (?:for|as)\b",
         r"\bwhat (?:\S+\s+){0,3}(?:are|is) you using\b|\bwhich (?:numbers|figures|prices|rates|values) (?:are|did) you\b",
         r"\bwhy do you assume\b|\byou(?:'re| are)? assum\w+\b",
@@ -282,7 +286,7 @@ RULES: dict[str, list[str]] = {
     "undo": [
         r"\bundo\b|\brevert\b|\bgo back\b|\bput it back\b|\broll ?back\b|\bhow it was\b|\btake (?:that|it) back\b",
         r"\bprevious (?:numbers|scenario|values|version|inputs|settings)\b|\bcancel (?:that|the last)\b",
-        r"\b(?:ctrl|cmd|control)[ +-]?z\b|\bback to (?:where|how|what) (?:we|it|things|they) (?:were|was|had)\b",
+        r"\b(?:ctrl|cmd|control)[ +-]?z\b|\bback to (?:where|how|what) (?:we|it|things|they) (?:were|was|had)\b|\bthe way (?:it|things) (?:was|were)\b",
         r"\b(?:put|set|change|turn|switch) (?:it|that|this|them|the \S+(?: \S+)?) back\b",
     ],
     "risk": [
@@ -297,6 +301,7 @@ RULES: dict[str, list[str]] = {
         r"\bhow likely\b|\b(?:chances?|odds|probability|likelihood) (?:that|of)\b|\bslip(?:s|page)?\b",
         r"\bkeeps? (?:you|me|us) up at night\b|\bworr(?:y|ies|ied) (?:you|me)\b|\bwhat worries\b",
         r"\btornado\b|\bstress[ -]?test\w*\b|\berror bars?\b|\bconfidence intervals?\b|\bmonte carlo\b",
+        r"\bwhat are the odds\b|\b(?:most|more) wrong\b|\bcould (?:you|we|this|it) be wrong\b",
         r"\bwhat if (?:\S+\s+){0,3}wrong\b|\b(?:we'?re|we are|i'?m|i am|you'?re|you are) wrong about\b",
     ],
 }

@@ -13,7 +13,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
         [
             r"\b(?:not|aren'?t|isn'?t|never been|no longer)\s+(?:in\s+)?(?:a\s+|an\s+)?(?:\w+\s+)?regulated\b",
             r"\bunregulated\b",
-            r"\b(?:nothing|zero|none|non)[\s-]+(?:\w+\s+)?(?:regulat\w*|compliance)\b",
+            r"\b(?:nothing|zero|none|non)[\s-]+(?:\w+\s+)?(?:regulat\w*|compliance)\b|\bno\s+regulators?\b",
             r"\bno\s+(?:real\s+)?(?:regulatory|regulation|compliance)\b",
             r"\b(?:regulation|compliance|regulatory)\s+(?:is\s+)?(?:not|isn'?t)\s+(?:an?\s+)?(?:issue|concern|problem)\b",
         ],
@@ -36,6 +36,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
         [
             r"\bcloud\s+is\s+(?:fine|ok|okay|allowed|acceptable)\b",
             r"\bcloud(?:'s|\s+is)\s+(?:not|never)\s+(?:an?\s+)?(?:issue|problem|concern|blocker)\b",
+            r"\bcloud\s+(?:\w+\s+)?(?:is|'s)\s+(?:totally\s+|perfectly\s+|completely\s+)?(?:fine|ok|okay|allowed|acceptable|no\s+(?:problem|issue))\b",
             r"\b(?:we\s+)?(?:can|could|may|are\s+allowed\s+to)\s+(?:use|go\s+to|run\s+on)\s+(?:the\s+)?(?:public\s+)?(?:cloud|azure|aws|gcp|google\s+cloud)\b",
             r"\b(?:data|it|everything)\s+(?:can|may|is\s+allowed\s+to)\s+(?:go|be\s+sent|live|be\s+processed)\s+(?:to|in|on|by)\s+(?:the\s+|a\s+)?(?:cloud|api|vendor|provider|third[\s-]part\w*)\b",
             r"\b(?:don'?t|do\s+not|doesn'?t)\s+need\s+(?:to\s+be\s+)?on[\s-]?prem",
@@ -62,17 +63,17 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:doesn'?t|don'?t|does\s+not|do\s+not)\s+(?:need|have)\s+to\s+be\s+(?:consistent|identical|deterministic)",
             r"\bcreativ\w+\s+(?:\w+\s+)?(?:is|are)\s+(?:fine|ok|okay|good|welcome)\b",
             r"\b(?:wording|phrasing|outputs?|answers?|responses?|replies|results?)\s+(?:can|may|could|is\s+allowed\s+to|are\s+allowed\s+to)\s+(?:\w+\s+)?(?:vary|differ|change)\b",
-            r"\b(?:same\s+(?:answer|output|result|response)s?|consisten\w+|determinis\w+|reproducib\w+)\s+(?:\w+\s+){0,3}(?:isn'?t|is\s+not|not|doesn'?t|does\s+not)\s+(?:that\s+|really\s+|very\s+|super\s+)?(?:important|matter|needed|required|critical|necessary|a\s+(?:priority|requirement|concern|big\s+deal))\b",
+            r"\b(?:same\s+(?:answer|output|result|response)s?|identical\s+(?:\w+\s+)?(?:answer|output|result|response)s?|consisten\w+|determinis\w+|reproducib\w+)\s+(?:\w+\s+){0,3}(?:isn'?t|is\s+not|aren'?t|are\s+not|not|doesn'?t|does\s+not|don'?t|do\s+not)\s+(?:that\s+|really\s+|very\s+|super\s+)?(?:important|matter|needed|required|critical|necessary|a\s+(?:priority|requirement|concern|big\s+deal))\b",
         ],
         [
             r"\bdeterministic\w*\b",
             r"\bconsisten(?:t|cy)\b",
             r"\bidentical\b",
             r"\b(?:same|exact\s+same)\s+(?:answer|output|result)s?\s+every\s*time\b",
-            r"\breproducib\w+\b",
+            r"\breproduc\w+\b|\brepeatab\w+\b",
             r"\bsame\s+answer\b|\bsame\s+(?:input|question|prompt)\s+(?:\w+\s+){0,2}(?:give|return|produce)s?\s+the\s+same\b",
             r"\bno\s+(?:creative\s+)?(?:variance|variation|randomness)\b",
-            r"\brun[\s-]to[\s-]run\b|\bfrom\s+one\s+run\s+to\s+the\s+next\b",
+            r"\brun[\s-]to[\s-]run\b|\bbetween\s+runs\b|\bfrom\s+one\s+run\s+to\s+the\s+next\b",
             r"\b(?:must|can'?t|cannot|can\s+not|shouldn'?t|should\s+not|mustn'?t|must\s+not|may\s+not|never)\s+(?:ever\s+)?(?:drift|vary|differ)\b",
         ],
     ),
@@ -96,7 +97,8 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:years|decades?)\s+of\s+(?:\w+\s+){0,3}(?:data|logs|records|tickets|contracts|research|documents|decisions|cases|claims)\b",
             r"\bwe\s+(?:own|hold|have\s+built|have\s+collected|collected)\s+(?:\w+\s+){0,4}(?:data|dataset|decisions|records|logs|documents|archive|corpus)\b",
             r"\bdata\s+moat\b",
-            r"\bours\s+alone\b|\bonly\s+we\s+have\b",
+            r"\bours\s+alone\b|\bonly\s+we\s+have\b|\bone[\s-]of[\s-]a[\s-]kind\b",
+            r"\bcompetitors?\s+(?:can'?t|cannot|couldn'?t|could\s+not|don'?t|do\s+not|will\s+never)\s+(?:\w+\s+)?(?:get|have|buy|copy|access)\b",
             r"\b(?:labell?ed|annotated|curated|hand[\s-]labell?ed)\s+(?:\w+\s+){0,2}(?:examples|data|dataset|records|reports|pairs|samples|transcripts|tickets|documents|cases|conversations)\b",
             r"\bunique\s+to\s+us\b|\b(?:archive|data|dataset|records|corpus|logs)\s+(?:is|are)\s+unique\b",
         ],
@@ -113,7 +115,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bacronyms?\b",
             r"\bterminolog\w+\b",
             r"\blingo\b",
-            r"\bshorthand\b|\bnomenclature\b|\babbreviations?\b",
+            r"\bshorthand\b|\bnomenclature\b|\babbreviations?\b|\bniche\s+(?:vocabulary|terms|language)\b",
             r"\b(?:specialist|specialised|specialized|technical|legal|medical|scientific)\s+(?:vocabulary|terms|language|wording)\b",
             r"\bindustry[\s-]specific\b",
             r"\bdomain[\s-]specific\s+(?:language|vocab\w*|terms)\b",
@@ -129,6 +131,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bno\s+(?:strict|hard|real|special|tight)\s+latency\b",
             r"\b(?:users|people|customers|they)\s+(?:can|could|will|don'?t\s+mind\s+to)\s+wait\b",
             r"\bnot\s+(?:time[\s-])?(?:critical|sensitive)\b",
+            r"\bruns?\s+overnight\b|\b(?:nobody|no\s*one)(?:'s|\s+is)\s+(?:\w+\s+)?waiting\b",
             r"\b(?:near[\s-])?(?:instant\w*|real[\s-]?time|speed|fast\s+(?:answers|responses|replies))\s+(?:isn'?t|is\s+not|aren'?t|are\s+not|not)\s+(?:really\s+)?(?:needed|required|necessary|important|critical|a\s+(?:priority|requirement|concern))\b",
             r"\b(?:lag|delay|wait|latency)\s+(?:is|are)\s+(?:no\s+big\s+deal|fine|ok|okay|acceptable|not\s+a\s+(?:problem|big\s+deal))\b",
             r"\b(?:a\s+few|\d+|several|ten|twenty|thirty)\s+(?:seconds?|secs?|minutes?)\s+(?:\w+\s+)?(?:is|are)\s+(?:fine|ok|okay|acceptable|no\s+big\s+deal|not\s+a\s+problem)\b",
@@ -144,7 +147,8 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bwaiting\s+on\s+the\s+(?:phone|line)\b",
             r"\b(?:reply|replies|respond|response|responses|answer|answers)\s+(?:with)?in\s+(?:\d+|a\s+few|a|one|two|three)\b",
             r"\b\d+\s*(?:ms|milliseconds?)\b|\bevery\s+(?:millisecond|second)\s+counts\b",
-            r"\bfeels?\s+(?:broken|slow|sluggish|laggy)\b",
+            r"\bfeels?\s+(?:broken|slow|sluggish|laggy)\b|\bfeel\s+(?:instant\w*|snappy|immediate)\b",
+            r"\b(?:under|within|below)\s+(?:a|one|\d+(?:\.\d+)?)\s*(?:s|secs?|seconds?)\b|\bwon'?t\s+wait\b",
         ],
     ),
 }
@@ -191,18 +195,22 @@ _SAME_BUT = re.compile(
 )
 _GO_BACK = re.compile(
     r"\brestore\b|\bgo\s+back\b|\bput\s+it\s+back\b|\bhow\s+it\s+was\b|\bas\s+it\s+was\b|\bback\s+to\s+(?:the\s+)?(?:previous|earlier|last|old)\b|\brevert\s+to\b"
-    r"|\bback\s+to\s+(?:where|how|what)\s+(?:we|it|things|they)\s+(?:were|was|had)\b"
+    r"|\bback\s+to\s+(?:where|how|what)\s+(?:we|it|things|they)\s+(?:were|was|had)\b|\bthe\s+way\s+(?:it|things)\s+(?:was|were)\b"
     r"|\b(?:put|set|change|turn|switch)\s+(?:it|that|this|them|the\s+[\w-]+(?:\s+[\w-]+)?)\s+back\b"
 )
 _ANAPHORA = [
     re.compile(
+        r"(?<!\bdoes )(?<!\bwould )(?<!\bwill )(?<!\bdid )(?<!\bcould )"  # "does that change X": a verb
         r"\b(?:that|this|those|these)\s+(?:\w+\s+)?(?:number|numbers|figure|figures|total|result|results|"
         r"chart|plot|graph|estimate|scenario|option|change|one|answer|breakdown|cost|table|calculation)\b"
     ),
     re.compile(
         r"(?<!\brun )(?<!\bcrunch )\bthe\s+(?:[\w-]+\s+){0,2}(?:numbers?|figures?|charts?|plots?|graphs?|lines?|totals?|tables?|curves?|bars?|rows?)\b"
     ),
-    re.compile(r"\b(?:explain|undo|scrap|drop|change|redo|revert|check|trust)\s+(?:all\s+)?that\b"),
+    re.compile(
+        r"\b(?:explain|undo|scrap|drop|change|redo|rerun|run|try|revert|check|trust)\s+(?:all\s+)?that\b"
+        r"|\bat\s+(?:that|this|those)\s+(?:scale|volume|level|price|rate|size|usage|traffic)\b"
+    ),
     re.compile(
         r"\bthat(?:'s|\s+is)\s+(?:helpful|great|useful|interesting|wrong|odd|weird|high|low|too)\b"
     ),
@@ -216,7 +224,9 @@ _ANAPHORA = [
         r"\b(?:these|those)\s+(?:\w+\s+)?(?:figures|numbers)\b|\bhow\s+sure\s+are\s+you\s+about\s+these\b"
     ),
     re.compile(r"\byour\s+(?:table|chart|numbers|figures|results|breakdown|estimate|plot)\b"),
-    re.compile(r"\b(?:if|when)\s+they\b|\b(?:double|triple|half|twice|quadruple|\d+x)\s+(?:that|this|those)\b"),
+    re.compile(
+        r"\b(?:if|when)\s+they\b|\b(?:double|triple|half|twice|quadruple|\d+x)\s+(?:that|this|those)\b"
+    ),
     re.compile(
         r"\b(?:the|that|this)\s+(?:[\w-]+\s+){0,3}(?:you|u)\s+(?:just\s+)?(?:gave|quoted|showed|mentioned|came\s+up\s+with|computed|calculated|suggested)\b"
     ),
@@ -224,6 +234,14 @@ _ANAPHORA = [
     re.compile(r"\b(?:correction|actually)\W+it'?s\b"),
     re.compile(r"\b(?:would|will|does|did|could)\s+that\s+(?!\w+\s+to\b)\w+"),
 ]
+
+
+# the patterns that rest on a bare "it"
+_THAT_VERB = _ANAPHORA[-1]
+assert _THAT_VERB.pattern.startswith(r"\b(?:would|will|does|did|could)\s+that")
+_IT = tuple(p for p in _ANAPHORA if p.pattern.startswith((r"\b(?:does|is|would", r"\bit\s+")))
+assert len(_IT) == 2
+_OWN_CONTEXT_WORDS = 15
 
 
 def find_references(message: str, context: ConversationContext | None) -> list[Reference]:
@@ -241,6 +259,10 @@ def find_references(message: str, context: ConversationContext | None) -> list[R
     if not out:
         for pattern in _ANAPHORA:
             m = pattern.search(lowered)
+            if m and pattern in _IT and len(lowered[: m.start()].split()) >= _OWN_CONTEXT_WORDS:
+                continue  # a long message that sets out its own case: "it" is something in it
+            if m and pattern is _THAT_VERB and re.search(r"\s[-–—]\s", lowered[: m.start()]):
+                continue  # "what if volume doubles - does that change ...": that = the clause before
             if m:
                 out.append(Reference(kind="anaphora", span=_span(message, m), resolved_to=target))
                 break

@@ -107,6 +107,20 @@ def quantities(text: str) -> list[tuple]:
         ("two thirds of the tokens are output", [("output_share", 0.6667, None, None, None)]),
         # a shift of one period
         ("the launch slipped by a month", [("duration", 1.0, None, None, None)]),
+        # growth as a factor a period; growth stated without a period, and against another
+        ("we grow 2x per year", [("growth", 1.0, "year", None, None)]),
+        (
+            "what if growth is 10% instead of 5%",
+            [("growth", 0.1, None, None, None), ("growth", 0.05, None, None, None)],
+        ),
+        # digits continued in words; half a second
+        (
+            "around 3 and a half million tokens a week",
+            [("token_volume", 3.5e6, "week", None, None)],
+        ),
+        ("replies within half a second", [("latency", 500.0, None, None, None)]),
+        # a side's fraction of all tokens
+        ("output is about a quarter of all tokens", [("output_share", 0.25, None, None, None)]),
         # "more than one gpu" sets no count
         ("does a 7b really need more than one gpu", [("model_size", 7.0, None, None, None)]),
     ],
@@ -130,6 +144,11 @@ def test_quantity_families(text, expected):
         ("a fine-tuned llama would do", [], []),  # a bare family names nothing
     ],
 )
+def test_model_size_range():
+    (q,) = _parse("something in the 30-70B range")[2]
+    assert (q.kind, q.value, q.low, q.high) == ("model_size", 50.0, 30.0, 70.0)
+
+
 def test_name_families(text, known, unknown):
     names, unk, _ = _parse(text)
     assert [n.id for n in names] == known

@@ -38,6 +38,7 @@ _DIGITS = re.compile(
 
 # dots as thousands separators: several groups, or one group of "000" (nobody writes 15.000 for 15)
 _EURO_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(?:\.\d{3}){2,}$|^[1-9]\d{0,2}\.000$")
+_AND_A_HALF = re.compile(r"\s+and\s+a\s+half(?:\s+(thousand|million|billion))?\b", re.IGNORECASE)
 _LETTERS = re.compile(r"[a-z]+", re.IGNORECASE)
 # letters that may follow a number directly and are a unit, not part of a name
 _UNIT_SUFFIXES = {
@@ -178,6 +179,13 @@ def find_numbers(text: str) -> list[NumberToken]:
         tokens.append(
             NumberToken(m.start(), m.end(), value, m.group(0), scale, separated="," in raw)
         )
+    # "3 and a half million": digits continued in words
+    for k, t in enumerate(tokens):
+        ah = _AND_A_HALF.match(text, t.end)
+        if ah and t.scale is None and not t.separated:
+            scale = (ah.group(1) or "").lower() or None
+            value = (t.value + 0.5) * (_SCALE_WORDS[scale] if scale else 1)
+            tokens[k] = NumberToken(t.start, ah.end(), value, text[t.start : ah.end()], scale)
     # number words, outside the digit spans
     words = list(_WORD.finditer(text))
     i = 0

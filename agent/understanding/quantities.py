@@ -650,6 +650,17 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         ):
             ctx.add("growth", value / 100, idx, pct_end + gend, period=gper)
             return
+        against = re.search(r"\b(?:instead\s+of|rather\s+than|or|vs\.?|versus)\s*$", pre[-20:])
+        if gper is None and against and ctx.out and ctx.out[-1].kind in ("growth", "percent"):
+            prev = ctx.out[-1]  # "growth at 10% instead of 5%": the same kind
+            ctx.add(prev.kind, value / 100, idx, pct_end, period=prev.period)
+            return
+        if gper is None and re.search(
+            r"\bgrowth(?:\s+rate)?\s*(?:to|=|of|at|is|:)\s*(?:about|around|roughly|~)?\s*$",
+            pre[-40:],
+        ):  # "what if growth is 10% instead of 5%"
+            ctx.add("growth", value / 100, idx, pct_end)
+            return
         if pre.rstrip().endswith("+"):
             ctx.add("relative_change", 1 + value / 100, idx, pct_end, t_start=len(pre.rstrip()) - 1)
             return
@@ -689,12 +700,30 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     # --- "10x the volume", "3 times"
     xm = _TIMES_AFTER.match(after)
     if xm and value <= 1000 and not re.match(r"^\s*(?:x|×|times)\s*⟦", after):  # not "17 times 23"
+        gp = re.match(r"^\s*(?:a|per|each|every)\s+(year|month|quarter|week)\b", after[xm.end() :])
+        if gp and value > 1 and re.search(r"\b(?:grow\w*|growth)\b", ctx.sentence_before(i)):
+            # "we grow 2x per year": growth of (factor - 1) a period
+            per = _PERIODS[gp.group(1)]
+            ctx.add("growth", value - 1, idx, t_after + xm.end() + gp.end(), period=per)
+            return
         ctx.add("relative_change", value, idx, t_after + xm.end())
         return
-    # --- model size: "70B", "8 billion parameters"
-    if num.glued_b or (num.scale in ("billion", "bn") and re.match(r"^\s*param", after)):
+    # --- model size: "70B", "8 billion parameters", "30-70B"
+    last = ctx.nums[idx[-1]]
+    if (
+        num.glued_b
+        or last.glued_b
+        or (num.scale in ("billion", "bn") and re.match(r"^\s*param", after))
+    ):
         mb = _MODEL_B_AFTER.match(after)
-        ctx.add("model_size", value / 1e9, idx, t_after + (mb.end() if mb else 0))
+        ctx.add(
+            "model_size",
+            value / 1e9,
+            idx,
+            t_after + (mb.end() if mb else 0),
+            low=None if low is None else low / 1e9,
+            high=None if high is None else high / 1e9,
+        )
         return
     # --- a duty cycle: "12 hours a day", "5 days a week"
     duty = re.match(r"^\s*(hours?|hrs?|h|days?)\s*(?:a|per|/|each|every)\s*(day|week)\b", after)
@@ -873,6 +902,7 @@ _SHARE_PART = re.compile(
     rf"(?P<frac>{_FRAC})(?!\w)"
 )
 # "the break even slips by a year": a shift of one period
+_HALF_SECOND = re.compile(r"\bhalf\s+a\s+sec(?:ond)?\b")
 _BY_ONE_PERIOD = re.compile(r"\bby\s+(?:a|one)\s+(year|month|week)\b")
 _WORD_GROWTH = re.compile(
     r"\b(doubl|tripl)\w*\s+(?:every|each|per|a)\s+(year|month|quarter)\b|\b(doubl|tripl)\w*\s+(yearly|annually|monthly)\b"
@@ -882,7 +912,13 @@ _HALF_SHARE = re.compile(
     rf"(?<!\w)(?P<frac>{_FRAC})\s+(?:of\s+)?"
     r"(?:it|them|that|the\s+tokens|tokens|the\s+traffic|our\s+tokens)?\s*(?:is|are|being)\s+(output|input|completions?|prompts?)\b"
 )
-_FRACTION_PHRASES = (_HALF_SHARE, _SHARE_PART, _PART_CHANGE, _PART_OF)
+# "output is about a quarter of all tokens"
+_SIDE_IS_PART = re.compile(
+    r"\b(output|input|completions?|prompts?)\s+(?:tokens?\s+)?(?:is|are|makes?\s+up|accounts?\s+for)\s+"
+    rf"(?:(?:about|around|roughly|maybe|only|just)\s+|~\s*)*(?P<frac>{_FRAC})\s+of\s+"
+    r"(?:all\s+|the\s+|our\s+)?(?:tokens?|traffic|volume|it|them|everything)\b"
+)
+_FRACTION_PHRASES = (_HALF_SHARE, _SHARE_PART, _PART_CHANGE, _PART_OF, _SIDE_IS_PART)
 
 
 def _fraction(ctx: _Ctx, words: str) -> float | None:
@@ -928,6 +964,9 @@ def _phrases(ctx: _Ctx) -> None:
     for m in _HALF_SHARE.finditer(ctx.tmpl):
         if (share := _fraction(ctx, m.group("frac"))) is not None:
             add("output_share", share if _side(m.group(2)) == "output" else 1 - share, m)
+    for m in _SIDE_IS_PART.finditer(ctx.tmpl):
+        if (share := _fraction(ctx, m.group("frac"))) is not None:
+            add("output_share", share if _side(m.group(1)) == "output" else 1 - share, m)
     for m in _SHARE_PART.finditer(ctx.tmpl):
         if (share := _fraction(ctx, m.group("frac"))) is not None:
             add("output_share", share if _side(m.group(1)) == "output" else 1 - share, m)
@@ -939,6 +978,8 @@ def _phrases(ctx: _Ctx) -> None:
             add("relative_change", part, m)
     for m in _FOLD.finditer(ctx.tmpl):
         add("relative_change", float(_FOLD_N[m.group(1)]), m)
+    for m in _HALF_SECOND.finditer(ctx.tmpl):
+        add("latency", 500.0, m)
     for m in _BY_ONE_PERIOD.finditer(ctx.tmpl):
         add("duration", _MONTHS_PER[m.group(1)], m)
     for pattern, factor in _WORD_RELATIVE:

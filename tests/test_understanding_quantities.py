@@ -129,6 +129,11 @@ def test_quantity_families(text, expected):
     assert quantities(text) == expected
 
 
+def test_model_size_range():
+    (q,) = _parse("something in the 30-70B range")[2]
+    assert (q.kind, q.value, q.low, q.high) == ("model_size", 50.0, 30.0, 70.0)
+
+
 # --- names -------------------------------------------------------------------------------------
 
 
@@ -144,11 +149,6 @@ def test_quantity_families(text, expected):
         ("a fine-tuned llama would do", [], []),  # a bare family names nothing
     ],
 )
-def test_model_size_range():
-    (q,) = _parse("something in the 30-70B range")[2]
-    assert (q.kind, q.value, q.low, q.high) == ("model_size", 50.0, 30.0, 70.0)
-
-
 def test_name_families(text, known, unknown):
     names, unk, _ = _parse(text)
     assert [n.id for n in names] == known

@@ -266,6 +266,10 @@ def _intents(
     ):
         for other in ("recommend", "break_even", "compare", "explain_figure"):
             scores.pop(other, None)  # "how confident should I be in the break-even month?"
+    if "what_if" in scores and re.search(
+        r"\b(?:gets?|got|becomes?|became|goes|went|turns?)\s+(?:\S+\s+)?(?:cheaper|more expensive|pricier)\b", norm
+    ) and _IMPLIED_COMPARE.match(scores.get("compare", (0, "x"))[1]):
+        del scores["compare"]  # "what if the api gets 50% cheaper": a price change, not a comparison
     if "explain_concept" in scores and scores.get("compare", (0, ""))[1] in ("vs", "versus"):
         del scores["compare"]  # "explain tokens vs words"
     if "explain_figure" in scores:

@@ -189,6 +189,7 @@ RULES: dict[str, list[str]] = {
         r"\bbottom line\b|\b(?:build|train) or (?:rent|buy|stay)\b",
         r"\b(?:better|smarter|wiser|smart|wise) (?:call|choice|move|bet)\b",
         r"\bpush(?:es)? (?:us|me) (?:to|towards?|into)\b",
+        r"\bin (?:our|my) shoes\b|\bwhat would you do\b",
         r"\byes or no\b|\bgo or no go\b",
         r"\bis there (?:any |much |really any |even any )?point\b|\bwhat'?s the point\b|\bwhere do (?:we|i) stand\b",
         r"\bdo we (?:actually |really )?need (?:a|our own|to)\b",
@@ -206,7 +207,7 @@ RULES: dict[str, list[str]] = {
         r"\bwhich (?:\w+\s+){0,2}(?:wins|comes out (?:ahead|on top)|is ahead)\b",
     ],
     "break_even": [
-        r"\bbreakeven\b|\bpay(?:s|ing)? (?:for )?itself\b|\bpays? off\b|\bpayback\b|\bpay back\b",
+        r"\bbreakeven\b|\bpay(?:s|ing)? (?:for )?itself\b|\bpay(?:s|ing)? off\b|\bpayback\b|\bpay back\b",
         r"\bat (?:what|which) (?:volume|point|scale|usage|level)\b|\bat how (?:many|much)\b",
         r"\bbreak(?:s|ing)? even\b",
         r"\b(?:ever|eventually|at some point) (?:get|become|be|end up|turn) cheaper\b",
@@ -228,6 +229,7 @@ RULES: dict[str, list[str]] = {
         r"\band with\b",
         r"\bhalve\b|\bdouble (?:the )?(?:volume|usage|traffic|price)\b",
         r"\bgive (?:\S+\s+){1,4}a (?:go|try|shot|spin|whirl)\b",
+        r"\b(?:and|then) (?:rerun|re-run|redo|recompute|recalculate)\b|\blet'?s see (?:\S+\s+){0,2}(?:with|on|using|at|if)\b",
     ],
     "explain_figure": [
         r"\bwhy (?:is|are|does|do|did) (?:the|that|this|our)\b|\bwhy is it so\b|\bexplain why\b",
@@ -260,7 +262,7 @@ RULES: dict[str, list[str]] = {
         r"\bassumptions?\b|\bassum(?:e|ed|ing) (?:for|on)\b|\bwhat (?:\S+\s+){0,3}did you assume\b|\bdid you assume\b",
         r"\b(?:what|which) (?:\S+\s+){0,4}(?:are|is|were) you (?:using|working with|plugging in|assuming|going with|running with|applying|baking in|putting in)\b",
         r"\bwhat (?:\S+\s+){0,3}(?:do|did) you have (?:in |down )?(?:for|as)\b|\bwhat'?s in there for\b",
-        r"\b(?:your|the) assumed\b|\bwhat (?:have|did|do) you (?:got|get|put|have|plug(?:ged)?)(?: in)?(?: there| here)? (?:for|as)\b",
+        r"\bbaked? in(?:to)?\b|\bbaked into\b|\b(?:your|the) assumed\b|\bwhat (?:have|did|do) you (?:got|get|put|have|plug(?:ged)?)(?: in)?(?: there| here)? (?:for|as)\b",
         r"\bwhat (?:\S+\s+){0,3}(?:are|is) you using\b|\bwhich (?:numbers|figures|prices|rates|values) (?:are|did) you\b",
         r"\bwhy do you assume\b|\byou(?:'re| are)? assum\w+\b",
         r"\bwhat (?:\S+\s+){0,3}did you (?:use|pick|take|plug in)\b|\b(?:rate|price|figure|number|value)s? (?:did|do|are) you (?:use|using|assume|assuming)\b",
@@ -290,7 +292,7 @@ RULES: dict[str, list[str]] = {
         r"\b(?:put|set|change|turn|switch) (?:it|that|this|them|the \S+(?: \S+)?) back\b",
     ],
     "risk": [
-        r"\brisks?\b|\brisky\b|\bsensitiv\w*\b|\bworst[ -]case\b|\bbest[ -]case\b|\bdownside\b",
+        r"\brisks?\b|\brisky\b|\bsensitivit\w*\b|\bsensitive\b(?! (?:data|info\w*|documents?|records|material|content|customer|personal|client|patient)\b)|\bworst[ -]case\b|\bbest[ -]case\b|\bdownside\b",
         r"\bhow (?:sure|confident|certain|reliable)\b|\bconfidence\b|\buncertain\w*\b|\btrust (?:those|these|the|that)\b",
         r"\bblows? up\b|\bexplode\w*\b|\bspiral\w*\b|\bpessimistic\b|\boptimistic\b|\brobust\w*\b",
         r"\b(?:flip|change|overturn|reverse) (?:the|our|your) (?:recommendation|verdict|answer|result|conclusion)\b",

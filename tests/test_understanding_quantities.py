@@ -121,6 +121,15 @@ def quantities(text: str) -> list[tuple]:
         ("replies within half a second", [("latency", 500.0, None, None, None)]),
         # a side's fraction of all tokens
         ("output is about a quarter of all tokens", [("output_share", 0.25, None, None, None)]),
+        # cents are hundredths of a dollar; a price per 1k tokens in cents
+        ("it costs us 3 cents per request", [("money", 0.03, None, None, "USD")]),
+        ("we pay 15 cents per 1k tokens", [("price_per_token", 150.0, None, None, "USD")]),
+        # a period adjective before the amount, with the currency before the number
+        ("monthly spend ~ $30k", [("money", 30000.0, "month", None, "USD")]),
+        ("the yearly budget for llms is 50k EUR", [("money", 50000.0, "year", None, "EUR")]),
+        ("our reserved instances are $1.5/gpu/hour", [("gpu_price", 1.5, None, None, "USD")]),
+        ("output tokens make up 40% of traffic", [("output_share", 0.4, None, None, None)]),
+        ("we do 300 qps at peak", [("request_volume", 300.0, "second", None, None)]),
         # "more than one gpu" sets no count
         ("does a 7b really need more than one gpu", [("model_size", 7.0, None, None, None)]),
     ],

@@ -89,6 +89,7 @@ MODIFIERS = frozenset(
         "pcie",
         "nvl",
         "base",
+        "ada",
     ]
 )
 # GPU-ish tokens: letters then digits ("mi300x", "b200", "v100", "h100s"); not percentiles.

@@ -35,7 +35,7 @@ _CUR_SYMBOL = {"$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars
 
 _N = r"⟦(\d+)⟧"
 _CUR_BEFORE = re.compile(r"(us\$|\$|€|£|\busd|\beur|\bgbp)\s?$")
-_CUR_AFTER = re.compile(r"^\s?(usd|dollars?|bucks|eur|euros?|gbp|pounds?|€|\$)(?![a-z])")
+_CUR_AFTER = re.compile(r"^\s?(usd|dollars?|bucks|eur|euros?|gbp|pounds?|€|\$|cents?)(?![a-z])")
 _PERIOD_AFTER = re.compile(
     r"^\s*(?:/\s*|(?:per|an|a|each|every|in\s+a|in\s+an)\s+)"
     r"(seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|mths?|quarters?|qtr|years?|yrs?|y|annum)\b"
@@ -61,6 +61,7 @@ _PRICE_PER = re.compile(
 )
 _GPU_HOUR = re.compile(
     r"^\s*(?:/|per|an|a|each)\s*(?:gpu[\s-]?)?(?:hour|hr|h)\b|^\s*/\s*gpu[\s-]?h(?:ou)?r?\b"
+    r"|^\s*(?:/|per|a)\s*gpu\s*(?:/|per|an?)\s*(?:hour|hr|h)\b"
 )
 _DURATION_AFTER = re.compile(r"^[\s-]*(years?|yrs?|y|months?|mos?|mths?|quarters?|weeks?|wks?)\b")
 _LATENCY_MS = re.compile(r"^\s*(?:ms|msec|millis|milliseconds?)\b")
@@ -134,12 +135,17 @@ _GPU_HOUR_BEFORE = re.compile(
 )
 _ADJ_PERIOD_BEFORE = re.compile(
     r"\b(hourly|daily|weekly|monthly|quarterly|yearly|annual)\s+(?:token\s+|request\s+|api\s+|llm\s+|gpu\s+)?"
-    r"(usage|volume|traffic|tokens|requests|calls|queries|spend|bill|cost|budget)\s*"
+    r"(usage|volume|traffic|tokens|requests|calls|queries|spend|bill|cost|budget)"
+    r"(?:\s+(?:for|on|with)\s+(?:the\s+|our\s+)?[a-z]+(?:\s+[a-z]+)?)?\s*"  # "budget for AI is"
     r"(?:is|are|of|at|=|:|~|about|around|roughly|approximately|\s)*$"
 )
 _SHARE_BEFORE = re.compile(
     r"\b(output|input|completion|prompt)s?\s+(?:tokens?\s+)?(?:share|ratio|fraction|portion|part|percentage)\s*"
     r"(?:to|=|of|is|at|:)?\s*(?:about|~|roughly)?\s*$"
+)
+_SIDE_IS_PCT = re.compile(
+    r"\b(output|input|completion|prompt)s?\s+(?:tokens?\s+)?(?:make\s+up|makes\s+up|accounts?\s+for|are|is)"
+    r"\s*(?:about|~|roughly|around|maybe|only)?\s*$"
 )
 _SHARE_AFTER = re.compile(
     r"^\s*%\s*(?:of\s+(?:the\s+|our\s+)?(?:tokens?|it|them|traffic|volume)\s+)?(?:(?:are|is|being)\s+)?(?:tokens?\s+)?(input|output|prompt|completion)\b"
@@ -401,7 +407,15 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     cur_m = _CUR_BEFORE.search(before)
     currency = _CUR_SYMBOL[cur_m.group(1)] if cur_m else None
     cm = _CUR_AFTER.match(after)
-    if cm and currency is None:
+    if cm and cm.group(1).startswith("cent"):  # "3 cents per request": hundredths of a dollar
+        if currency is not None or num.scale is not None:
+            cm = None
+        else:
+            currency = "USD"
+            value /= 100
+            low = None if low is None else low / 100
+            high = None if high is None else high / 100
+    elif cm and currency is None:
         currency = _CUR_SYMBOL.get(
             cm.group(1).rstrip("s") if cm.group(1) not in _CUR_SYMBOL else cm.group(1)
         )
@@ -485,8 +499,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     # --- money: any amount with a currency
     if currency is not None or num.scale == "grand":  # "35 grand a month" is money
         period, pend = _period_at(rest)
-        adjective = _ADJ_PERIOD_BEFORE.search(before)
-        if period is None and adjective:  # "monthly spend is $40k"
+        adjective = _ADJ_PERIOD_BEFORE.search(_CUR_BEFORE.sub("", before))
+        if period is None and adjective:  # "monthly spend is $40k", "monthly spend ~ $30k"
             period = _PERIODS[adjective.group(1)]
         ctx.add("money", value, idx, rest_off + pend, period=period, currency=currency, **kw)
         return
@@ -553,6 +567,11 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             side=_side(sf.group(1)),
             **kw,
         )
+        return
+    rps = re.match(r"^\s*(rps|qps|rpm|qpm)\b", after)
+    if rps:  # "300 qps at peak"
+        period = "second" if rps.group(1).endswith("s") else "minute"
+        ctx.add("request_volume", value, idx, t_after + rps.end(), period=period, **kw)
         return
     rm = _REQUESTS_AFTER.match(after)
     if rm:
@@ -623,7 +642,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     if after.lstrip().startswith("%"):
         pct_end = t_after + after.index("%") + 1
         tail = ctx.tmpl[pct_end:]
-        share_before = _SHARE_BEFORE.search(before)
+        share_before = _SHARE_BEFORE.search(before) or _SIDE_IS_PCT.search(before)
         if share_before:  # "reduce the output share to 25%"
             share = value / 100
             is_output = _side(share_before.group(1)) == "output"

@@ -261,7 +261,8 @@ def _intents(
         del scores["what_if"]  # "use H200 instead of H100 from now on" sets, not explores
     if "risk" in scores and re.search(
         r"\bhow (?:sure|confident|certain|reliable|likely)\b|\b(?:chances?|odds|probability|likelihood) (?:that|of)\b"
-        r"|\bhow (?:much|far) (?:do|can|should|would) (?:i|we|you) (?:trust|believe|rely on)\b",
+        r"|\bhow (?:much|far) (?:do|can|should|would) (?:i|we|you) (?:trust|believe|rely on)\b"
+        r"|\bwhat are the (?:odds|chances)\b|\bhow wrong\b",
         norm,
     ):
         for other in ("recommend", "break_even", "compare", "explain_figure"):

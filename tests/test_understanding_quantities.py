@@ -130,6 +130,32 @@ def quantities(text: str) -> list[tuple]:
         ("our reserved instances are $1.5/gpu/hour", [("gpu_price", 1.5, None, None, "USD")]),
         ("output tokens make up 40% of traffic", [("output_share", 0.4, None, None, None)]),
         ("we do 300 qps at peak", [("request_volume", 300.0, "second", None, None)]),
+        # "from A to B" after a change verb: two values, each in the unit of the other
+        (
+            "raise tokens per request from 1k to 1.5k",
+            [
+                ("tokens_per_request", 1000.0, None, None, None),
+                ("tokens_per_request", 1500.0, None, None, None),
+            ],
+        ),
+        (
+            "the price went from $10 to $5 per million",
+            [
+                ("price_per_token", 10.0, None, None, "USD"),
+                ("price_per_token", 5.0, None, None, "USD"),
+            ],
+        ),
+        (
+            "set gpu count to 8 and tokens per request to 900",
+            [("gpu_count", 8.0, None, None, None), ("tokens_per_request", 900.0, None, None, None)],
+        ),
+        ("assume the gpu rate is 2.10", [("gpu_price", 2.1, None, None, None)]),
+        ("training takes 30 gpu hours", []),  # compute time, not a count of GPUs
+        ("we want answers in under a second", [("latency", 1000.0, None, None, None)]),
+        (
+            "about 4 million tokens a day, 70% of which is input",
+            [("token_volume", 4e6, "day", None, None), ("output_share", 0.3, None, None, None)],
+        ),
         # "more than one gpu" sets no count
         ("does a 7b really need more than one gpu", [("model_size", 7.0, None, None, None)]),
     ],

@@ -43,7 +43,7 @@ _PERIOD_AFTER = re.compile(
     r"|^\s*,?\s*(year|month|week|quarter)[\s-]+(?:over|on)[\s-]+(?:year|month|week|quarter)\b"
 )
 _TOKENS_AFTER = re.compile(
-    r"^\s*(?:[a-z]+\s+){0,2}?(?:(input|output|prompt|completion)\s+)?(?:tokens?|toks?)\b"
+    r"^\s*(?:(?!and\b|or\b)[a-z]+\s+){0,2}?(?:(input|output|prompt|completion)\s+)?(?:tokens?|toks?)\b"
 )
 _REQUESTS_AFTER = re.compile(
     r"^\s*(?:[a-z]+\s+)?(?:requests?|reqs?|req|calls?|queries|conversations|tickets|messages|chats|documents|docs|"
@@ -73,6 +73,7 @@ _HEADCOUNT = re.compile(
 )
 _GPU_AFTER = re.compile(
     r"^\s*(?:x|×)?\s*(?:(?!the\b|as\b|more\b|our\b)[a-z]+\s+)?(?:⟪g⟫|gpus?\b|cards\b)"
+    r"(?![\s-]*(?:hours?|hrs?|h)\b)"  # "30 gpu hours" is compute time, not a count
 )
 _MODEL_B_AFTER = re.compile(r"^\s*(?:param(?:eter)?s?|model|llm|b\b)")
 _TIMES_AFTER = re.compile(r"^\s*(?:x\b|×|times\b|-?fold\b)")
@@ -131,7 +132,9 @@ _RATIO_AFTER = re.compile(
 )
 _GPU_HOUR_BEFORE = re.compile(
     r"(?:\b(?:per|/|an?)\s*gpu[\s-]?h(?:ou)?rs?\b|\bgpu[\s-]?(?:hour|hr)(?:ly)?\s+(?:price|cost|rate)\b|"
-    r"\bgpu\s+hourly\s+(?:price|cost|rate)\b)[^⟦]{0,20}$"
+    r"\bgpu\s+hourly\s+(?:price|cost|rate)\b"
+    r"|\bgpu\s+(?:price|cost|rate)\s*(?:is|of|at|to|from|=|:)\s*(?:about|around|~)?\s*(?:us\$|\$|€|£)?\s*$)"
+    r"[^⟦]{0,20}$"
 )
 _ADJ_PERIOD_BEFORE = re.compile(
     r"\b(hourly|daily|weekly|monthly|quarterly|yearly|annual)\s+(?:token\s+|request\s+|api\s+|llm\s+|gpu\s+)?"
@@ -148,7 +151,8 @@ _SIDE_IS_PCT = re.compile(
     r"\s*(?:about|~|roughly|around|maybe|only)?\s*$"
 )
 _SHARE_AFTER = re.compile(
-    r"^\s*%\s*(?:of\s+(?:the\s+|our\s+)?(?:tokens?|it|them|traffic|volume)\s+)?(?:(?:are|is|being)\s+)?(?:tokens?\s+)?(input|output|prompt|completion)\b"
+    r"^\s*%\s*(?:of\s+(?:the\s+|our\s+)?(?:tokens?|it|them|traffic|volume|which|those|these|that)\s+)?"
+    r"(?:(?:are|is|being)\s+)?(?:tokens?\s+)?(input|output|prompt|completion)\b"
 )
 
 
@@ -331,19 +335,38 @@ def extract_quantities(message: str, name_spans: list[tuple[int, int, str]]) -> 
 
 
 def _inherit_units(message: str, found: list[Quantity]) -> list[Quantity]:
-    """ "from $2.49 to $3.20/h": the first amount is in the unit of the second."""
+    """ "from $2.49 to $3.20/h", "from $10 to $5 per million": the first amount is in the unit
+    of the second; "from 1k tokens per request to 1.5k": the second is in the unit of the first."""
     out = list(found)
     for k in range(len(out) - 1):
         a, b = out[k], out[k + 1]
         between = message[a.span.end : b.span.start].lower()
-        if (
-            a.kind == "money"
-            and a.period is None
-            and b.kind in ("gpu_price", "money")
-            and re.fullmatch(r"\s*(?:to|->|→)\s*", between)
-            and re.search(r"\bfrom\s*\S*$", message[: a.span.start].lower())
+        if not (
+            re.fullmatch(r"\s*(?:to|->|→)\s*(?:about|around|~)?\s*", between)
+            and re.search(
+                r"\bfrom\s*\S*$", message[max(0, a.span.start - 20) : a.span.start].lower()
+            )
         ):
-            out[k] = a.model_copy(update={"kind": b.kind, "unit": b.unit, "period": b.period})
+            continue
+        if (
+            a.kind in ("money", "number")
+            and a.period is None
+            and b.kind in ("gpu_price", "money", "price_per_token")
+        ):
+            update = {"kind": b.kind, "unit": b.unit, "period": b.period, "side": b.side}
+            if a.kind == "number":
+                update["currency"] = b.currency
+            out[k] = a.model_copy(update=update)
+        elif b.kind == "number" and a.kind not in ("number", "percent"):
+            out[k + 1] = b.model_copy(
+                update={
+                    "kind": a.kind,
+                    "unit": a.unit,
+                    "period": a.period,
+                    "side": a.side,
+                    "currency": a.currency,
+                }
+            )
     return out
 
 
@@ -382,9 +405,16 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             or (("to" in conn.split() or "or" in conn.split()) and re.search(r"\b(from|between)\s*\S*$", before))
             or ("and" in conn.split() and re.search(r"\bbetween\s*\S*$", before))
         )  # fmt: skip
-        if is_range and re.search(
-            r"\b(?:goes|go|going|went|gone|changes?|moves?|rises?|falls?|drops?|jumps?|increases?|decreases?|up|down)\s+from\s*\S*$",
-            before,
+        if is_range and (
+            re.search(
+                r"\b(?:goes|go|going|went|gone|changes?|moves?|rises?|falls?|drops?|jumps?|increases?|decreases?|up|down)\s+from\s*\S*$",
+                before,
+            )
+            or re.search(  # "raise tokens per request from 1k to 1.5k"
+                r"\b(?:rais\w*|lower\w*|chang\w*|mov\w*|bump\w*|cut\w*|increas\w*|decreas\w*|reduc\w*|"
+                r"switch\w*|updat\w*|set|setting|adjust\w*)\s+(?:[a-z]+\s+){0,4}from\s*\S*$",
+                before,
+            )
         ):
             is_range = False  # "goes from $2.49 to $3.20/h" is a change, not a range
         if is_range:
@@ -504,6 +534,9 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             period = _PERIODS[adjective.group(1)]
         ctx.add("money", value, idx, rest_off + pend, period=period, currency=currency, **kw)
         return
+    # --- a field named before the value: "set the gpu count to 12"
+    if _field_value(ctx, idx, value, num, before, after, t_after, kw):
+        return
     # --- output share before plain percentages: "20% of tokens are output", "70% input"
     sm = _SHARE_AFTER.match(after)
     if sm:
@@ -577,8 +610,6 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     if rm:
         period, pend = _period_at(after[rm.end() :])
         ctx.add("request_volume", value, idx, t_after + rm.end() + pend, period=period, **kw)
-        return
-    if _field_value(ctx, i, num, before, after, t_after):
         return
     if (
         (num.scale is not None or value >= 100)
@@ -811,14 +842,24 @@ def _one_number(ctx: _Ctx, i: int) -> None:
 
 
 def _field_value(
-    ctx: _Ctx, i: int, num: NumberToken, before: str, after: str, t_after: int
+    ctx: _Ctx,
+    idx: list[int],
+    value: float,
+    num: NumberToken,
+    before: str,
+    after: str,
+    t_after: int,
+    kw: dict,
 ) -> bool:
     """A bare number after the scenario field it sets: "set tokens per request to 2,400"."""
     fm = _FIELD_BEFORE.search(before)
-    if not fm or re.match(r"^\s*(?:[a-z%$€£]|/\s*[a-z])", after):
+    if not fm or re.match(
+        r"^\s*(?!(?:to|and|or|instead|rather|vs|versus|then|but|if|so|please|now)\b)"
+        r"(?:[a-z%$€£]|/\s*[a-z])",
+        after,
+    ):
         return False  # a unit follows: the other rules read it
     field = fm.group("f")
-    value = num.value
     if field.startswith(("token", "request")):
         kind = "tokens_per_request"
     elif "gpu" in field:
@@ -835,8 +876,10 @@ def _field_value(
         if value > 100:
             return False
         kind = "output_share"
-        value = value if value <= 1 else value / 100
-    ctx.add(kind, value, [i], t_after)
+        if value > 1:  # "output share to 30": percent points
+            value /= 100
+            kw = {k: None if v is None else v / 100 for k, v in kw.items()}
+    ctx.add(kind, value, idx, t_after, **kw)
     return True
 
 
@@ -922,6 +965,7 @@ _SHARE_PART = re.compile(
 )
 # "the break even slips by a year": a shift of one period
 _HALF_SECOND = re.compile(r"\bhalf\s+a\s+sec(?:ond)?\b")
+_ONE_SECOND = re.compile(r"\b(?:under|within|below|than|in)\s+a\s+sec(?:ond)?\b")
 _BY_ONE_PERIOD = re.compile(r"\bby\s+(?:a|one)\s+(year|month|week)\b")
 _WORD_GROWTH = re.compile(
     r"\b(doubl|tripl)\w*\s+(?:every|each|per|a)\s+(year|month|quarter)\b|\b(doubl|tripl)\w*\s+(yearly|annually|monthly)\b"
@@ -999,6 +1043,8 @@ def _phrases(ctx: _Ctx) -> None:
         add("relative_change", float(_FOLD_N[m.group(1)]), m)
     for m in _HALF_SECOND.finditer(ctx.tmpl):
         add("latency", 500.0, m)
+    for m in _ONE_SECOND.finditer(ctx.tmpl):  # "answers in under a second"
+        add("latency", 1000.0, m)
     for m in _BY_ONE_PERIOD.finditer(ctx.tmpl):
         add("duration", _MONTHS_PER[m.group(1)], m)
     for pattern, factor in _WORD_RELATIVE:

@@ -262,7 +262,7 @@ def _intents(
     if "risk" in scores and re.search(
         r"\bhow (?:sure|confident|certain|reliable|likely)\b|\b(?:chances?|odds|probability|likelihood) (?:that|of)\b"
         r"|\bhow (?:much|far) (?:do|can|should|would) (?:i|we|you) (?:trust|believe|rely on)\b"
-        r"|\bwhat are the (?:odds|chances)\b|\bhow wrong\b",
+        r"|\bwhat are the (?:odds|chances)\b|\bhow wrong\b|\bhow sensitive\b",
         norm,
     ):
         for other in ("recommend", "break_even", "compare", "explain_figure"):

@@ -30,6 +30,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bsupervis(?:ion|ed|ory)\b|\bsolvency\s+ii\b|\b(?:eiopa|bafin|finma|occ|fdic|ecb|mas|apra)\b",
             r"\blaw\s+firm\b",
             r"\b(?:bank|hospital|fintech|insurer|pharma\w*|law\s+firm|credit\s+union|pension\s+fund)\s+here\b",
+            r"\b(?:a|an|we'?re\s+an?|we\s+are\s+an?)\s+(?:\w+\s+)?(?:credit\s+union|building\s+society|clinic)\b",
         ],
     ),
     "on_prem": (
@@ -49,6 +50,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bon[\s-]?prem(?:ise|ises)?\b",
             r"\b(?:can'?t|cannot|can\s+not|must\s+not|mustn'?t|never|won'?t|shouldn'?t)\s+(?:ever\s+)?(?:leave|go\s+to|be\s+sent|go\s+outside|leave\s+the)\b",
             r"\b(?:not\s+allowed\s+to|can'?t|cannot|mustn'?t|must\s+not|may\s+not)\s+use\s+(?:any\s+|an\s+|a\s+)?(?:external|third[\s-]party|public|cloud|outside|hosted)\b",
+            r"\bdata\s+(?:stays|remains|lives|is\s+kept|has\s+to\s+stay|must\s+stay)\s+(?:with\s+us|in[\s-]house|on[\s-]site)\b",
             r"\b(?:stay|stays|kept|keep\s+it|remain|remains)\s+(?:in[\s-]?house|inside|internal|on\s+our|in\s+our|within\s+our)\b",
             r"\bair[\s-]?gapped\b",
             r"\bno\s+data\s+(?:may|can|should|must|is\s+allowed\s+to)\s+leave\b|\bnot\s+(?:leave\s+)?our\s+(?:building|premises|site)\b",
@@ -56,6 +58,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:no|not\s+(?:to\s+)?any)\s+third[\s-]part",
             r"\bno\s+(?:\w+\s+){0,2}data\s+(?:ever\s+)?(?:goes|leaves|gets\s+sent|is\s+sent|is\s+shared)\b",
             r"\bnothing\s+(?:can\s+|may\s+|must\s+|is\s+allowed\s+to\s+|ever\s+)?leaves?\b|\benclave\b",
+            r"\bnothing\s+(?:can|may|must|is\s+allowed\s+to|should)\s+(?:ever\s+)?(?:go|be\s+sent)\s+(?:to|outside)\b",
             r"\bself[\s-]hosted\s+only\b",
         ],
     ),
@@ -63,6 +66,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
         [
             r"\b(?:variety|variation|variance|randomness)\b.*\b(?:fine|ok|okay|good|welcome|great|acceptable)\b",
             r"\b(?:doesn'?t|don'?t|does\s+not|do\s+not)\s+(?:need|have)\s+to\s+be\s+(?:consistent|identical|deterministic)",
+            r"\b(?:doesn'?t|don'?t|does\s+not|do\s+not)\s+need\s+(?:\w+\s+)?(?:identical|consistent|deterministic|reproducible|the\s+same)\b",
             r"\bcreativ\w+\s+(?:\w+\s+)?(?:is|are)\s+(?:fine|ok|okay|good|welcome)\b",
             r"\b(?:wording|phrasing|outputs?|answers?|responses?|replies|results?)\s+(?:can|may|could|is\s+allowed\s+to|are\s+allowed\s+to)\s+(?:\w+\s+)?(?:vary|differ|change)\b",
             r"\b(?:same\s+(?:answer|output|result|response)s?|identical\s+(?:\w+\s+)?(?:answer|output|result|response)s?|consisten\w+|determinis\w+|reproducib\w+)\s+(?:\w+\s+){0,3}(?:isn'?t|is\s+not|aren'?t|are\s+not|not|doesn'?t|does\s+not|don'?t|do\s+not)\s+(?:that\s+|really\s+|very\s+|super\s+)?(?:important|matter|needed|required|critical|necessary|a\s+(?:priority|requirement|concern|big\s+deal))\b",
@@ -85,7 +89,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
     "proprietary_data": (
         [
             r"\b(?:mostly|all|largely|just)\s+public\b",
-            r"\bpublic\s+(?:data\w*|stuff|info\w*)\b",
+            r"\bpublic\s+(?:data\w*|stuff|info\w*|filings|sources|documents|websites?|web)\b",
             r"\bnothing\s+(?:special|unique|proprietary)\b",
             r"\bno\s+(?:proprietary|unique)\s+data\b",
             r"\b(?:pretty|fairly|quite|very|rather|mostly)\s+generic\b",
@@ -104,6 +108,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bdata\s+moat\b",
             r"\b(?:data|logs|records|tickets|archive|history|transcripts)\s+(?:going|dating)\s+back\s+(?:to\s+)?(?:(?:19|20)\d\d|\d+\s+years|decades)\b",
             r"\b(?:data|logs|records|archive|dataset|corpus)\s+(?:\w+\s+){0,4}(?:is|are)\s+(?:pure\s+)?(?:gold|a\s+gold\s?mine|the\s+real\s+asset|our\s+(?:moat|edge|advantage|crown\s+jewels))\b",
+            r"\bno\s+(?:other\s+)?(?:competitor|rival|one\s+else|body\s+else)\s+(?:has|have|owns)\b",
             r"\bours\s+alone\b|\bonly\s+we\s+have\b|\bone[\s-]of[\s-]a[\s-]kind\b",
             r"\bcompetitors?\s+(?:can'?t|cannot|couldn'?t|could\s+not|don'?t|do\s+not|will\s+never)\s+(?:\w+\s+)?(?:get|have|buy|copy|access)\b",
             r"\b(?:labell?ed|annotated|curated|hand[\s-]labell?ed)\s+(?:\w+\s+){0,2}(?:examples|data|dataset|records|reports|pairs|samples|transcripts|tickets|documents|cases|conversations)\b",
@@ -131,7 +136,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
     ),
     "latency": (
         [
-            r"\blatency\s+(?:isn'?t|is\s+not|doesn'?t|does\s+not|not)\s+(?:\w+\s+)?(?:critical|important|matter|an?\s+issue|a\s+concern)",
+            r"\blatency(?:'s|\s+is)?\s+(?:isn'?t|is\s+not|doesn'?t|does\s+not|not|no)\s+(?:\w+\s+)?(?:critical|important|matter|an?\s+issue|a\s+concern|(?:a\s+)?big\s+deal|(?:a\s+)?problem|(?:a\s+)?priority)",
             r"\bspeed\s+(?:doesn'?t|does\s+not|isn'?t|is\s+not)\s+(?:\w+\s+)?(?:matter|critical|important)",
             r"\b(?:overnight|nightly)\s+batch\b",
             r"\bbatch\s+(?:job|process\w*)\b",
@@ -253,8 +258,12 @@ assert len(_IT) == 2
 _OWN_CONTEXT_WORDS = 15
 
 
+# "on the line" is a phone call, not a line of a chart
+_NOT_A_FIGURE = re.compile(r"\bon\s+the\s+(?:line|phone)\b")
+
+
 def find_references(message: str, context: ConversationContext | None) -> list[Reference]:
-    lowered = message.lower()
+    lowered = _NOT_A_FIGURE.sub(lambda m: " " * len(m.group(0)), message.lower())
     target = None
     if context is not None and context.last_scenario_fields:
         target = context.last_scenario_fields[-1]

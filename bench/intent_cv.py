@@ -4,8 +4,9 @@ messages no rule recognises. Never reads the held-out part.
 
 5-fold GroupKFold; messages whose MiniLM embeddings have cosine >= 0.9 share a group, so a
 near-duplicate never sits on both sides of a split. The rules were tuned on every development
-message before the ninth batch (d476-d540), so the rules-only figure on that batch is the honest
-out-of-sample figure of the old module; the learned model is always scored out of fold.
+message before the ninth batch (d476-d540), so the rules-only figure on that batch was the honest
+out-of-sample figure of the old module until the tenth batch's fixes (d541-d740) touched all of
+dev; the learned model is always scored out of fold.
 
 Run: ``python -m bench.intent_cv``; ``python -m bench.intent_cv --write-embeddings`` regenerates
 agent/understanding/intent_embeddings.npz after the development messages change.
@@ -19,6 +20,9 @@ import sys
 import numpy as np
 
 NINTH_BATCH_FIRST_ID = "d476"
+#: The tenth batch (an independent writer) was scored once before the rules were tuned on it
+#: (intents 78.0%); its rules-only figure below is in sample since.
+TENTH_BATCH_FIRST_ID = "d541"
 NEAR_DUPLICATE_COSINE = 0.9
 RULES_UNDECIDED = (
     "nearest example",
@@ -65,7 +69,8 @@ def main() -> int:
 
     dev = load_labelled("dev")
     gold = [set(m["intents"]) for m in dev]
-    ninth = np.array([m["id"] >= NINTH_BATCH_FIRST_ID for m in dev])
+    ninth = np.array([NINTH_BATCH_FIRST_ID <= m["id"] < TENTH_BATCH_FIRST_ID for m in dev])
+    tenth = np.array([m["id"] >= TENTH_BATCH_FIRST_ID for m in dev])
     rules, undecided = [], []
     for m in dev:
         u = understand(m["text"])
@@ -97,9 +102,11 @@ def main() -> int:
         return f"{sel.mean():.1%} of {len(sel)}"
 
     print(f"groups: {len(set(groups))} of {n_dev} development messages")
-    print(f"rules only, ninth batch (out of sample):        {rate(rules, ninth)}")
-    print(f"rules only, all dev (tuned on all but ninth):  {rate(rules)}")
+    print(f"rules only, ninth batch (tuned on it since):    {rate(rules, ninth)}")
+    print(f"rules only, all dev (tuned on all of it):      {rate(rules)}")
+    print(f"rules only, tenth batch (tuned on it since):    {rate(rules, tenth)}")
     print(f"rules + model, ninth batch (model out of fold): {rate(hybrid, ninth)}")
+    print(f"rules + model, tenth batch (model out of fold): {rate(hybrid, tenth)}")
     print(f"rules + model, all dev (model out of fold):     {rate(hybrid)}")
     print(
         f"messages no rule recognises: rules {rate(rules, undecided)}, model {rate(hybrid, undecided)}"

@@ -598,4 +598,55 @@ def test_spelling_correction_leaves_real_words_alone(word, kept):
     assert normalise_text(word) == kept
 
 
+@pytest.mark.parametrize(
+    ("text", "pillars"),
+    [
+        ("we're a credit union and member data stays with us", {"regulated": True, "on_prem": True}),
+        ("we're under HIPAA so nothing can go to openai", {"regulated": True, "on_prem": True}),
+        ("we're cool with aws bedrock", {"on_prem": False}),
+        ("data must remain within our vpc", {"on_prem": True}),
+        ("randomness in the answers is a dealbreaker", {"consistency": True}),
+        ("a bit of variation is fine for marketing copy", {"consistency": False}),
+        ("we don't need identical answers", {"consistency": False}),
+        ("our call logs going back to 2011 are gold", {"proprietary_data": True}),
+        ("our claims archive is something no competitor has", {"proprietary_data": True}),
+        ("it's all from public filings", {"proprietary_data": False}),
+        ("the contracts are full of legalese", {"jargon": True}),
+        ("the agent is on the phone with the caller while it runs", {"latency": True}),
+        ("latency's not a big deal for us", {"latency": False}),
+        ("a reply within a couple of minutes is totally fine", {"latency": False}),
+    ],
+)
+def test_more_everyday_pillar_wording(text, pillars):
+    assert {p.pillar: p.value for p in understand(text, catalog=HAND).pillars} == pillars
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        ("what's the gpu price you're using for the h100", {"show_assumptions"}),
+        ("which electricity cost did you bake in", {"show_assumptions"}),
+        ("remind me what volume we're at", {"show_assumptions"}),
+        ("what's the worst that could happen if we self host", {"risk"}),
+        ("how sensitive is the break even to the gpu price", {"risk"}),
+        ("what are the chances self hosting never pays back", {"risk"}),
+        ("what happens if the api gets 30% cheaper", {"what_if"}),
+        ("swap in gpt-4o mini and rerun", {"what_if"}),
+        ("and for mistral large?", {"what_if"}),
+        ("is there a volume at which self hosting wins", {"break_even"}),
+        ("when does the lora path start paying off", {"break_even"}),
+        ("what's your honest take", {"recommend"}),
+    ],
+)
+def test_more_intent_phrasings(text, intents):
+    assert set(understand(text, catalog=HAND).intent_ids) == intents
+
+
+def test_sensitive_data_is_no_risk_cue():
+    from agent.understanding.intents import normalise_text, rule_hits
+
+    assert "risk" not in rule_hits(normalise_text("there's no sensitive data, it's marketing copy"))
+    assert "risk" in rule_hits(normalise_text("how sensitive is the total to the gpu price"))
+
+
 # end of the tenth-batch block

@@ -13,12 +13,18 @@ _SCALE_WORDS = {
     "k": 1e3,
     "million": 1e6,
     "mil": 1e6,
+    "mill": 1e6,
+    "mln": 1e6,
     "mio": 1e6,
     "grand": 1e3,
     "mn": 1e6,
     "mm": 1e6,
     "m": 1e6,
     "billion": 1e9,
+    "lakh": 1e5,
+    "lakhs": 1e5,
+    "crore": 1e7,
+    "crores": 1e7,
     "bn": 1e9,
     "b": 1e9,
     "trillion": 1e12,
@@ -30,15 +36,17 @@ _SCALE_WORDS = {
 # glued to the number ("5M", "1.2bn"), words also after a space ("5 million"). The number must not
 # sit inside a word ("h100", "gpt4o", "v5e"), which the look-behind and look-ahead enforce.
 _DIGITS = re.compile(
-    r"(?<![\w.])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|[1-9]\d{0,2}(?:\.\d{3}){2,}|\d+(?:\.\d+)?|\.\d+)"
-    r"(?:(?P<glued>k|m|mm|mn|bn|b|t|tn|mil|mio)(?![a-z])"
-    r"|\s?(?P<word>thousand|million|mil|mio|billion|trillion|grand)s?\b)?",
+    r"(?<![\w.])(?P<num>\d{1,3},\d{1,2}(?=\s?(?:€|eur\b|euros?\b|million|mio\b|mil\b|billion|thousand))"
+    r"|0,\d+(?![\d,])|\d{1,3}(?:,\d{3})+(?:\.\d+)?|[1-9]\d{0,2}(?:\.\d{3}){2,}|\d+(?:\.\d+)?|\.\d+)"
+    r"(?:(?P<glued>k|m|mm|mn|bn|b|t|tn|mil|mill|mln|mio)(?![a-z])"
+    r"|\s?(?P<word>thousand|million|mill|mil|mln|mio|billion|trillion|grand|lakh|crore)s?\b)?",
     re.IGNORECASE,
 )
 
 # dots as thousands separators: several groups, or one group of "000" (nobody writes 15.000 for 15)
 _EURO_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(?:\.\d{3}){2,}$|^[1-9]\d{0,2}\.000$")
 _AND_A_HALF = re.compile(r"\s+and\s+a\s+half(?:\s+(thousand|million|billion))?\b", re.IGNORECASE)
+_EURO_DECIMAL = re.compile(r"^\d{1,3},\d{1,2}$|^0,\d+$")
 _LETTERS = re.compile(r"[a-z]+", re.IGNORECASE)
 # letters that may follow a number directly and are a unit, not part of a name
 _UNIT_SUFFIXES = {
@@ -169,6 +177,8 @@ def find_numbers(text: str) -> list[NumberToken]:
         raw = m.group("num")
         if _EURO_THOUSANDS.match(raw):
             value = float(raw.replace(".", ""))  # "15.000 EUR", "1.200.000"
+        elif _EURO_DECIMAL.match(raw):
+            value = float(raw.replace(",", "."))  # "0,95 EUR", "1,2 million"
         else:
             value = float(raw.replace(",", ""))
         scale = (m.group("glued") or m.group("word") or "").lower() or None
@@ -219,4 +229,20 @@ def find_numbers(text: str) -> list[NumberToken]:
                 continue
         i += 1
     tokens.sort(key=lambda t: t.start)
-    return tokens
+    out: list[NumberToken] = []
+    for t in tokens:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.from_words
+            and not t.from_words
+            and prev.value == t.value
+            and re.fullmatch(r"\s*\(\s*", text[prev.end : t.start])
+            and text[t.end : t.end + 1] == ")"
+        ):  # "twenty-four (24) months": one number, written twice
+            out[-1] = NumberToken(
+                prev.start, t.end + 1, t.value, text[prev.start : t.end + 1], t.scale
+            )
+            continue
+        out.append(t)
+    return out

@@ -47,7 +47,8 @@ _TOKENS_AFTER = re.compile(
 )
 _REQUESTS_AFTER = re.compile(
     r"^\s*(?:[a-z]+\s+)?(?:requests?|reqs?|req|calls?|queries|conversations|tickets|messages|chats|documents|docs|"
-    r"questions|emails|inquiries|enquiries|interactions|sessions|transactions|cases|claims|completions)\b"
+    r"questions|emails|inquiries|enquiries|interactions|sessions|transactions|cases|claims|completions|"
+    r"invoices|orders|reviews|reports|contracts|records|searches|summaries|articles|forms|lookups)\b"
 )
 _PER_REQUEST = re.compile(
     r"^\s*(?:each|per\s+(?:request|call|query|req|message|conversation)|a\s+(?:request|call)|/\s*req\w*)\b"
@@ -69,7 +70,8 @@ _LATENCY_S = re.compile(r"^\s*(?:s|secs?|seconds?)\b")
 _HEADCOUNT = re.compile(
     r"^[\s-]*(?:[a-z]+\s+){0,2}?(?:people|persons|engineers?|ftes?|devs?|developers?|scientists?|"
     r"annotators?|label+ers?|staff|heads|contractors?|analysts?|person|employees?|members?|agents|"
-    r"reps|representatives|workers|lawyers|clinicians|doctors|nurses|translators|writers|coders)\b"
+    r"reps|representatives|workers|lawyers|clinicians|doctors|nurses|translators|writers|coders|"
+    r"guys?|folks|ppl|devops|sres?)\b"
 )
 _GPU_AFTER = re.compile(
     r"^\s*(?:x|×)?\s*(?:(?!the\b|as\b|more\b|our\b)[a-z]+\s+)?(?:⟪g⟫|gpus?\b|cards\b)"
@@ -96,7 +98,8 @@ _APPROX_BEFORE = re.compile(
 )
 _VOLUME_BEFORE = re.compile(r"\b(?:token\s+)?(volume|usage|traffic|throughput)\b")
 _TOKENS_PER_BEFORE = re.compile(
-    r"\btokens?\s*(?:per|a|/|each)\s*(day|week|month|year|hour)\s*(?:is|are|[:=]|of)?\s*(?:about|~|roughly)?\s*$"
+    r"\b(tokens?|requests?|calls?|queries)\s*(?:per|a|/|each)\s*(day|week|month|year|hour)\s*"
+    r"(?:is|are|[:=]|of)?\s*(?:about|~|roughly|around)?\s*$"
 )
 # a side named by a per-request noun earlier in the sentence: "completions are short, maybe 80 tokens"
 _SIDE_NOUN_BEFORE = re.compile(
@@ -137,18 +140,19 @@ _GPU_HOUR_BEFORE = re.compile(
     r"[^⟦]{0,20}$"
 )
 _ADJ_PERIOD_BEFORE = re.compile(
-    r"\b(hourly|daily|weekly|monthly|quarterly|yearly|annual)\s+(?:token\s+|request\s+|api\s+|llm\s+|gpu\s+)?"
+    r"\b(hourly|daily|weekly|monthly|quarterly|yearly|annual)\s+(?:(?!is\b|are\b|was\b)[a-z]+\s+){0,2}?"
     r"(usage|volume|traffic|tokens|requests|calls|queries|spend|bill|cost|budget)"
     r"(?:\s+(?:for|on|with)\s+(?:the\s+|our\s+)?[a-z]+(?:\s+[a-z]+)?)?\s*"  # "budget for AI is"
-    r"(?:is|are|of|at|=|:|~|about|around|roughly|approximately|\s)*$"
+    r"(?:is|are|was|were|of|at|=|:|~|about|around|roughly|approximately|came\s+in|comes\s+in|\s)*$"
 )
 _SHARE_BEFORE = re.compile(
     r"\b(output|input|completion|prompt)s?\s+(?:tokens?\s+)?(?:share|ratio|fraction|portion|part|percentage)\s*"
     r"(?:to|=|of|is|at|:)?\s*(?:about|~|roughly)?\s*$"
 )
 _SIDE_IS_PCT = re.compile(
-    r"\b(output|input|completion|prompt)s?\s+(?:tokens?\s+)?(?:make\s+up|makes\s+up|accounts?\s+for|are|is)"
-    r"\s*(?:about|~|roughly|around|maybe|only)?\s*$"
+    r"\b(output|input|completion|prompt)s?\s+(?:tokens?\s+|part\s+|portion\s+|side\s+)?"
+    r"(?:make\s+up|makes\s+up|accounts?\s+for|are|is)"
+    r"\s*(?:about|~|roughly|around|maybe|only|like|more\s+like)?\s*$"
 )
 _SHARE_AFTER = re.compile(
     r"^\s*%\s*(?:of\s+(?:the\s+|our\s+)?(?:tokens?|it|them|traffic|volume|which|those|these|that)\s+)?"
@@ -323,6 +327,7 @@ def extract_quantities(message: str, name_spans: list[tuple[int, int, str]]) -> 
     has_gpu = "⟪g⟫" in tmpl or bool(re.search(r"\bgpus?\b", tmpl))
     ctx = _Ctx(message, tmpl, ostart, oend, nums, npos, has_gpu, set(), [])
     _ratios(ctx)
+    _price_pairs(ctx)
     for pattern in _FRACTION_PHRASES:  # "three quarters of it is input" is no duration
         for m in pattern.finditer(tmpl):
             ctx.consumed.update(k for k, (a, _b) in enumerate(npos) if m.start() <= a < m.end())
@@ -370,6 +375,44 @@ def _inherit_units(message: str, found: list[Quantity]) -> list[Quantity]:
     return out
 
 
+# "$2.5/$10 per M", "$0.15/$0.60 per 1M in/out": an input and an output price
+_PRICE_PAIR = re.compile(
+    r"(?P<c1>us\$|\$|€|£)?⟦(?P<a>\d+)⟧\s*/\s*(?P<c2>us\$|\$|€|£)?⟦(?P<b>\d+)⟧\s*(?:usd|eur|gbp)?\s*"
+    r"(?:per|/)\s*(?:1\s*)?(?:⟦(?P<mult>\d+)⟧|(?P<unit>million|mil|mtok|m|k|thousand)(?![a-z]))"
+    r"(?:\s*tokens?)?(?P<io>\s*(?:in|input)\s*/\s*(?:out|output)\b)?"
+)
+
+
+def _price_pairs(ctx: _Ctx) -> None:
+    for m in _PRICE_PAIR.finditer(ctx.tmpl):
+        a, b = int(m.group("a")), int(m.group("b"))
+        cur = m.group("c1") or m.group("c2")
+        if not (cur or m.group("io")) or {a, b} & ctx.consumed:
+            continue
+        if m.group("mult") is not None:
+            per = ctx.nums[int(m.group("mult"))].value
+        else:
+            per = 1e3 if m.group("unit") in ("k", "thousand") else 1e6
+        if per not in (1e3, 1e6):
+            continue
+        currency = _CUR_SYMBOL[cur] if cur else None
+        used = [a, b] + ([int(m.group("mult"))] if m.group("mult") is not None else [])
+        scale = 1e6 / per
+        start = ctx.npos[a][0]
+        for k, side in ((a, "input"), (b, "output")):
+            end = ctx.npos[k][1] if k == a else m.end()
+            ctx.add(
+                "price_per_token",
+                ctx.nums[k].value * scale,
+                [k],
+                end,
+                currency=currency,
+                side=side,
+                t_start=start if k == a else ctx.npos[b][0],
+            )
+        ctx.consumed.update(used)
+
+
 def _ratios(ctx: _Ctx) -> None:
     for m in _RATIO_AFTER.finditer(ctx.tmpl):  # "input to output is 4:1"
         a, b = int(m.group(2)), int(m.group(3))
@@ -402,8 +445,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         conn = after[: rng.start(1)].strip()
         is_range = (
             "-" in conn or "–" in conn
-            or (("to" in conn.split() or "or" in conn.split()) and re.search(r"\b(from|between)\s*\S*$", before))
-            or ("and" in conn.split() and re.search(r"\bbetween\s*\S*$", before))
+            or (("to" in conn.split() or "or" in conn.split()) and re.search(r"\b(from|between)\s*(?:(?:usd|eur|gbp)\s*)?\S*$", before))
+            or ("and" in conn.split() and re.search(r"\bbetween\s*(?:(?:usd|eur|gbp)\s*)?\S*$", before))
         )  # fmt: skip
         if is_range and (
             re.search(
@@ -434,6 +477,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
                 after = ctx.after(j)
     last = idx[-1]
     t_after = ctx.npos[last][1]
+    if after.startswith("+") and re.match(r"^\+\s*[a-z]", after):
+        after = " " + after[1:]  # "100k+ requests" (same length keeps the offsets)
     cur_m = _CUR_BEFORE.search(before)
     currency = _CUR_SYMBOL[cur_m.group(1)] if cur_m else None
     cm = _CUR_AFTER.match(after)
@@ -534,6 +579,12 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             period = _PERIODS[adjective.group(1)]
         ctx.add("money", value, idx, rest_off + pend, period=period, currency=currency, **kw)
         return
+    # --- "a 50k budget", "$": an amount named by the noun after it
+    if (num.scale is not None or value >= 100) and re.match(
+        r"^\s*(?:[a-z]+\s+)?(?:budget|spend|bill|invoice)\b", after
+    ):
+        ctx.add("money", value, idx, t_after, **kw)
+        return
     # --- a field named before the value: "set the gpu count to 12"
     if _field_value(ctx, idx, value, num, before, after, t_after, kw):
         return
@@ -553,6 +604,9 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             if gap:
                 period, pend = _period_at(after[tm.end() + gap.end() :])
                 pend = pend and pend + gap.end()
+        adj = _ADJ_PERIOD_BEFORE.search(before) if period is None else None
+        if adj and not re.match(r"spend|bill|cost|budget", adj.group(2)):
+            period = _PERIODS[adj.group(1)]  # "daily volume ~ 800k tokens"
         end = t_after + tm.end() + pend
         clause = ctx.clause_before(i)
         side = _side(tm.group(1))
@@ -629,14 +683,22 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         ctx.add(kind, value, idx, t_after, period=_PERIODS[adjective.group(1)], **kw)
         return
     tb = _TOKENS_PER_BEFORE.search(before)
-    if tb:
-        ctx.add("token_volume", value, idx, t_after, period=_PERIODS[tb.group(1)], **kw)
+    if tb:  # "tokens per day: 7.5M", "requests per day: 40k"
+        kind = "token_volume" if tb.group(1).startswith("tok") else "request_volume"
+        ctx.add(kind, value, idx, t_after, period=_PERIODS[tb.group(2)], **kw)
         return
     period, pend = _period_at(after)
     if period is not None and not after.lstrip().startswith("%"):
         clause = ctx.clause_before(i)
         previous = ctx.out[-1].kind if ctx.out else None
         kind = None
+        noun_after = _REQUESTS_AFTER.match(after[pend:]) or re.match(
+            r"^\s*(?:of\s+)?(?:tokens?|toks?)\b", after[pend:]
+        )
+        if noun_after:  # "10K/day requests"
+            kind = "token_volume" if "tok" in noun_after.group(0) else "request_volume"
+            ctx.add(kind, value, idx, t_after + pend + noun_after.end(), period=period, **kw)
+            return
         if _VOLUME_BEFORE.search(clause) or "token" in clause:
             kind = "request_volume" if re.search(r"\breq|\bcalls?\b", clause) else "token_volume"
         elif _REQUEST_NOUN_BEFORE.search(clause):
@@ -718,7 +780,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             ctx.add("relative_change", 1 - value / 100, idx, pct_end, t_start=len(pre.rstrip()) - 1)
             return
         down_after = re.match(
-            r"^\s*(lower|less|cheaper|smaller|fewer|down|drop|cut|reduction|decrease)\b", tail
+            r"^\s*(lower|less|cheaper|smaller|fewer|down|drop|cut|reduction|decrease|discount(?!\s+rate)|off)\b",
+            tail,
         )
         up_after = re.match(r"^\s*(higher|more|bigger|larger|up|increase|pricier|dearer)\b", tail)
         to_level = re.search(r"\b(?:to|at|=)\s*(?:about|around|roughly|~)?\s*$", pre[-30:])
@@ -746,6 +809,10 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     )
     if gc and num.scale is None and value == int(value):
         ctx.add("gpu_count", value, idx, t_after + gc.end())
+        return
+    # --- "by a factor (of) 5"
+    if re.search(r"\bfactor\s+(?:of\s+)?(?:about\s+|~\s*)?$", before) and 1 < value <= 1000:
+        ctx.add("relative_change", value, idx, t_after)
         return
     # --- "10x the volume", "3 times"
     xm = _TIMES_AFTER.match(after)
@@ -960,12 +1027,12 @@ _FOLD_N = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ei
 # "make the output share a fifth"
 _SHARE_PART = re.compile(
     r"\b(output|input|completion|prompt)s?\s+(?:tokens?\s+)?(?:share|ratio|fraction|portion)\s*"
-    r"(?:to|=|of|is|at|:)?\s*(?:about|~|roughly|around)?\s*"
+    r"(?:to|=|of|is|at|:)?\s*(?:about|~|roughly|around|maybe|like|more\s+like|closer\s+to)?\s*"
     rf"(?P<frac>{_FRAC})(?!\w)"
 )
 # "the break even slips by a year": a shift of one period
 _HALF_SECOND = re.compile(r"\bhalf\s+a\s+sec(?:ond)?\b")
-_ONE_SECOND = re.compile(r"\b(?:under|within|below|than|in)\s+a\s+sec(?:ond)?\b")
+_ONE_SECOND = re.compile(r"\b(?:under|within|below|than|in|over|above)\s+a\s+sec(?:ond)?\b")
 _BY_ONE_PERIOD = re.compile(r"\bby\s+(?:a|one)\s+(year|month|week)\b")
 _WORD_GROWTH = re.compile(
     r"\b(doubl|tripl)\w*\s+(?:every|each|per|a)\s+(year|month|quarter)\b|\b(doubl|tripl)\w*\s+(yearly|annually|monthly)\b"

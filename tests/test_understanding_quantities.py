@@ -156,6 +156,37 @@ def quantities(text: str) -> list[tuple]:
             "about 4 million tokens a day, 70% of which is input",
             [("token_volume", 4e6, "day", None, None), ("output_share", 0.3, None, None, None)],
         ),
+        # eleventh-batch families (d741-d890), new phrasings
+        ("about 3 lakh calls a month", [("request_volume", 3e5, "month", None, None)]),
+        ("the L4 is 0,85 EUR per hour", [("gpu_price", 0.85, None, None, "EUR")]),
+        ("yearly tokens ~ 2,5 million", [("token_volume", 2.5e6, "year", None, None)]),
+        ("a term of thirty-six (36) months", [("duration", 36.0, None, None, None)]),
+        ("weekly cloud vendor bill was USD 9,000", [("money", 9000.0, "week", None, "USD")]),
+        ("between EUR 5k and 7k a month", [("money", 6000.0, "month", None, "EUR")]),
+        ("a 15% discount from the vendor", [("relative_change", 0.85, None, None, None)]),
+        ("use a 12% discount rate", [("percent", 0.12, None, None, None)]),
+        ("off by a factor of 3", [("relative_change", 3.0, None, None, None)]),
+        ("we handle 40k invoices a day", [("request_volume", 40000.0, "day", None, None)]),
+        ("the output side is maybe 20 percent", [("output_share", 0.2, None, None, None)]),
+        ("output share is closer to a quarter", [("output_share", 0.25, None, None, None)]),
+        ("users hang up after a second", []),  # "after" is no bound on latency
+        ("anything above a second is too slow", [("latency", 1000.0, None, None, None)]),
+        ("signups are +25% MoM", [("growth", 0.25, "month", None, None)]),
+        ("assume 5% yearly growth", [("growth", 0.05, "year", None, None)]),
+        ("weekly ~ 3k tickets", [("request_volume", 3000.0, "week", None, None)]),
+        ("what if we rent a100s for $1.20 instead", [("gpu_price", 1.2, None, None, "USD")]),
+        (
+            "we have 9 devs, 2 of them know pytorch",
+            [("headcount", 9.0, None, None, None), ("headcount", 2.0, None, None, None)],
+        ),
+        (
+            "you assumed 16 GPUs, we'd need only 4",
+            [("gpu_count", 16.0, None, None, None), ("gpu_count", 4.0, None, None, None)],
+        ),
+        ("is the 30k a year right", [("money", 30000.0, "year", None, None)]),
+        ("x4?", [("relative_change", 4.0, None, None, None)]),
+        ("and half?", [("relative_change", 0.5, None, None, None)]),
+        ("if we send half the requests to the small model", [("percent", 0.5, None, None, None)]),
         # "more than one gpu" sets no count
         ("does a 7b really need more than one gpu", [("model_size", 7.0, None, None, None)]),
     ],
@@ -182,6 +213,8 @@ def test_model_size_range():
         ("we are on gpt-4.1, not the mini one", ["openai/gpt-4.1", "openai/gpt-4.1-mini"], []),
         ("gpt-4o or the pro plan", ["openai/gpt-4o"], []),  # "pro plan" is no model
         ("a fine-tuned llama would do", [], []),  # a bare family names nothing
+        ("or claude opus?", ["anthropic/claude-3-opus-latest"], []),
+        ("x3?", [], []),  # a factor, not a GPU
     ],
 )
 def test_name_families(text, known, unknown):

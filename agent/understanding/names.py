@@ -93,7 +93,7 @@ MODIFIERS = frozenset(
     ]
 )
 # GPU-ish tokens: letters then digits ("mi300x", "b200", "v100", "h100s"); not percentiles.
-_GPU_LIKE = re.compile(r"^(?!p\d|q\d|v\d$)[a-z]{1,3}\d{1,4}[a-z]{0,2}$")
+_GPU_LIKE = re.compile(r"^(?!p\d|q\d|x\d|v\d$)[a-z]{1,3}\d{1,4}[a-z]{0,2}$")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.\-_/:][a-z0-9]+)*")
 _GIG = re.compile(r"(?<=\d)\s*(?:gigs?|gb|g)\b")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -203,6 +203,8 @@ class NameCatalog:
 # Colloquial names that the catalogues do not carry; added only when the target exists.
 COLLOQUIAL: dict[str, tuple[str, ...]] = {
     "anthropic/claude-3-5-sonnet": ("claude sonnet", "sonnet", "claude 3.5 sonnet", "sonnet 3.5"),
+    "anthropic/claude-3-opus-latest": ("claude opus", "opus"),
+    "anthropic/claude-3-haiku": ("claude haiku", "haiku"),
     "openai/gpt-4o": ("4o", "gpt 4o", "gpt-4 o"),
     "openai/gpt-4o-mini": ("4o mini", "4o-mini", "gpt 4o mini", "gpt4o-mini"),
 }

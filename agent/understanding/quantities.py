@@ -109,6 +109,10 @@ _SIDE_NOUN_BEFORE = re.compile(
 _WORDS_GAP = re.compile(
     r"^(?:\s+(?!and\b|or\b|but\b|per\b|each\b)[a-z]+){1,3}?(?=\s+(?:per|a|an|each|every)\s)"
 )
+_PERIOD_ADVERB_BEFORE = re.compile(
+    r"(?:^|[^\w\s]|\b(?:we|we're|is|are|get|do|have|about))\s*(hourly|daily|weekly|monthly|quarterly|yearly|annually)"
+    r"\s*(?:[:=~]|about|around|roughly|approx\w*)?\s*$"
+)
 _REQUEST_NOUN_BEFORE = re.compile(
     r"\b(?:requests?|calls?|queries|tickets|conversations|messages|chats|documents|emails|sessions)\b"
 )
@@ -571,6 +575,15 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     if gm and (ctx.has_gpu or "gpu" in gm.group(0)):
         ctx.add("gpu_price", value, idx, rest_off + gm.end(), currency=currency, **kw)
         return
+    if (
+        currency is not None
+        and ctx.has_gpu
+        and value < 20
+        and num.scale is None
+        and re.search(r"\b(?:rent\w*|hir(?:e|ing)|lease|leasing)\b", ctx.clause_before(i))
+    ):  # "rent h100s for $1.99 instead": a GPU's hourly price
+        ctx.add("gpu_price", value, idx, rest_off, currency=currency, **kw)
+        return
     # --- money: any amount with a currency
     if currency is not None or num.scale == "grand":  # "35 grand a month" is money
         period, pend = _period_at(rest)
@@ -663,6 +676,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     rm = _REQUESTS_AFTER.match(after)
     if rm:
         period, pend = _period_at(after[rm.end() :])
+        if period is None and (pa := _PERIOD_ADVERB_BEFORE.search(before)):
+            period = _PERIODS[pa.group(1)]  # "daily ~ 90k calls"
         ctx.add("request_volume", value, idx, t_after + rm.end() + pend, period=period, **kw)
         return
     if (
@@ -755,6 +770,14 @@ def _one_number(ctx: _Ctx, i: int) -> None:
                 )
                 gend = gm2.end()
                 growth_word = gm2
+        if gper is not None and not growth_word:
+            growth_word = re.match(r"^\s*(?:growth|increase)\b", tail[gend:])
+            if growth_word:  # "10% monthly growth"
+                gend += growth_word.end()
+            elif re.match(
+                r"^\s*,?\s*(?:yoy|mom|qoq|(?:year|month|quarter|week)[\s-]+(?:over|on))\b", tail
+            ):
+                growth_word = True  # "+60% YoY": a growth rate by its period
         if gper is not None and (
             _GROWTH_BEFORE.search(pre[-30:])
             or growth_word
@@ -889,6 +912,22 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             side=_side(side_next.group(1)),
         )
         return
+    # --- a bare small count continuing a count: "12 ppl, 3 of them ...", "8 GPUs?? we'd need maybe 2"
+    prev_count = next((q for q in reversed(ctx.out) if q.kind in ("headcount", "gpu_count")), None)
+    if (
+        prev_count is not None
+        and num.scale is None
+        and value == int(value)
+        and 0 < value < 1000
+        and not re.match(r"^\s*(?:[%$€£]|[a-z]+\s*(?:%|tokens?|requests?))", after)
+        and (
+            re.match(r"^\s*(?:of\s+(?:them|those|these|us)|with|who|that)\b", after)
+            or re.search(r"\b(?:need|needs|want|only|maybe|just|more\s+like|at\s+most)\s*$", before)
+        )
+        and not _DURATION_AFTER.match(after)
+    ):
+        ctx.add(prev_count.kind, value, idx, t_after)
+        return
     # --- "5 years instead of 3": a bare number takes the unit of the quantity it stands against
     against = re.search(r"\b(?:instead\s+of|rather\s+than|or|vs\.?|versus)\s*$", before)
     if ctx.out and against and num.scale is None and not re.match(r"^\s*[a-z%$€£]", after):
@@ -900,6 +939,15 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         if prev.kind in ("gpu_count", "headcount", "model_size"):
             ctx.add(prev.kind, value, idx, t_after)
             return
+    # --- "the 14k a month": thousands a month or year with no noun are an amount of money
+    period, pend = _period_at(after)
+    if (
+        period in ("month", "year")
+        and num.scale in ("k", "thousand", "grand")
+        and not re.search(r"\b(?:tok|req|call|quer|user|ticket|message|chat)", ctx.clause_before(i))
+    ):
+        ctx.add("money", value, idx, t_after + pend, period=period, **kw)
+        return
     # --- a bare scaled number: "5M", "14,600"
     plain_year = (
         num.scale is None and not num.separated and 1900 <= value <= 2100 and value == int(value)
@@ -1116,4 +1164,17 @@ def _phrases(ctx: _Ctx) -> None:
         add("duration", _MONTHS_PER[m.group(1)], m)
     for pattern, factor in _WORD_RELATIVE:
         for m in pattern.finditer(ctx.tmpl):
-            add("relative_change", factor, m)
+            if factor == 0.5 and re.search(
+                r"\b(?:mov\w*|send\w*|sent|rout\w*|shift\w*|put|switch\w*|migrat\w*|offload\w*)\s+(?:\w+\s+)?$",
+                ctx.tmpl[max(0, m.start() - 30) : m.start()],
+            ):
+                add("percent", 0.5, m)  # "if we moved half the traffic to a small model"
+            else:
+                add("relative_change", factor, m)
+    # a one-word follow-up: "half", "x3?"
+    whole = re.fullmatch(
+        r"\s*(?:and\s+|or\s+|what\s+about\s+)?(?:(half)|[x×]\s?(\d+(?:\.\d+)?))\s*[?!.]*\s*",
+        ctx.tmpl,
+    )
+    if whole:
+        add("relative_change", 0.5 if whole.group(1) else float(whole.group(2)), whole)

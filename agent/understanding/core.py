@@ -53,7 +53,7 @@ _DOMAIN = re.compile(
 # "at $0.5/M input, ...", "thinking about Qwen 72B on 2 H200s - viable?", "and a 405b model, ...?"
 _PREMISE = re.compile(
     r"(?:at|if|with|when|assuming|say)\b"
-    r"|(?:(?:we'?re|we\s+are|i'?m|i\s+am)\s+)?(?:thinking\s+(?:about|of)|considering|contemplating|eyeing)\b"
+    r"|(?:(?:we'?re|we\s+are|we|i'?m|i\s+am|i)\s+)?(?:thinking\s+(?:about|of)|considering|contemplating|eyeing)\b"
     r"|and\s+(?:a|an|the|with|for|on)\b"
     # "fine tune llama 3 70b on 8 a100s, feasible?": the plan the question is about
     r"|(?:fine[\s-]?tun\w*|train\w*|self[\s-]?host\w*|host\w*|serv(?:e|ing)|deploy\w*|running|run)\b"
@@ -79,6 +79,17 @@ OFF_SUBJECT_RATIO = 0.33
 _EXPECTED = re.compile(
     r"\b(?:we|i)\s+(?:\w+\s+)?(?:expect|forecast|project|anticipate|predict)\b"
     r"|\b(?:expected|forecast|projected|predicted|set|due)\s+to\b"
+)
+# "finance says we actually spend 3 times what I said": a correction, not a what-if
+_CORRECTED = re.compile(r"\bactually\b|\bin fact\b|\bturns out\b")
+# "does it still make sense if we only get 60% utilisation": a condition to explore
+_CONDITION = re.compile(
+    r"\bif\s+(?:we|our|the|it|they|utili[sz]ation|volume|traffic|usage|growth|prices?)\b"
+)
+# company size is no scenario input: "we're a 40-person startup"
+_COMPANY_SIZE = re.compile(
+    r"\d+[\s-](?:person|people|employee|staff)\s+"
+    r"(?:team|startup|company|firm|business|shop|agency|org\w*)\b"
 )
 _TWO_OPTIONS = re.compile(r"\b(?:or|vs|versus|against|compared)\b")
 
@@ -189,6 +200,16 @@ def _intents(
     has_pillars = bool(pillars)
     if has_pillars:
         scores.setdefault("pillar_answer", (0.85, "pillar signal"))
+    lowered = text.lower()
+    if (
+        is_question
+        and scores.keys() & {"recommend", "break_even", "risk", "compare"}
+        and any(
+            _CONDITION.search(lowered, max(0, q.span.start - 60), q.span.start)
+            for q in quantities
+        )
+    ):
+        scores.setdefault("what_if", (0.75, "a condition with a figure"))
     if "same_but" in reference_kinds:
         scores.setdefault("what_if", (0.8, "the same but ..."))
     if any(
@@ -275,7 +296,7 @@ def _intents(
         del scores["compare"]  # "explain tokens vs words"
     if "explain_figure" in scores:
         scores.pop("explain_concept", None)
-        if norm.startswith("why"):
+        if re.match(r"(?:\S+\s+){0,2}why\b", norm):
             scores.pop("compare", None)  # "why is LoRA cheaper than full?" asks about a figure
     if (
         "show_assumptions" in scores
@@ -286,12 +307,16 @@ def _intents(
         scores.pop("show_assumptions", None)
         if "recommendation" in scores["risk"][1]:
             scores.pop("recommend", None)  # "which input would flip your recommendation"
-        if re.search(r"\bwhat if (?:\S+\s+){0,3}wrong\b", norm):
+        if re.search(r"\bwhat if (?:\S+\s+){0,3}wrong\b", norm) and not any(
+            q.kind == "relative_change" for q in quantities
+        ):
             scores.pop("what_if", None)  # "what if we're wrong about the volume": a risk question
     if "explain_figure" in scores and scores.get("risk", (0, ""))[1] == "tornado":
         del scores["risk"]  # "what does the tornado chart show" asks to read a figure
     if re.search(
-        r"\byou (?:just )?(?:gave|quoted|showed|came up with|got|computed|calculated) ", norm
+        r"\byou (?:just )?(?:gave|quoted|showed|came up with|got|computed|calculated) "
+        r"|\btoo (?:good|high|low|optimistic|cheap|expensive|rosy)\b",
+        norm,
     ) and ("explain_figure" in scores):
         for other in ("break_even", "risk", "compare", "recommend"):
             scores.pop(other, None)  # "the break even you gave seems too optimistic": that figure
@@ -353,10 +378,14 @@ def _stated_change(q: Quantity, clause: _Clause) -> bool:
         return False
     if _PAST_CHANGE.search(q.span.text):
         return True
-    return not clause.question and bool(_EXPECTED.search(clause.text))
+    return not clause.question and bool(
+        _EXPECTED.search(clause.text) or _CORRECTED.search(clause.text)
+    )
 
 
 def _is_fact(q: Quantity, clause: str) -> bool:
+    if q.kind == "headcount" and _COMPANY_SIZE.search(clause):
+        return False
     if q.kind in _FACT_KINDS:
         return True
     if q.kind == "relative_change" and _PAST_CHANGE.search(q.span.text):

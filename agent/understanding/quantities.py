@@ -945,6 +945,9 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         period in ("month", "year")
         and num.scale in ("k", "thousand", "grand")
         and not re.search(r"\b(?:tok|req|call|quer|user|ticket|message|chat)", ctx.clause_before(i))
+        and not re.search(
+            r"\b(?:tok|req|call|quer|user|ticket|message|chat)", after[pend : pend + 30]
+        )
     ):
         ctx.add("money", value, idx, t_after + pend, period=period, **kw)
         return

@@ -649,4 +649,33 @@ def test_sensitive_data_is_no_risk_cue():
     assert "risk" in rule_hits(normalise_text("how sensitive is the total to the gpu price"))
 
 
+@pytest.mark.parametrize(
+    ("text", "intents", "pillars"),
+    [
+        # eleventh batch (d741-d890) families, in our own wording
+        ("does a 7b still make sense if we only hit 40% utilisation", {"recommend", "what_if"}, {}),
+        ("we're a 25-person agency, is fine tuning worth it?", {"recommend"}, {}),
+        ("12 months payback sounds too good to be true", {"explain_figure"}, {}),
+        ("which input, if wrong, flips it", {"risk"}, {}),
+        ("from which volume does lora beat the api", {"break_even"}, {}),
+        ("is it a stupid idea to self host", {"recommend"}, {}),
+        ("interesting. why is qlora so much cheaper than lora", {"explain_figure"}, {}),
+        ("the 'hosting' line includes what exactly", {"explain_figure"}, {}),
+        ("we pay 2.10 an hour for h100s, is that what you have", {"change_assumption", "show_assumptions"}, {}),
+        ("our notes use very specific terminology", {"pillar_answer"}, {"jargon": True}),
+        ("latency isnt a thing here, it runs over night", {"pillar_answer"}, {"latency": False}),
+        ("it must run in the customer's own data centre", {"pillar_answer"}, {"on_prem": True}),
+        (
+            "we are not a bank, data can be in the cloud",
+            {"pillar_answer"},
+            {"regulated": False, "on_prem": False},
+        ),
+    ],
+)
+def test_eleventh_batch_families(text, intents, pillars):
+    u = understand(text, catalog=HAND)
+    assert set(u.intent_ids) == intents
+    assert {p.pillar: p.value for p in u.pillars} == pillars
+
+
 # end of the tenth-batch block

@@ -296,6 +296,8 @@ def build_tools(deps: ToolDeps) -> list[BaseTool]:
 
 
 def _clip(text: str, limit: int = 700) -> str:
+    """A passage on one line without its heading line (the section is its own field), capped."""
+    text = " ".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 

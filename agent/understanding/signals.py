@@ -241,6 +241,8 @@ _ANAPHORA = [
     ),
     re.compile(r"\byour\s+(?:table|chart|numbers|figures|results|breakdown|estimate|plot)\b"),
     re.compile(
+        r"\byou\s+(?:said|mentioned)\b|\byour\s+(?:last|previous|earlier)\s+(?:msg|message|answer|reply|response|recommendation)\b"
+        r"|\bthat\s+(?:seems|sounds|looks|ignores)\b|"
         r"\b(?:if|when)\s+they\b|\b(?:double|triple|half|twice|quadruple|\d+x)\s+(?:that|this|those)\b"
     ),
     re.compile(

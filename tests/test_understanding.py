@@ -578,8 +578,10 @@ def test_intent_families_of_the_tenth_batch(text, intents):
         ("how likely is it that prices fall", []),  # "is it that": no earlier turn
         ("we're on-prem - does that rule out a 70b?", []),  # "that" is the clause before
         (
-            "We do 3M tokens a day on gpt-4o at $2.50/M input and $10/M output, all in the EU. "
-            "If we fine tune a smaller model, when does it pay back?",
+            (
+                "We do 3M tokens a day on gpt-4o at $2.50/M input and $10/M output, all in the EU. "
+                "If we fine tune a smaller model, when does it pay back?"
+            ),
             [],  # a message that sets out its own case: "it" is in it
         ),
     ],

@@ -112,7 +112,7 @@ _VOCAB = sorted(
 _WORD = re.compile(r"[a-z0-9'$€£%./-]+|[^\sa-z0-9]")
 # Real words one or two edits away from a cue word: never "corrected" into it
 _REAL_WORDS = frozenset(
-    "there their these those where inference different differ shoulder regulator regulators "
+    "there their these those where inference different differ shoulder regulator regulators "  # noqa: SIM905
     "risky consistency worthy wealth heater".split()
 )
 

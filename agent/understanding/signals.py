@@ -21,8 +21,10 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bregulat(?:ed|ion|ions|ory|or|ors)\b",
             r"\bcomplian(?:ce|t)\b",
             r"\b(?:a|we'?re\s+an?|we\s+are\s+an?)\s+(?:\w+\s+)?(?:bank|fintech|hospital|pharma\w*|law\s+firm|government\s+agency|defen[cs]e\s+contractor)\b",
-            r"\b(?:banking|healthcare|health\s+care|financial\s+services|public\s+sector|medical|clinical)\b"
-            r"(?!\s+(?:billing\s+)?(?:codes?|abbreviations?|terms?|terminology|vocabulary|jargon|acronyms?|shorthand|language))",
+            (
+                r"\b(?:banking|healthcare|health\s+care|financial\s+services|public\s+sector|medical|clinical)\b"
+                r"(?!\s+(?:billing\s+)?(?:codes?|abbreviations?|terms?|terminology|vocabulary|jargon|acronyms?|shorthand|language))"
+            ),
             r"\bhospital\b|\b(?:in|we'?re\s+in)\s+defen[cs]e\b",
             r"\b(?:hipaa|gdpr|sox|pci(?:[\s-]dss)?|fedramp|finra|sec\s+rules|mifid|basel|fca|ema|fda)\b",
             r"\bdata\s+residency\b",

@@ -109,18 +109,23 @@ class Advisor:
         ahead of the first question."""
 
         def run() -> None:
+            # The knowledge base first (citations wait for it), then the intent model (only
+            # unusual messages need it); one at a time, leaving the other core to the UI's build.
             try:
-                _warm()
+                warm_knowledge()
             finally:
                 self._warming.clear()
+            warm_intents()
 
-        def _warm() -> None:
+        def warm_intents() -> None:
             try:
                 from agent.understanding.intent_model import intent_model
 
                 intent_model()  # its MiniLM embedder loads in seconds, once: not on a person's turn
             except Exception as error:  # noqa: BLE001 - the rules still understand without it
                 log.warning("intent model warm-up failed: %s", error)
+
+        def warm_knowledge() -> None:
             try:
                 kb = self.knowledge()
                 if hasattr(kb, "warm_up"):

@@ -68,6 +68,8 @@ def run(launches: int = 3, rounds: int = 4) -> list[dict]:
 
         launch = ServerProcess(data_dir)
         try:
+            # warm turns: once the knowledge base is ready, not while the models still load beside them
+            launch.wait_for_health("knowledge", "ready", timeout=300)
             launch.wait_until("/api/v1/chat", "POST", timeout=300, json={"message": FIRST_QUESTION})
             turns: list[float] = []
             with httpx.Client(base_url=launch.url, timeout=300) as client:

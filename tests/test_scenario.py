@@ -63,6 +63,12 @@ def test_every_usage_form_is_accepted(usage, form):
         ),
         (with_usage(monthly_total_tokens={"low": 3, "base": 2, "high": 4}), "usage.monthly_total_tokens", "low <= base"),
         (with_usage(monthly_growth=2.0, monthly_total_tokens=1), "usage.monthly_growth", "<= 1"),
+        # a range whose ends are no numbers (found by the HTTP fuzzing test as a 500)
+        (
+            {**with_usage(monthly_total_tokens=1), "data": {"synthetic_examples": {"low": None, "high": {}}}},
+            "data.synthetic_examples.low",
+            "",
+        ),
     ],
 )
 def test_bad_numbers_name_the_field_and_the_allowed_range(data, field, needle):

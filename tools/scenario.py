@@ -47,7 +47,10 @@ class Range(_Model):
         if isinstance(data, list | tuple) and len(data) == 3:
             return {"low": data[0], "base": data[1], "high": data[2]}
         if isinstance(data, Mapping) and "base" not in data and {"low", "high"} <= set(data):
-            return {**data, "base": (float(data["low"]) + float(data["high"])) / 2.0}
+            try:
+                return {**data, "base": (float(data["low"]) + float(data["high"])) / 2.0}
+            except (TypeError, ValueError):
+                return data  # low or high is no number: field validation names it (a 422, not a 500)
         return data
 
     @model_validator(mode="after")

@@ -245,13 +245,17 @@ def assumptions_table(summary: dict) -> str:
     return "\n".join(lines)
 
 
+def without_headings(text: str) -> str:
+    """A passage's text less its Markdown heading lines (its section is cited by name anyway)."""
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
 def plain_sentences(text: str, limit: int) -> str:
     """The first sentences of a passage that carry no figures (passages never ground a figure).
 
     A passage starts with its section's heading line, which has no full stop: it is left out, or it
     would run into the first sentence (the Sources line names the section)."""
-    text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    text = re.sub(r"[#*_`>|]+", " ", text)
+    text = re.sub(r"[#*_`>|]+", " ", without_headings(text))
     sentences = re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
     keep = [s for s in sentences if not re.search(r"\d", s) and len(s) > 20]
     return " ".join(keep[:limit]) or "See the passage cited."

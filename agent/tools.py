@@ -19,6 +19,7 @@ from langgraph.types import Command
 from pydantic import Field
 
 from agent import summaries
+from agent.format import without_headings
 from agent.scenario_ops import ScenarioChange, apply_updates, default_scenario, resolve
 from tools.common import AdvisorError
 
@@ -297,8 +298,7 @@ def build_tools(deps: ToolDeps) -> list[BaseTool]:
 
 def _clip(text: str, limit: int = 700) -> str:
     """A passage on one line without its heading line (the section is its own field), capped."""
-    text = " ".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    text = " ".join(text.split())
+    text = " ".join(without_headings(text).split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 

@@ -556,8 +556,8 @@ def test_pillar_signals_in_everyday_wording(text, pillars):
         ("over 2 years which option wins, and when does it break even?", {"compare", "break_even"}),
         ("we expect traffic to go up fivefold by 2027", {"change_assumption"}),
         ("fine tune a 13b on 4 l40s, realistic?", {"recommend"}),
-        ("my boss wants us on claude 3 haiku, is that the smarter move", {"recommend"}),
-        ("hullo! is there any point training our own model", {"greeting_help", "recommend"}),
+        ("my boss wants us on claude 3 haiku, is that the smarter move", {"recommend", "what_if"}),  # rule I4
+        ("hullo! is there any point training our own model", {"recommend"}),  # rule I1
         ("compare rag vs lora at 5k requests a day, 2k tokens each", {"compare"}),
     ],
 )
@@ -629,7 +629,7 @@ def test_more_everyday_pillar_wording(text, pillars):
         ("what's the gpu price you're using for the h100", {"show_assumptions"}),
         ("which electricity cost did you bake in", {"show_assumptions"}),
         ("remind me what volume we're at", {"show_assumptions"}),
-        ("what's the worst that could happen if we self host", {"risk"}),
+        ("what's the worst that could happen if we self host", {"risk", "what_if"}),  # rule I4
         ("how sensitive is the break even to the gpu price", {"risk"}),
         ("what are the chances self hosting never pays back", {"risk"}),
         ("what happens if the api gets 30% cheaper", {"what_if"}),
@@ -656,7 +656,7 @@ def test_sensitive_data_is_no_risk_cue():
     [
         # eleventh batch (d741-d890) families, in our own wording
         ("does a 7b still make sense if we only hit 40% utilisation", {"recommend", "what_if"}, {}),
-        ("we're a 25-person agency, is fine tuning worth it?", {"recommend"}, {}),
+        ("we're a 25-person agency, is fine tuning worth it?", {"change_assumption", "recommend"}, {}),  # I3
         ("12 months payback sounds too good to be true", {"explain_figure"}, {}),
         ("which input, if wrong, flips it", {"risk"}, {}),
         ("from which volume does lora beat the api", {"break_even"}, {}),

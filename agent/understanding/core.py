@@ -40,7 +40,7 @@ _QUESTION_START = re.compile(
     r"(?:what|what's|whats|wat|which|when|where|why|how|who|should|shld|would|could|can|is|are|"
     r"do|does|did|will|shall|any|isn't|aren't|won't)\b"
 )
-_CLAUSE_SPLIT = re.compile(r"(?<=[.?!;])\s+|\s*[—–]\s*|\s+-\s+|,\s+|\n+")
+_CLAUSE_SPLIT = re.compile(r"(?<=[.?!;:])\s+|\s*[—–]\s*|\s+-\s+|,\s+|\n+")
 _DOMAIN = re.compile(
     r"\b(?:tokens?|models?|llms?|gpus?|api|apis|fine|tun\w*|train\w*|cost\w*|price\w*|spend\w*|"
     r"budget|host\w*|rag|lora|qlora|inference|openai|anthropic|claude|gpt\S*|llama|mistral|"
@@ -78,20 +78,43 @@ _FRAGMENT = re.compile(
 OFF_SUBJECT_RATIO = 0.33
 _EXPECTED = re.compile(
     r"\b(?:we|i)\s+(?:\w+\s+)?(?:expect|forecast|project|anticipate|predict)\b"
+    r"|\b(?:will|is going to|are going to|is set to|should) (?:\S+\s+)?(?:double|triple|quadruple|halve|grow|rise|go up|jump|increase|drop|fall)\b"
     r"|\b(?:expected|forecast|projected|predicted|set|due)\s+to\b"
 )
 # "finance says we actually spend 3 times what I said": a correction, not a what-if
 _CORRECTED = re.compile(r"\bactually\b|\bin fact\b|\bturns out\b")
-# "does it still make sense if we only get 60% utilisation": a condition to explore
-_CONDITION = re.compile(
-    r"\bif\s+(?:we|our|the|it|they|utili[sz]ation|volume|traffic|usage|growth|prices?)\b"
+# Rule I4, a hypothetical condition inside a question: "does it still make sense if we only get
+# 60% utilisation", "worst case if GPU prices spike" ("tell me if we should" asks, it sets nothing)
+_ASKS = frozenset({"recommend", "break_even", "risk", "compare", "explain_figure"})
+_IF_CONDITION = re.compile(
+    r"(?<!\bknow )(?<!\btell me )(?<!\bsee )(?<!\bcheck )(?<!\bsorry )(?<!\bwonder )(?<!\bwondering )"
+    r"(?<!\bsure )(?<!\bout )(?<!\bask )(?<!\bdecide )(?<!\bus )(?<!\bme )(?<!\bwhether or )"
+    r"\b(?:if|assuming|supposing|suppose|in case)\b(?!\s+(?:we|i|you)\s+(?:should|need)\b)(?!\s+wrong\b)"
+    r"(?!\s+(?:it'?s|it is|this is|that'?s|that is|there'?s)\s+(?:worth|a good|the right|smart|wise)\b)"
 )
-# company size is no scenario input: "we're a 40-person startup"
-_COMPANY_SIZE = re.compile(
-    r"\d+[\s-](?:person|people|employee|staff)\s+"
-    r"(?:team|startup|company|firm|business|shop|agency|org\w*)\b"
+# ... or a figure or a name the question is asked at: "cheapest option at 50M tokens a month?"
+_MARKED_CONDITION = re.compile(
+    r"(?:^|\b)(?:at|with|w/|assuming|instead of|serve|handle|and a|and an)"
+    r"\s+(?:\S+\s+){0,3}$"
+)
+# someone else's idea to weigh: "our account manager wants us on o3-mini, is that the better move"
+_PROPOSAL = re.compile(
+    r"\b(?:our|my|the|their)\s+(?:[\w-]+\s+){0,2}(?:wants?|suggests?|suggested|proposes?|proposed|is\s+pushing|pushes)\b"
+)
+# an order that sets an input: "halve the GPU price and show me again", "nope, 2x"
+_SETTER = re.compile(
+    r"^(?:(?:ok|okay|now|then|and|so|please|pls|right|fine)[,.!]?\s+)*"
+    r"(halve|double|triple|bump|lower|raise|cut|increase|reduce|rerun|re-run|redo|recompute|recalculate"
+    r"|(?:nope|no|nah|actually)(?=[,.!]?\s+\S+\W*$))\b"
 )
 _TWO_OPTIONS = re.compile(r"\b(?:or|vs|versus|against|compared)\b")
+# a follow-up that swaps one input: "and opus?", "what about llama 70b?", "how about on A100s"
+_SWAP_FRAGMENT = re.compile(
+    r"^(?:(?:ok|okay|hmm|eh|so|right)[,.!]?\s+)*(?:and|or|what about|how about)\b(?:\s+\S+){0,5}\s*\??$"
+)
+_NAMED_COMPARE = re.compile(
+    r"\b(?:vs|versus|compared?|cheaper|pricier|more expensive|difference)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -202,14 +225,28 @@ def _intents(
         scores.setdefault("pillar_answer", (0.85, "pillar signal"))
     lowered = text.lower()
     if (
-        is_question
-        and scores.keys() & {"recommend", "break_even", "risk", "compare"}
-        and any(
-            _CONDITION.search(lowered, max(0, q.span.start - 60), q.span.start)
-            for q in quantities
+        (is_question or _EXPLICIT_COMPARE.search(norm))
+        and scores.keys() & _ASKS
+        and (
+            _IF_CONDITION.search(norm)
+            or any(
+                q.kind != "duration"  # "over 3 years" is the window of the question, not a change
+                and _clause_of(q.span.start, clauses).question
+                and (
+                    _MARKED_CONDITION.search(lowered, max(0, q.span.start - 40), q.span.start)
+                    or q.kind == "gpu_count"  # "what would training cost on 16 A100s?"
+                    and "compare" not in scores
+                    and re.search(
+                        r"(?<!\bland )(?<!\blanded )\bon\s+$",
+                        lowered[max(0, q.span.start - 12) : q.span.start],
+                    )
+                )
+                for q in quantities
+            )
+            or _PROPOSAL.search(lowered)
         )
-    ):
-        scores.setdefault("what_if", (0.75, "a condition with a figure"))
+    ):  # rule I4: "payback with 10% monthly growth?", "worst case if GPU prices spike?"
+        scores.setdefault("what_if", (0.75, "a condition to explore"))
     if "same_but" in reference_kinds:
         scores.setdefault("what_if", (0.8, "the same but ..."))
     if any(
@@ -288,12 +325,24 @@ def _intents(
     ):
         for other in ("recommend", "break_even", "compare", "explain_figure"):
             scores.pop(other, None)  # "how confident should I be in the break-even month?"
-    if "what_if" in scores and re.search(
-        r"\b(?:gets?|got|becomes?|became|goes|went|turns?)\s+(?:\S+\s+)?(?:cheaper|more expensive|pricier)\b", norm
-    ) and _IMPLIED_COMPARE.match(scores.get("compare", (0, "x"))[1]):
-        del scores["compare"]  # "what if the api gets 50% cheaper": a price change, not a comparison
+    if (
+        "what_if" in scores
+        and re.search(
+            r"\b(?:gets?|got|becomes?|became|goes|went|turns?)\s+(?:\S+\s+)?(?:cheaper|more expensive|pricier)\b",
+            norm,
+        )
+        and _IMPLIED_COMPARE.match(scores.get("compare", (0, "x"))[1])
+    ):
+        del scores[
+            "compare"
+        ]  # "what if the api gets 50% cheaper": a price change, not a comparison
     if "explain_concept" in scores and scores.get("compare", (0, ""))[1] in ("vs", "versus"):
         del scores["compare"]  # "explain tokens vs words"
+    if "explain_concept" in scores and re.search(
+        r"\b(?:mean|stand for|in general|in plain terms)\b", norm
+    ):
+        scores.pop("explain_figure", None)  # "what does 'amortised' mean in your table"
+        scores.pop("compare", None)
     if "explain_figure" in scores:
         scores.pop("explain_concept", None)
         if re.match(r"(?:\S+\s+){0,2}why\b", norm):
@@ -320,11 +369,40 @@ def _intents(
     ) and ("explain_figure" in scores):
         for other in ("break_even", "risk", "compare", "recommend"):
             scores.pop(other, None)  # "the break even you gave seems too optimistic": that figure
+    if quantities and _SETTER.match(norm):
+        # rule I3: "halve the GPU price and show me again", "rerun it with 16 GPUs", "nope, 2x"
+        scores.pop("what_if", None)
+        scores["change_assumption"] = (0.8, "set: " + _SETTER.match(norm).group(1))
+    if (
+        "recommend" in scores
+        and re.search(r"\b(?:change|affect|alter|flip) (?:your|the) recommendation\b", norm)
+        and not re.search(r"\bwhich\b", norm)
+    ):
+        scores.pop(
+            "risk", None
+        )  # "does that change your recommendation?" asks for the verdict again
+    if (
+        "recommend" in scores
+        and scores.get("compare", (0, ""))[1] == "two named options"
+        and re.search(
+            r"\byour (?:\w+ )?(?:take|call|pick|recommendation|view)\b|\bwhat would you (?:pick|choose|do)\b",
+            norm,
+        )
+    ):
+        scores.pop("compare", None)  # "llama 4 scout or llama 3.1 70b, what's your take?"
     if "reset" in scores:
         scores.pop("undo", None)
     if "undo" in scores or "reset" in scores:
         scores.pop("change_assumption", None)
 
+    if (
+        _SWAP_FRAGMENT.match(norm)
+        and (names or unknown or quantities)
+        and not _NAMED_COMPARE.search(norm)
+    ):
+        # rule I5: "and opus?" reruns the scenario with one input swapped
+        scores.pop("compare", None)
+        scores.setdefault("what_if", (0.75, "one input swapped"))
     off_subject = not _DOMAIN.search(norm) and not (quantities or names or has_pillars)
     undecided = not scores and "thanks" not in hits  # no rule recognised the message
     if off_subject and "recommend" in scores and _RECOMMEND_OTHER.search(norm):
@@ -337,6 +415,8 @@ def _intents(
         undecided = True
     if "greeting_help" in scores and re.search(r"\bhow (?:should|do|can) i use\b", norm):
         scores.pop("recommend", None)  # "how should I use this advisor?"
+    if len(scores) > 1:
+        scores.pop("greeting_help", None)  # rule I1: "hi! should we fine tune?" asks for a verdict
     learned = intent_model() if undecided else None
     if learned is not None:  # cross-validated on the dev messages: see bench/intent_cv.py
         # pillar_answer stays tied to a pillar signal, which this message does not carry
@@ -384,8 +464,6 @@ def _stated_change(q: Quantity, clause: _Clause) -> bool:
 
 
 def _is_fact(q: Quantity, clause: str) -> bool:
-    if q.kind == "headcount" and _COMPANY_SIZE.search(clause):
-        return False
     if q.kind in _FACT_KINDS:
         return True
     if q.kind == "relative_change" and _PAST_CHANGE.search(q.span.text):

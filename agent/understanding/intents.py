@@ -198,6 +198,11 @@ RULES: dict[str, list[str]] = {
         r"\bwhere do (?:i|we) (?:start|begin)\b",
         r"\b(?:is|are) the api (?:fine|enough|ok)\b",
         r"^(?:fine tune|self host)\b.*\?$|\bfine tune\?$",
+        r"\bcan we (?:\S+\s+){0,2}afford\b|\b(?:safer|safest) (?:bet|move|choice|option|call|route|path)\b|\byes\s*/\s*no\b",
+        r"\bdoes the (?:math|maths|business case|numbers?) (?:work|add up|stack up)\b|\bprove me wrong\b",
+        r"\b(?:does|would|will|did|could) (?:that|this|it) (?:\S+\s+)?(?:change|affect|alter|flip) (?:your|the) (?:recommendation|verdict|answer)\b",
+        r"\bstill (?:the )?(?:api|rag|prompting|lora)\s*\?|\bworth (?:keeping|switching|moving|trying|going|running|hosting|training)\b",
+        r"\b(?:could|can) we (?:just |even |actually |realistically )?(?:use|run|do (?:it|this|that)|serve|host|get away)\b(?! (?:the|those|these) numbers)",
     ],
     "compare": [
         r"\bcompar\w*\b|\bvs\b|\bversus\b|\bside by side\b|\bstack up\b|\bhead to head\b",
@@ -249,6 +254,9 @@ RULES: dict[str, list[str]] = {
         r"\b(?:sounds?|seems?|looks?|feels?) (?:way |far |much |a bit |a little )?too (?:good|high|low|optimistic|cheap|expensive|small|big|rosy)\b|^too (?:high|low|much|cheap|expensive)\W*$",
         r"\bhow much would (?:the |it )?(?:\S+\s+){0,3}cost\b",
         r"\bhow many (?:gpus?|replicas|nodes|cards|engineers) (?:would|do|will|does|did)\b",
+        r"\bhow you (?:got|get|arrived|came|landed|calculated|computed|sized|worked)\b|\bwhat does your (?:\S+\s+){0,2}(?:say|show)\b",
+        r"\bwhy does your\b|\bwhat would (?:\S+\s+){1,8}come to\b",
+        r"\b(?:can'?t|cannot|can not) be right\b|\b(?:seems?|looks?) (?:way |a bit )?off\b|\bis (?:pure )?fantasy\b|\blaughed at\b",
     ],
     "explain_concept": [
         r"\bwhat(?: exactly| actually)?(?:'s| is| are| does)(?: exactly| actually)? (?:a |an |the )?(?:difference|lora|qlora|rag|token|tokens|mfu|tco|npv|quantization|fine tuning|finetuning|data moat|inference|embedding|embeddings|context window|distillation|peft|sft|rlhf|mixture of experts|moe|throughput|vllm|a gpu|gpu hours?)\b(?!\s+(?:of|for|per)\b)",
@@ -259,6 +267,7 @@ RULES: dict[str, list[str]] = {
         r"\b(?:tell me|teach me|learn) (?:more )?about\b|\bwhat do you mean by\b|\bwhat did you mean by\b",
         r"\bdefine\b|\bdefinition\b|\bin plain english\b|\blike i'?m (?:a |an |five)\b|\beli5\b",
         r"\bwhat(?:'s| is) (?:a )?reasonable\b|\bwhy does it matter\b",
+        r"\bwhat (?:does|do) ['\"]?[\w' -]{1,40}?['\"]? (?:mean|stand for)\b|\bin (?:general|plain terms)\b",
     ],
     "show_assumptions": [
         r"\bassumptions?\b|\bassum(?:e|ed|ing) (?:for|on)\b|\bwhat (?:\S+\s+){0,3}did you assume\b|\bdid you assume\b",
@@ -310,6 +319,7 @@ RULES: dict[str, list[str]] = {
         r"\bflips? it\b|\bbreak (?:the|your|our) (?:recommendation|verdict)\b|\bif wrong\b",
         r"\bwhat are the (?:odds|chances)\b|\bhow wrong\b|\b(?:most|more) wrong\b|\bcould (?:you|we|this|it) be wrong\b",
         r"\bwhat if (?:\S+\s+){0,3}wrong\b|\b(?:we'?re|we are|i'?m|i am|you'?re|you are) wrong about\b",
+        r"\b(?:quit|quits|resign|resigns)\b|\bleaves? (?:the company|us|the team)\b|\bhit by a bus\b",
     ],
 }
 # one alternation per intent: a 2,000-character message is scanned once per intent, not per rule

@@ -71,10 +71,13 @@ _HEADCOUNT = re.compile(
     r"^[\s-]*(?:[a-z]+\s+){0,2}?(?:people|persons|engineers?|ftes?|devs?|developers?|scientists?|"
     r"annotators?|label+ers?|staff|heads|contractors?|analysts?|person|employees?|members?|agents|"
     r"reps|representatives|workers|lawyers|clinicians|doctors|nurses|translators|writers|coders|"
-    r"guys?|folks|ppl|devops|sres?)\b"
+    r"guys?|folks|ppl|devops|sres?|mles?|seniors?|juniors?)\b"
+)
+_FEW_GPUS = re.compile(
+    r"\ba (single|lone|couple of|pair of)\s+(?:[a-z][a-z-]*\s+)?(?:⟪g⟫|gpus?\b|cards\b)"
 )
 _GPU_AFTER = re.compile(
-    r"^\s*(?:x|×)?\s*(?:(?!the\b|as\b|more\b|our\b)[a-z]+\s+)?(?:⟪g⟫|gpus?\b|cards\b)"
+    r"^\s*(?:x|×)?\s*(?:(?!the\b|as\b|more\b|our\b)[a-z][a-z-]*\s+)?(?:⟪g⟫|gpus?\b|cards\b)"
     r"(?![\s-]*(?:hours?|hrs?|h)\b)"  # "30 gpu hours" is compute time, not a count
 )
 _MODEL_B_AFTER = re.compile(r"^\s*(?:param(?:eter)?s?|model|llm|b\b)")
@@ -91,7 +94,7 @@ _DOWN_BEFORE = re.compile(
     r"slash\w*|less)\s+(?:\S+\s+){0,3}?(?:by|of|about|~|\s)*$|\b(?:down|less|lower|cut)\s*$"
 )
 _UP_BEFORE = re.compile(
-    r"\b(?:increas\w*|rais\w*|ris\w*|up|grow\w*|bump\w*|more)\s+(?:\S+\s+){0,3}?(?:by|of|about|~|\s)*$|\b(?:up|more)\s*$"
+    r"\b(?:increas\w*|rais\w*|ris\w*|up|grow\w*|bump\w*|hik\w*|jack\w*|more)\s+(?:\S+\s+){0,4}?(?:by|of|about|~|\s)*$|\b(?:up|more)\s*$"
 )
 _APPROX_BEFORE = re.compile(
     r"(?:~|≈|\babout|\baround|\broughly|\bapprox\w*|\bcirca|\blike|\bsome|\bca\.?)\s*$"
@@ -803,7 +806,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             ctx.add("relative_change", 1 - value / 100, idx, pct_end, t_start=len(pre.rstrip()) - 1)
             return
         down_after = re.match(
-            r"^\s*(lower|less|cheaper|smaller|fewer|down|drop|cut|reduction|decrease|discount(?!\s+rate)|off)\b",
+            r"^\s*(lower|less|cheaper|smaller|fewer|down|drop|cut|reduction|decrease|(?:[\w-]+\s+)?discount(?!\s+rate)|off)\b",
             tail,
         )
         up_after = re.match(r"^\s*(higher|more|bigger|larger|up|increase|pricier|dearer)\b", tail)
@@ -1163,6 +1166,8 @@ def _phrases(ctx: _Ctx) -> None:
         add("latency", 500.0, m)
     for m in _ONE_SECOND.finditer(ctx.tmpl):  # "answers in under a second"
         add("latency", 1000.0, m)
+    for m in _FEW_GPUS.finditer(ctx.tmpl):  # "a single L40S", "a couple of L4s"
+        add("gpu_count", 2.0 if m.group(1) in ("couple of", "pair of") else 1.0, m)
     for m in _BY_ONE_PERIOD.finditer(ctx.tmpl):
         add("duration", _MONTHS_PER[m.group(1)], m)
     for pattern, factor in _WORD_RELATIVE:

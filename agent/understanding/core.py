@@ -107,6 +107,10 @@ _SETTER = re.compile(
     r"(halve|double|triple|bump|lower|raise|cut|increase|reduce|rerun|re-run|redo|recompute|recalculate"
     r"|(?:nope|no|nah|actually)(?=[,.!]?\s+\S+\W*$))\b"
 )
+_GREETING_LEAD = re.compile(
+    r"^(?:hi|hello|hullo|hallo|hey|heya|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening)"
+    r"|morning|afternoon|evening)(?: there| all| team| again| folks)?\b[\s,.!:;-]*"
+)
 _TWO_OPTIONS = re.compile(r"\b(?:or|vs|versus|against|compared)\b")
 # a follow-up that swaps one input: "and opus?", "what about llama 70b?", "how about on A100s"
 _SWAP_FRAGMENT = re.compile(
@@ -215,7 +219,11 @@ def _intents(
     reference_kinds: set[str],
 ) -> list[IntentScore]:
     norm = normalise_text(text)
-    hits = rule_hits(norm)
+    lead = _GREETING_LEAD.match(norm)
+    if lead and len(norm[lead.end() :].split()) >= 2:
+        hits = rule_hits(norm[lead.end() :])  # rule I1: "hey can you do my expense report"
+    else:
+        hits = rule_hits(norm)
     is_question = any(c.question for c in clauses)
     scores: dict[str, tuple[float, str]] = {i: (0.9, w) for i, w in hits.items() if i != "thanks"}
 

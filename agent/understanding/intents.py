@@ -113,7 +113,7 @@ _WORD = re.compile(r"[a-z0-9'$€£%./-]+|[^\sa-z0-9]")
 # Real words one or two edits away from a cue word: never "corrected" into it
 _REAL_WORDS = frozenset(
     "there their these those where inference different differ shoulder regulator regulators "  # noqa: SIM905
-    "risky consistency worthy wealth heater".split()
+    "risky consistency worthy wealth heater conference".split()
 )
 
 
@@ -244,7 +244,7 @@ RULES: dict[str, list[str]] = {
         r"\bhow did you (?:get|calculate|arrive|come|land|reach|end up|work|figure|compute|derive|size)\b|\bwhere (?:does|did) (?:the|that|this) (?:\S+\s+){0,2}(?:figure|number|total|estimate)\b",
         r"\bexplain (?:that|this|the|these|those) (?:\S+\s+){0,2}(?:numbers?|figures?|charts?|plots?|graphs?|totals?|results?|costs?|breakdown|estimates?|curves?|rows?|columns?)\b",
         r"^(?:\S+\s+){0,2}why (?:is|are|does|do|did|would|will)\b(?!.*\bmatter)",
-        r"\bexplain (?:that|this)\s*$",
+        r"\bexplain (?:that|this)\s*$|(?:^|[.!?]\s*)(?:pls |please )?explain(?: pls| please)?\W*$",
         r"\bbreak (?:down|out)\b|\bbreakdown\b|\bwhat'?s in (?:that|the|this) (?:total|number|figure|cost)\b",
         r"\bwhat (?:does|do|is) the (?:\S+\s+){0,3}(?:chart|plot|graph|line|bar|curve|table|p\d\d|figure)\b",
         r"\b(?:chart|plot|graph)\b.*\bmean\b|\bon the (?:\S+\s+)?(?:chart|plot|graph)\b",

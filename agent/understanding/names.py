@@ -93,7 +93,7 @@ MODIFIERS = frozenset(
     ]
 )
 # GPU-ish tokens: letters then digits ("mi300x", "b200", "v100", "h100s"); not percentiles.
-_GPU_LIKE = re.compile(r"^(?!p\d|q\d|x\d|v\d$)[a-z]{1,3}\d{1,4}[a-z]{0,2}$")
+_GPU_LIKE = re.compile(r"^(?!p\d|q\d|x\d|v\d$|sub\d)[a-z]{1,3}\d{1,4}[a-z]{0,2}$")
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.\-_/:][a-z0-9]+)*")
 _GIG = re.compile(r"(?<=\d)\s*(?:gigs?|gb|g)\b")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")

@@ -73,6 +73,11 @@ _PAST_CHANGE = re.compile(r"(?:doubled|tripled|quadrupled|halved)$")
 _FRAGMENT = re.compile(
     r"^(?!.*\b(?:we|we'?re|we'?ve|our|i|i'?m|my|us|it'?s|they|their|is|are|was|were)\b)(?:\S+\s+){0,4}\S+$"
 )
+#: The learned model's second opinion on the rules' intents: added from, dropped below
+SECOND_OPINION_ADD = 0.6
+SECOND_OPINION_DROP = 0.1
+#: The longest labelled message is about 400 characters; beyond this the rules answer alone
+SECOND_OPINION_MAX_CHARS = 600
 #: For a message without the advisor's topic, the learned model's off_topic probability, as a
 #: share of its best guess's when that is below THRESHOLD, from which the message is off-topic.
 OFF_SUBJECT_RATIO = 0.33
@@ -82,7 +87,7 @@ _EXPECTED = re.compile(
     r"|\b(?:expected|forecast|projected|predicted|set|due)\s+to\b"
 )
 # "finance says we actually spend 3 times what I said": a correction, not a what-if
-_CORRECTED = re.compile(r"\bactually\b|\bin fact\b|\bturns out\b")
+_CORRECTED = re.compile(r"\bactual(?:ly)?\b|\bin fact\b|\bturns out\b")
 # Rule I4, a hypothetical condition inside a question: "does it still make sense if we only get
 # 60% utilisation", "worst case if GPU prices spike" ("tell me if we should" asks, it sets nothing)
 _ASKS = frozenset({"recommend", "break_even", "risk", "compare", "explain_figure"})
@@ -111,6 +116,17 @@ _GREETING_LEAD = re.compile(
     r"^(?:hi|hello|hullo|hallo|hey|heya|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening)"
     r"|morning|afternoon|evening)(?: there| all| team| again| folks)?\b[\s,.!:;-]*"
 )
+_HYPOTHESIS = re.compile(r"\b(?:if|what|suppose|imagine|say|assume|assuming|try|rerun|redo|and)\b")
+_DESCRIBING = re.compile(
+    r"\b(?:is|are|was|were|looks?|seems?|comes? out|came out|gets?|got|peaks?|at peak|in (?:your|the) table)\b"
+)
+_ADVISOR_FIGURE = re.compile(
+    r"\byou(?:'re| are)?\s+(?:\w+\s+){0,2}(?:assum\w*|us(?:e|ed|ing)|gave|quoted|said|say|have|got|came up with)\b"
+    r"|\byour (?:\w+\s+){0,2}(?:table|sizing|numbers?|figures?|estimates?|line|model|chart)\b|\bassumes\b"
+    # "tell me if it's worth keeping the haiku fallback": a request, not a statement of fact
+    r"|^(?:(?:ok|so|now|pls|please)\s+)?(?:tell|show|give|walk|explain|help)\s+(?:me|us)\b"
+)
+_OUR_FIGURE = re.compile(r"\bour\s+(?:[a-z]+\s+)?$")
 _TWO_OPTIONS = re.compile(r"\b(?:or|vs|versus|against|compared)\b")
 # a follow-up that swaps one input: "and opus?", "what about llama 70b?", "how about on A100s"
 _SWAP_FRAGMENT = re.compile(
@@ -258,7 +274,9 @@ def _intents(
     if "same_but" in reference_kinds:
         scores.setdefault("what_if", (0.8, "the same but ..."))
     if any(
-        q.kind == "relative_change" and not _stated_change(q, _clause_of(q.span.start, clauses))
+        q.kind == "relative_change"
+        and not _stated_change(q, _clause_of(q.span.start, clauses))
+        and not _described_change(q, _clause_of(q.span.start, clauses))
         for q in quantities
     ):
         scores.setdefault("what_if", (0.8, "relative change"))
@@ -267,6 +285,11 @@ def _intents(
     ) >= 2 and _TWO_OPTIONS.search(norm):
         scores.setdefault("compare", (0.75, "two named options"))
 
+    if is_question and any(
+        q.kind in _FACT_KINDS and _OUR_FIGURE.search(lowered, max(0, q.span.start - 12), q.span.start)
+        for q in quantities
+    ):
+        scores.setdefault("change_assumption", (0.7, "our figure inside the question"))
     # a statement that carries scenario facts sets them
     if "change_assumption" not in scores:
         set_up = False  # the previous clause set up a question or a request
@@ -284,7 +307,9 @@ def _intents(
             ):
                 continue  # "lower the H100 price 20%": a what-if about that input
             if is_question and _PREMISE.match(clause.text):
-                continue  # "at $0.5/M input, is mistral cheaper?": a premise of the question
+                continue
+            if _ADVISOR_FIGURE.search(clause.text.lower()):
+                continue  # "our real numbers are nowhere near the 40% you seem to assume"  # "at $0.5/M input, is mistral cheaper?": a premise of the question
             local = rule_hits(normalise_text(clause.text))
             if local.keys() & {
                 "what_if",
@@ -344,6 +369,8 @@ def _intents(
         del scores[
             "compare"
         ]  # "what if the api gets 50% cheaper": a price change, not a comparison
+    if "explain_concept" in scores and re.search(r"\bwhy (?:would|is|does|do|are)\b", norm) and "explain_figure" not in scores:
+        scores.pop("compare", None)
     if "explain_concept" in scores and scores.get("compare", (0, ""))[1] in ("vs", "versus"):
         del scores["compare"]  # "explain tokens vs words"
     if "explain_concept" in scores and re.search(
@@ -427,8 +454,7 @@ def _intents(
         scores.pop("greeting_help", None)  # rule I1: "hi! should we fine tune?" asks for a verdict
     learned = intent_model() if undecided else None
     if learned is not None:  # cross-validated on the dev messages: see bench/intent_cv.py
-        # pillar_answer stays tied to a pillar signal, which this message does not carry
-        guesses = learned.predict(text, exclude=frozenset({"pillar_answer"}))
+        guesses = learned.predict(text)
         if off_subject and guesses[0][1] < THRESHOLD:
             # nothing in it names the advisor's topic and the model is unsure: "what's the
             # meaning of life" is declined once off_topic is a serious candidate
@@ -454,9 +480,32 @@ def _intents(
                 scores[label] = (round(min(sim, 0.6), 3), evidence)
             else:
                 scores["greeting_help"] = (0.4, "unclear: offer help")
+    scores = _second_opinion(text, scores)
+    if len(scores) > 1:
+        scores.pop("greeting_help", None)  # rule I1 again, after the model's additions
+        if "off_topic" in scores:  # rule I2: never combined; the rules' reading wins
+            del scores["off_topic"]
     order = {i: k for k, i in enumerate(("greeting_help", "pillar_answer", "change_assumption"))}
     ranked = sorted(scores.items(), key=lambda kv: (order.get(kv[0], 9), -kv[1][0], kv[0]))
     return [IntentScore(intent=i, confidence=c, evidence=w) for i, (c, w) in ranked]
+
+
+def _second_opinion(text: str, scores: dict[str, tuple[float, str]]) -> dict[str, tuple[float, str]]:
+    """The learned model's second opinion on what the rules found: an intent it is sure of is
+    added, a rule's intent it all but rules out is dropped (never all of them). Thresholds chosen
+    on fresh development batches scored before any tuning on them (bench/intent_cv.py)."""
+    if len(text) > SECOND_OPINION_MAX_CHARS:
+        return scores  # longer than any message the model learned from (a pasted page)
+    learned = intent_model()
+    if learned is None:
+        return scores
+    probs = learned.probabilities(text)
+    kept = {i: v for i, v in scores.items() if probs.get(i, 1.0) >= SECOND_OPINION_DROP}
+    out = kept or dict(scores)
+    for intent, p in probs.items():
+        if p >= SECOND_OPINION_ADD and intent not in out:
+            out[intent] = (round(p, 3), f"intent model ({p:.2f})")
+    return out
 
 
 def _stated_change(q: Quantity, clause: _Clause) -> bool:
@@ -469,6 +518,14 @@ def _stated_change(q: Quantity, clause: _Clause) -> bool:
     return not clause.question and bool(
         _EXPECTED.search(clause.text) or _CORRECTED.search(clause.text)
     )
+
+
+def _described_change(q: Quantity, clause: _Clause) -> bool:
+    """A ratio that describes how things are, in a statement: "2x that at peak", "the number looks
+    double what openai quoted", "we get 20% off", "6x LoRA in your table"."""
+    if clause.question or _HYPOTHESIS.search(clause.text.lower()):
+        return False
+    return bool(_DESCRIBING.search(clause.text.lower()))
 
 
 def _is_fact(q: Quantity, clause: str) -> bool:

@@ -238,7 +238,7 @@ RULES: dict[str, list[str]] = {
     ],
     "explain_figure": [
         r"\bwhy (?:is|are|does|do|did) (?:the|that|this|our)\b|\bwhy is it so\b|\bexplain why\b",
-        r"\bwhat(?:'s| is) (?:driving|behind)\b|\bwhat drives (?:the|this|that|our)\b(?!.*\bmost\b)",
+        r"\bwhat(?:'s| is) (?:driving|behind)\b|\bwhat drives (?:the|this|that|our)\b(?!.*\b(?:most|more)\b)",
         r"\bhow many (?:gpus?|h\d+s?|a\d+s?|l\d+s?|cards|nodes|replicas|servers|machines) (?:would|do|will|does|did|are)\b",
         r"\bin (?:your|the) (?:table|chart|results|numbers|breakdown|plot)\b",
         r"\bhow did you (?:get|calculate|arrive|come|land|reach|end up|work|figure|compute|derive|size)\b|\bwhere (?:does|did) (?:the|that|this) (?:\S+\s+){0,2}(?:figure|number|total|estimate)\b",
@@ -310,7 +310,7 @@ RULES: dict[str, list[str]] = {
         r"\b(?:flip|change|overturn|reverse) (?:the|our|your) (?:recommendation|verdict|answer|result|conclusion)\b",
         r"\bwhat could go wrong\b|\bwhat can go wrong\b|\bhow bad (?:could|can|would|might) (?:it|this|things) get\b",
         r"\b(?:matters?|moves?|drives?|swings?|affects?) (?:\S+\s+){0,4}(?:most|the most)\b",
-        r"\bwhich (?:input|assumption|factor|variable)s? (?:matters?|moves?|drives?)\b",
+        r"\bwhich (?:input|assumption|factor|variable)s? (?:matters?|moves?|drives?)\b|\bwhat drives\b.*\bmore\b|\bexpos(?:ure|ed)\b",
         r"\bshak(?:y|ier|iest)\b|\bweak(?:est|er)? (?:link|assumption|point|spot)s?\b|\bfragile\b|\bleast (?:certain|reliable|solid|robust)\b",
         r"\bhow likely\b|\b(?:chances?|odds|probability|likelihood) (?:that|of)\b|\bslip(?:s|page)?\b",
         r"\bkeeps? (?:you|me|us) up at night\b|\bworr(?:y|ies|ied) (?:you|me)\b|\bwhat worries\b",

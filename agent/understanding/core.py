@@ -52,7 +52,7 @@ _DOMAIN = re.compile(
 # In a message that asks something, these clauses set up the question rather than state facts:
 # "at $0.5/M input, ...", "thinking about Qwen 72B on 2 H200s - viable?", "and a 405b model, ...?"
 _PREMISE = re.compile(
-    r"(?:at|if|with|when|assuming|say)\b"
+    r"(?:(?:so|ok|okay|and|but|then)\s+)?(?:at|if|with|when|assuming|say)\b"
     r"|(?:(?:we'?re|we\s+are|we|i'?m|i\s+am|i)\s+)?(?:thinking\s+(?:about|of)|considering|contemplating|eyeing)\b"
     r"|and\s+(?:a|an|the|with|for|on)\b"
     # "fine tune llama 3 70b on 8 a100s, feasible?": the plan the question is about
@@ -118,7 +118,8 @@ _GREETING_LEAD = re.compile(
 )
 _HYPOTHESIS = re.compile(r"\b(?:if|what|suppose|imagine|say|assume|assuming|try|rerun|redo|and)\b")
 _DESCRIBING = re.compile(
-    r"\b(?:is|are|was|were|looks?|seems?|comes? out|came out|gets?|got|peaks?|at peak|in (?:your|the) table)\b"
+    r"\b(?:is|are|was|were|looks?|seems?|comes? out|came out|gets?|got|peaks?|at peak|in (?:your|the) table"
+    r"|says?|said|beats?|costs?)\b"
 )
 _ADVISOR_FIGURE = re.compile(
     r"\byou(?:'re| are)?\s+(?:\w+\s+){0,2}(?:assum\w*|us(?:e|ed|ing)|gave|quoted|said|say|have|got|came up with)\b"
@@ -251,6 +252,9 @@ def _intents(
     if (
         (is_question or _EXPLICIT_COMPARE.search(norm))
         and scores.keys() & _ASKS
+        and not norm.startswith(
+            "why"
+        )  # "why is hosting the same at 2M and 20M?" asks about a figure
         and (
             _IF_CONDITION.search(norm)
             or any(
@@ -286,7 +290,8 @@ def _intents(
         scores.setdefault("compare", (0.75, "two named options"))
 
     if is_question and any(
-        q.kind in _FACT_KINDS and _OUR_FIGURE.search(lowered, max(0, q.span.start - 12), q.span.start)
+        q.kind in _FACT_KINDS
+        and _OUR_FIGURE.search(lowered, max(0, q.span.start - 12), q.span.start)
         for q in quantities
     ):
         scores.setdefault("change_assumption", (0.7, "our figure inside the question"))
@@ -369,7 +374,11 @@ def _intents(
         del scores[
             "compare"
         ]  # "what if the api gets 50% cheaper": a price change, not a comparison
-    if "explain_concept" in scores and re.search(r"\bwhy (?:would|is|does|do|are)\b", norm) and "explain_figure" not in scores:
+    if (
+        "explain_concept" in scores
+        and re.search(r"\bwhy (?:would|is|does|do|are)\b", norm)
+        and "explain_figure" not in scores
+    ):
         scores.pop("compare", None)
     if "explain_concept" in scores and scores.get("compare", (0, ""))[1] in ("vs", "versus"):
         del scores["compare"]  # "explain tokens vs words"
@@ -429,6 +438,17 @@ def _intents(
         scores.pop("undo", None)
     if "undo" in scores or "reset" in scores:
         scores.pop("change_assumption", None)
+        scores.pop("what_if", None)  # "undo that 10x thing": the change named is the one undone
+    if "break_even" in scores and scores.get("compare", (0, ""))[1] == "two named options":
+        del scores["compare"]  # "when does lora on llama 8b pay back against gpt-4o-mini?"
+    if re.search(r"\bdifference in\b|\bcost difference\b", scores.get("compare", (0, ""))[1]):
+        scores.pop("explain_concept", None)  # "what is difference in price between sonnet and 4o"
+    if (
+        "pillar_answer" in scores
+        and scores.keys() & {"explain_concept", "show_assumptions"}
+        and all(_clause_of(p.span.start, clauses).question for p in pillars)
+    ):
+        del scores["pillar_answer"]  # "explain LoRA like I'm a compliance officer": a topic
 
     if (
         _SWAP_FRAGMENT.match(norm)
@@ -437,7 +457,10 @@ def _intents(
     ):
         # rule I5: "and opus?" reruns the scenario with one input swapped
         scores.pop("compare", None)
+        scores.pop("change_assumption", None)
         scores.setdefault("what_if", (0.75, "one input swapped"))
+    if "same_but" in reference_kinds and not _SETTER.match(norm):
+        scores.pop("change_assumption", None)  # "same thing again, only over 18 months"
     off_subject = not _DOMAIN.search(norm) and not (quantities or names or has_pillars)
     undecided = not scores and "thanks" not in hits  # no rule recognised the message
     if off_subject and "recommend" in scores and _RECOMMEND_OTHER.search(norm):
@@ -455,6 +478,9 @@ def _intents(
     learned = intent_model() if undecided else None
     if learned is not None:  # cross-validated on the dev messages: see bench/intent_cv.py
         guesses = learned.predict(text)
+        if guesses[0][0] == "pillar_answer" and guesses[0][1] < THRESHOLD:
+            # a pillar answer is taken when the model is sure of it, never as a best guess
+            guesses = learned.predict(text, exclude=frozenset({"pillar_answer"}))
         if off_subject and guesses[0][1] < THRESHOLD:
             # nothing in it names the advisor's topic and the model is unsure: "what's the
             # meaning of life" is declined once off_topic is a serious candidate
@@ -480,7 +506,8 @@ def _intents(
                 scores[label] = (round(min(sim, 0.6), 3), evidence)
             else:
                 scores["greeting_help"] = (0.4, "unclear: offer help")
-    scores = _second_opinion(text, scores)
+    # what a rule recognised and another rule then ruled out stays out
+    scores = _second_opinion(text, scores, vetoed=frozenset(hits) - set(scores))
     if len(scores) > 1:
         scores.pop("greeting_help", None)  # rule I1 again, after the model's additions
         if "off_topic" in scores:  # rule I2: never combined; the rules' reading wins
@@ -490,20 +517,22 @@ def _intents(
     return [IntentScore(intent=i, confidence=c, evidence=w) for i, (c, w) in ranked]
 
 
-def _second_opinion(text: str, scores: dict[str, tuple[float, str]]) -> dict[str, tuple[float, str]]:
+def _second_opinion(
+    text: str, scores: dict[str, tuple[float, str]], vetoed: frozenset[str] = frozenset()
+) -> dict[str, tuple[float, str]]:
     """The learned model's second opinion on what the rules found: an intent it is sure of is
     added, a rule's intent it all but rules out is dropped (never all of them). Thresholds chosen
     on fresh development batches scored before any tuning on them (bench/intent_cv.py)."""
     if len(text) > SECOND_OPINION_MAX_CHARS:
         return scores  # longer than any message the model learned from (a pasted page)
-    learned = intent_model()
-    if learned is None:
+    learned = intent_model(wait=False)
+    if learned is None:  # unavailable, or being built by the server's warm-up: the rules answer
         return scores
     probs = learned.probabilities(text)
     kept = {i: v for i, v in scores.items() if probs.get(i, 1.0) >= SECOND_OPINION_DROP}
     out = kept or dict(scores)
     for intent, p in probs.items():
-        if p >= SECOND_OPINION_ADD and intent not in out:
+        if p >= SECOND_OPINION_ADD and intent not in out and intent not in vetoed:
             out[intent] = (round(p, 3), f"intent model ({p:.2f})")
     return out
 

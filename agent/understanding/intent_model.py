@@ -155,13 +155,18 @@ _lock = threading.Lock()
 _state: dict[str, IntentModel | None] = {}
 
 
-def intent_model() -> IntentModel | None:
+def intent_model(wait: bool = True) -> IntentModel | None:
     """The trained model, built once per process on first use; None without torch/scikit-learn
-    or when ``ADVISOR_INTENT_MODEL=off``."""
+    or when ``ADVISOR_INTENT_MODEL=off``. With ``wait=False``, None while another thread is
+    building it (a turn arriving during the server's warm-up is not held up for ~10 s)."""
     from tools.settings import get_settings
 
     if not get_settings().intent_model:
         return None
+    if not wait and "model" not in _state:
+        if not _lock.acquire(blocking=False):
+            return None
+        _lock.release()
     with _lock:
         if "model" not in _state:
             _state["model"] = _build()

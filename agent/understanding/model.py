@@ -43,7 +43,7 @@ QuantityKind = Literal[
     "number",  # a bare scaled number ("5M", "14,600") whose unit the message does not say
 ]
 Period = Literal["second", "hour", "day", "week", "month", "year"]
-Currency = Literal["USD", "EUR", "GBP"]
+Currency = Literal["USD", "EUR", "GBP", "INR", "BRL", "CHF", "JPY", "CAD", "AUD"]
 
 #: The unit each kind is normalised to ("{cur}" is replaced by the currency, or "USD" when unsaid).
 KIND_UNITS: dict[str, str] = {

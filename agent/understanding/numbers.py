@@ -36,10 +36,13 @@ _SCALE_WORDS = {
 # glued to the number ("5M", "1.2bn"), words also after a space ("5 million"). The number must not
 # sit inside a word ("h100", "gpt4o", "v5e"), which the look-behind and look-ahead enforce.
 _DIGITS = re.compile(
-    r"(?<![\w.])(?P<num>\d{1,3},\d{1,2}(?=\s?(?:€|eur\b|euros?\b|million|mio\b|mil\b|billion|thousand))"
+    r"(?<![\w.])(?P<num>\d{1,3},\d{1,2}(?=\s?(?:€|eur\b|euros?\b|million|mio\b|mil\b|billion|bn\b|thousand|\$|usd\b|reais\b|brl\b)|[km]\b)"
+    r"|[1-9]\d{0,2}\.\d{3}(?=\s?(?:€|eur\b|euros?\b))"  # "23.500 EUR": a euro thousands separator
     r"|0,\d+(?![\d,])|\d{1,3}(?:,\d{3})+(?:\.\d+)?|[1-9]\d{0,2}(?:\.\d{3}){2,}|\d+(?:\.\d+)?|\.\d+)"
     r"(?:(?P<glued>k|m|mm|mn|bn|b|t|tn|mil|mill|mln|mio)(?![a-z])"
-    r"|\s?(?P<word>thousand|million|mill|mil|mln|mio|billion|trillion|grand|lakh|crore)s?\b)?",
+    r"|\s?(?P<word>thousand|million|mill|mil|mln|mio|billion|bn|trillion|grand|lakh|crore)s?\b"
+    # "2.4 M tokens per day": a scale letter apart from the number, before what it counts
+    r"|\s(?P<spaced>k|m|bn|mn)(?=\s+(?:tokens?|toks?|requests?|reqs?|calls?|input|output)\b))?",
     re.IGNORECASE,
 )
 
@@ -175,13 +178,17 @@ def find_numbers(text: str) -> list[NumberToken]:
         if glued_letters and glued_letters.group(0).lower() not in _UNIT_SUFFIXES:
             continue  # part of a word or name: "4o", "3rd"
         raw = m.group("num")
-        if _EURO_THOUSANDS.match(raw):
+        if (
+            _EURO_THOUSANDS.match(raw)
+            or re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", raw)
+            and re.match(r"\s?(?:€|eur\b|euros?\b)", text[m.end() :], re.IGNORECASE)
+        ):
             value = float(raw.replace(".", ""))  # "15.000 EUR", "1.200.000"
         elif _EURO_DECIMAL.match(raw):
             value = float(raw.replace(",", "."))  # "0,95 EUR", "1,2 million"
         else:
             value = float(raw.replace(",", ""))
-        scale = (m.group("glued") or m.group("word") or "").lower() or None
+        scale = (m.group("glued") or m.group("word") or m.group("spaced") or "").lower() or None
         if scale:
             value *= _SCALE_WORDS[scale]
         if not math.isfinite(value):

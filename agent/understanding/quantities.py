@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .model import KIND_UNITS, Quantity, Span
-from .numbers import NumberToken, find_numbers
+from .numbers import _SCALE_WORDS, NumberToken, find_numbers
 
 _PERIODS = {
     "second": "second", "seconds": "second", "sec": "second", "secs": "second", "s": "second",
@@ -31,11 +31,19 @@ _MONTHS_PER = {"week": 12 / 52, "month": 1.0, "quarter": 3.0, "year": 12.0}
 
 _CUR_SYMBOL = {"$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD",
                "bucks": "USD", "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
-               "£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP"}  # fmt: skip
+               "£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP",
+               "₹": "INR", "inr": "INR", "rupee": "INR", "rupees": "INR", "rs": "INR",
+               "r$": "BRL", "brl": "BRL", "real": "BRL", "reais": "BRL", "chf": "CHF", "franc": "CHF",
+               "francs": "CHF", "¥": "JPY", "jpy": "JPY", "yen": "JPY", "cad": "CAD", "c$": "CAD",
+               "aud": "AUD", "a$": "AUD"}  # fmt: skip
 
 _N = r"⟦(\d+)⟧"
-_CUR_BEFORE = re.compile(r"(us\$|\$|€|£|\busd|\beur|\bgbp)\s?$")
-_CUR_AFTER = re.compile(r"^\s?(usd|dollars?|bucks|eur|euros?|gbp|pounds?|€|\$|cents?)(?![a-z])")
+_CUR_BEFORE = re.compile(
+    r"(us\$|r\$|c\$|a\$|\$|€|£|₹|¥|\busd|\beur|\bgbp|\binr|\brs\.?|\bbrl|\bchf|\bjpy|\bcad|\baud)\s?$"
+)
+_CUR_AFTER = re.compile(
+    r"^\s?(usd|dollars?|bucks|eur|euros?|gbp|pounds?|€|\$|cents?|inr|rupees?|brl|reais|chf|francs?|jpy|yen|cad|aud|₹|¥)(?![a-z])"
+)
 _PERIOD_AFTER = re.compile(
     r"^\s*(?:/\s*|(?:per|an|a|each|every|in\s+a|in\s+an)\s+)"
     r"(seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|mths?|quarters?|qtr|years?|yrs?|y|annum)\b"
@@ -48,7 +56,8 @@ _TOKENS_AFTER = re.compile(
 _REQUESTS_AFTER = re.compile(
     r"^\s*(?:[a-z]+\s+)?(?:requests?|reqs?|req|calls?|queries|conversations|tickets|messages|chats|documents|docs|"
     r"questions|emails|inquiries|enquiries|interactions|sessions|transactions|cases|claims|completions|"
-    r"invoices|orders|reviews|reports|contracts|records|searches|summaries|articles|forms|lookups)\b"
+    r"invoices|orders|reviews|reports|contracts|records|searches|summaries|articles|forms|lookups|"
+    r"shipments|letters|prompts|transcripts|examples|files|pages|notes|tasks|jobs|items|logs)\b"
 )
 _PER_REQUEST = re.compile(
     r"^\s*(?:each|per\s+(?:request|call|query|req|message|conversation)|a\s+(?:request|call)|/\s*req\w*)\b"
@@ -75,6 +84,7 @@ _HEADCOUNT = re.compile(
 )
 _FEW_GPUS = re.compile(
     r"\ba (single|lone|couple of|pair of)\s+(?:[a-z][a-z-]*\s+)?(?:⟪g⟫|gpus?\b|cards\b)"
+    r"(?!\s*(?:boxes|servers|nodes|machines))"
 )
 _GPU_AFTER = re.compile(
     r"^\s*(?:x|×)?\s*(?:(?!the\b|as\b|more\b|our\b)[a-z][a-z-]*\s+)?(?:⟪g⟫|gpus?\b|cards\b)"
@@ -101,8 +111,8 @@ _APPROX_BEFORE = re.compile(
 )
 _VOLUME_BEFORE = re.compile(r"\b(?:token\s+)?(volume|usage|traffic|throughput)\b")
 _TOKENS_PER_BEFORE = re.compile(
-    r"\b(tokens?|requests?|calls?|queries)\s*(?:per|a|/|each)\s*(day|week|month|year|hour)\s*"
-    r"(?:is|are|[:=]|of)?\s*(?:about|~|roughly|around)?\s*$"
+    r"\b(tokens?|requests?|calls?|queries)\s*(?:per|a|/|each)\s*(day|week|month|year|hour|yr|wk|mo)\s*"
+    r"(?:is|are|[:=]|of|somewhere|between|\s)*(?:about|~|roughly|around)?\s*$"
 )
 # a side named by a per-request noun earlier in the sentence: "completions are short, maybe 80 tokens"
 _SIDE_NOUN_BEFORE = re.compile(
@@ -131,26 +141,32 @@ _FIELD_BEFORE = re.compile(
     r"|(?:output|completion)\s+(?:tokens?\s+)?(?:share|ratio|fraction)|growth(?:\s+rate)?)"
     r"\s*(?:to|=|:|is|at|of|from)\s*(?:about|~|roughly|around|just)?\s*$"
 )
-_EACH_BEFORE = re.compile(r"\b(?:each(?:\s+one)?|per\s+request|avg|average)\b")
+_EACH_BEFORE = re.compile(
+    r"\b(?:each(?:\s+one)?|per\s+request|avg|average|(?:every|a|one)\s+(?:full\s+|single\s+|typical\s+)?"
+    r"(?:request|call|query|conversation|prompt|ticket|document|session|chat|letter|email|shipment))\b"
+)
 _RANGE_NEXT = re.compile(r"^\s*(?:-|–|to|and|or)\s*(?:us\$|\$|€|£|usd\s?|eur\s?|gbp\s?)?⟦(\d+)⟧")
 _RATIO = re.compile(
     r"⟦(\d+)⟧\s*[:/]\s*⟦(\d+)⟧\s*(?:ratio\s+)?(?:of\s+)?(input|in|prompt|output|out)\w*\s*(?:to|vs\.?|:|/)\s*(output|out|completion|input|in|prompt)"
 )
 _RATIO_AFTER = re.compile(
-    r"\b(input|in|prompt|output|out)s?\s+(?:tokens?\s+)?(?:to|vs\.?|:|/)\s*(?:output|out|completion|input|in|prompt)s?\s*"
+    r"\b(input|in|prompt|output|out)s?\s*(?:tokens?\s+)?(?:to|vs\.?|:|/)\s*(?:output|out|completion|input|in|prompt)s?\s*"
     r"(?:ratio\s+)?(?:is|=|:|of|at)?\s*(?:about|~|roughly)?\s*⟦(\d+)⟧\s*[:/]\s*⟦(\d+)⟧"
 )
 _GPU_HOUR_BEFORE = re.compile(
     r"(?:\b(?:per|/|an?)\s*gpu[\s-]?h(?:ou)?rs?\b|\bgpu[\s-]?(?:hour|hr)(?:ly)?\s+(?:price|cost|rate)\b|"
     r"\bgpu\s+hourly\s+(?:price|cost|rate)\b"
-    r"|\bgpu\s+(?:price|cost|rate)\s*(?:is|of|at|to|from|=|:)\s*(?:about|around|~)?\s*(?:us\$|\$|€|£)?\s*$)"
+    r"|(?:\bgpu|⟪g⟫)s?\s+(?:hourly\s+)?(?:price|cost|rate)\s*"
+    r"(?:(?:drops?|dropped|falls?|fell|goes|went|rises?|rose|moves?|changes?|comes?\s+down|goes\s+up)\s+)?"
+    r"(?:is|of|at|to|from|=|:)\s*(?:about|around|~)?\s*(?:us\$|\$|€|£)?\s*$)"
     r"[^⟦]{0,20}$"
 )
 _ADJ_PERIOD_BEFORE = re.compile(
-    r"\b(hourly|daily|weekly|monthly|quarterly|yearly|annual)\s+(?:(?!is\b|are\b|was\b)[a-z]+\s+){0,2}?"
-    r"(usage|volume|traffic|tokens|requests|calls|queries|spend|bill|cost|budget)"
+    r"\b(hourly|daily|weekly|monthly|quarterly|yearly|annual)\s+(?:(?!is\b|are\b|was\b)\S+\s+){0,2}?"
+    r"(usage|volume|traffic|tokens|requests|calls|queries|spend|bill|cost|budget|invoices?|fees?)"
     r"(?:\s+(?:for|on|with)\s+(?:the\s+|our\s+)?[a-z]+(?:\s+[a-z]+)?)?\s*"  # "budget for AI is"
-    r"(?:is|are|was|were|of|at|=|:|~|about|around|roughly|approximately|came\s+in|comes\s+in|\s)*$"
+    r"(?:is|are|was|were|of|at|=|:|~|about|around|roughly|approximately|approx\.?|ca\.?|circa|came\s+in|comes\s+in"
+    r"|has\s+been|have\s+been|bouncing|swinging|between|somewhere|\s)*$"
 )
 _SHARE_BEFORE = re.compile(
     r"\b(output|input|completion|prompt)s?\s+(?:tokens?\s+)?(?:share|ratio|fraction|portion|part|percentage)\s*"
@@ -379,7 +395,24 @@ def _inherit_units(message: str, found: list[Quantity]) -> list[Quantity]:
                     "currency": a.currency,
                 }
             )
+    # "at 2M and 20M tokens a day", "11k, 13k and 16k USD": a list shares the unit of its last item
+    for k in range(len(out) - 2, -1, -1):
+        a, b = out[k], out[k + 1]
+        if (
+            a.kind == "number"
+            and b.kind in _LISTABLE
+            and re.fullmatch(
+                r"\s*(?:,|and|or|&|, and)\s*", message[a.span.end : b.span.start].lower()
+            )
+        ):
+            update = {"kind": b.kind, "unit": b.unit, "period": b.period, "currency": b.currency}
+            out[k] = a.model_copy(update=update)
     return out
+
+
+_LISTABLE = frozenset(
+    {"token_volume", "request_volume", "money", "tokens_per_request", "gpu_count"}
+)
 
 
 # "$2.5/$10 per M", "$0.15/$0.60 per 1M in/out": an input and an output price
@@ -402,7 +435,7 @@ def _price_pairs(ctx: _Ctx) -> None:
             per = 1e3 if m.group("unit") in ("k", "thousand") else 1e6
         if per not in (1e3, 1e6):
             continue
-        currency = _CUR_SYMBOL[cur] if cur else None
+        currency = _CUR_SYMBOL[cur.rstrip(".")] if cur else None
         used = [a, b] + ([int(m.group("mult"))] if m.group("mult") is not None else [])
         scale = 1e6 / per
         start = ctx.npos[a][0]
@@ -476,7 +509,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
                 and not other.from_words
                 and lo_v < 1000
             ):
-                lo_v *= other.value / float(re.sub(r"[^\d.]", "", other.text.split()[0]) or 1)
+                lo_v *= _SCALE_WORDS.get(other.scale.lower(), 1.0)  # "between 3 and 3,5 bn"
             if lo_v <= hi_v:
                 low, high = lo_v, hi_v
                 value = (lo_v + hi_v) / 2
@@ -487,7 +520,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     if after.startswith("+") and re.match(r"^\+\s*[a-z]", after):
         after = " " + after[1:]  # "100k+ requests" (same length keeps the offsets)
     cur_m = _CUR_BEFORE.search(before)
-    currency = _CUR_SYMBOL[cur_m.group(1)] if cur_m else None
+    currency = _CUR_SYMBOL[cur_m.group(1).rstrip(".")] if cur_m else None
     cm = _CUR_AFTER.match(after)
     if cm and cm.group(1).startswith("cent"):  # "3 cents per request": hundredths of a dollar
         if currency is not None or num.scale is not None:
@@ -590,7 +623,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     # --- money: any amount with a currency
     if currency is not None or num.scale == "grand":  # "35 grand a month" is money
         period, pend = _period_at(rest)
-        adjective = _ADJ_PERIOD_BEFORE.search(_CUR_BEFORE.sub("", before))
+        adjective = _ADJ_PERIOD_BEFORE.search(_CUR_BEFORE.sub("", ctx.clause_before(i)))
         if period is None and adjective:  # "monthly spend is $40k", "monthly spend ~ $30k"
             period = _PERIODS[adjective.group(1)]
         ctx.add("money", value, idx, rest_off + pend, period=period, currency=currency, **kw)
@@ -621,7 +654,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
                 period, pend = _period_at(after[tm.end() + gap.end() :])
                 pend = pend and pend + gap.end()
         adj = _ADJ_PERIOD_BEFORE.search(before) if period is None else None
-        if adj and not re.match(r"spend|bill|cost|budget", adj.group(2)):
+        if adj and not re.match(r"spend|bill|cost|budget|invoice|fee", adj.group(2)):
             period = _PERIODS[adj.group(1)]  # "daily volume ~ 800k tokens"
         end = t_after + tm.end() + pend
         clause = ctx.clause_before(i)
@@ -681,6 +714,10 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         period, pend = _period_at(after[rm.end() :])
         if period is None and (pa := _PERIOD_ADVERB_BEFORE.search(before)):
             period = _PERIODS[pa.group(1)]  # "daily ~ 90k calls"
+        if period is None and not re.search(r"\b(?:requests?|reqs?|calls?|queries)\b", rm.group(0)):
+            # "50k labelled invoices", "4 mil support tickets": a count of records, not a rate
+            ctx.add("number", value, idx, t_after + rm.end(), **kw)
+            return
         ctx.add("request_volume", value, idx, t_after + rm.end() + pend, period=period, **kw)
         return
     if (
@@ -696,7 +733,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     if adjective:  # "monthly token usage is about 250 million"
         noun = adjective.group(2)
         kind = "request_volume" if re.match(r"req|call|quer", noun) else "token_volume"
-        if re.match(r"spend|bill|cost|budget", noun):
+        if re.match(r"spend|bill|cost|budget|invoice|fee", noun):
             kind = "money"
         ctx.add(kind, value, idx, t_after, period=_PERIODS[adjective.group(1)], **kw)
         return
@@ -806,10 +843,15 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             ctx.add("relative_change", 1 - value / 100, idx, pct_end, t_start=len(pre.rstrip()) - 1)
             return
         down_after = re.match(
-            r"^\s*(lower|less|cheaper|smaller|fewer|down|drop|cut|reduction|decrease|(?:[\w-]+\s+)?discount(?!\s+rate)|off)\b",
+            r"^\s*(lower|less|cheaper|smaller|fewer|down|drop|cut|reduction|decrease|off"
+            r"|(?:[\w-]+\s+){0,2}(?:discount(?!\s+rate)|cut|reduction|decrease|drop))\b",
             tail,
         )
-        up_after = re.match(r"^\s*(higher|more|bigger|larger|up|increase|pricier|dearer)\b", tail)
+        up_after = re.match(
+            r"^\s*(higher|more|bigger|larger|up|increase|pricier|dearer"
+            r"|(?:[\w-]+\s+){0,2}(?:increase|hike|rise|uplift|surcharge|markup|mark-up))\b",
+            tail,
+        )
         to_level = re.search(r"\b(?:to|at|=)\s*(?:about|around|roughly|~)?\s*$", pre[-30:])
         if down_after or (_DOWN_BEFORE.search(pre[-30:]) and not to_level):
             ctx.add(
@@ -877,7 +919,9 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             return
     # --- durations: "over 3 years", "18 months", "5 yrs"
     dm = _DURATION_AFTER.match(after)
-    if dm and num.scale is None and not re.search(r"(?:/|\bper|\bevery)\s*$", before):
+    if (
+        dm and num.scale is None and not re.search(r"(?:/|\bper)\s*$", before)
+    ):  # "retrain every 6 months"
         unit = _PERIODS[
             dm.group(1).rstrip("s") if dm.group(1).rstrip("s") in _PERIODS else dm.group(1)
         ]
@@ -946,10 +990,12 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     period, pend = _period_at(after)
     if (
         period in ("month", "year")
-        and num.scale in ("k", "thousand", "grand")
-        and not re.search(r"\b(?:tok|req|call|quer|user|ticket|message|chat)", ctx.clause_before(i))
+        and ctx.nums[idx[-1]].scale in ("k", "thousand", "grand")  # "between 20 and 30k a month"
         and not re.search(
-            r"\b(?:tok|req|call|quer|user|ticket|message|chat)", after[pend : pend + 30]
+            r"\b(?:tok|req|(?<!-)call|quer|user|ticket|message|chat)", ctx.clause_before(i)
+        )
+        and not re.search(
+            r"\b(?:tok|req|(?<!-)call|quer|user|ticket|message|chat)", after[pend : pend + 30]
         )
     ):
         ctx.add("money", value, idx, t_after + pend, period=period, **kw)
@@ -1087,6 +1133,9 @@ _SHARE_PART = re.compile(
 # "the break even slips by a year": a shift of one period
 _HALF_SECOND = re.compile(r"\bhalf\s+a\s+sec(?:ond)?\b")
 _ONE_SECOND = re.compile(r"\b(?:under|within|below|than|in|over|above)\s+a\s+sec(?:ond)?\b")
+_TIMES_GLUED = re.compile(
+    r"\b(?:volume|traffic|usage|load|spend|requests|tokens|demand)\s+[x×]\s?(\d+(?:\.\d+)?)\b"
+)
 _BY_ONE_PERIOD = re.compile(r"\bby\s+(?:a|one)\s+(year|month|week)\b")
 _WORD_GROWTH = re.compile(
     r"\b(doubl|tripl)\w*\s+(?:every|each|per|a)\s+(year|month|quarter)\b|\b(doubl|tripl)\w*\s+(yearly|annually|monthly)\b"
@@ -1168,6 +1217,8 @@ def _phrases(ctx: _Ctx) -> None:
         add("latency", 1000.0, m)
     for m in _FEW_GPUS.finditer(ctx.tmpl):  # "a single L40S", "a couple of L4s"
         add("gpu_count", 2.0 if m.group(1) in ("couple of", "pair of") else 1.0, m)
+    for m in _TIMES_GLUED.finditer(ctx.tmpl):  # "volume x5", "traffic ×3"
+        add("relative_change", float(m.group(1)), m)
     for m in _BY_ONE_PERIOD.finditer(ctx.tmpl):
         add("duration", _MONTHS_PER[m.group(1)], m)
     for pattern, factor in _WORD_RELATIVE:

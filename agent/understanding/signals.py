@@ -138,7 +138,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:internal|product|part|billing|diagnosis|diagnostic|error|industry|tariff)\s+(?:codes|numbers)\b",
             r"\bshorthand\b|\bnomenclature\b|\babbreviations?\b|\bniche\s+(?:vocabulary|terms|language)\b",
             r"\b(?:specific|specialist|specialised|specialized|technical|legal|medical|scientific)\s+(?:\w+\s+)?(?:vocabulary|terms|terminology|language|wording)\b",
-            r"\bindustry[\s-]specific\b",
+            r"\bindustry[\s-]specific\b|\b(?:specific|own|particular|peculiar)\s+(?:\w+\s+)?(?:dialect|vernacular|jargon)\b",
             r"\bdomain[\s-]specific\s+(?:language|vocab\w*|terms)\b",
         ],
     ),

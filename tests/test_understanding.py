@@ -564,7 +564,7 @@ def test_pillar_signals_in_everyday_wording(text, pillars):
         ("fine tune a 13b on 4 l40s, realistic?", {"recommend"}),
         ("my boss wants us on claude 3 haiku, is that the smarter move", {"recommend", "what_if"}),  # rule I4
         ("hullo! is there any point training our own model", {"recommend"}),  # rule I1
-        ("compare rag vs lora at 5k requests a day, 2k tokens each", {"compare"}),
+        ("compare rag vs lora at 5k requests a day, 2k tokens each", {"compare", "what_if"}),  # I4
     ],
 )
 def test_intent_families_of_the_tenth_batch(text, intents):

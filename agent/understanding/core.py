@@ -99,7 +99,7 @@ _IF_CONDITION = re.compile(
 )
 # ... or a figure or a name the question is asked at: "cheapest option at 50M tokens a month?"
 _MARKED_CONDITION = re.compile(
-    r"(?:^|\b)(?:at|with|w/|assuming|instead of|serve|handle|and a|and an)"
+    r"(?:^|\b)(?:at|with|w/|assuming|instead of|and a|and an)"
     r"\s+(?:\S+\s+){0,3}$"
 )
 # someone else's idea to weigh: "our account manager wants us on o3-mini, is that the better move"
@@ -110,6 +110,7 @@ _PROPOSAL = re.compile(
 _SETTER = re.compile(
     r"^(?:(?:ok|okay|now|then|and|so|please|pls|right|fine)[,.!]?\s+)*"
     r"(halve|double|triple|bump|lower|raise|cut|increase|reduce|rerun|re-run|redo|recompute|recalculate"
+    r"|set|change|update|make|switch|apply"
     r"|(?:nope|no|nah|actually)(?=[,.!]?\s+\S+\W*$))\b"
 )
 _GREETING_LEAD = re.compile(
@@ -121,6 +122,7 @@ _DESCRIBING = re.compile(
     r"\b(?:is|are|was|were|looks?|seems?|comes? out|came out|gets?|got|peaks?|at peak|in (?:your|the) table"
     r"|says?|said|beats?|costs?)\b"
 )
+_SIZING = re.compile(r"\bhow (?:many|long)\b|^cost of\b")
 _ADVISOR_FIGURE = re.compile(
     r"\byou(?:'re| are)?\s+(?:\w+\s+){0,2}(?:assum\w*|us(?:e|ed|ing)|gave|quoted|said|say|have|got|came up with)\b"
     r"|\byour (?:\w+\s+){0,2}(?:table|sizing|numbers?|figures?|estimates?|line|model|chart)\b|\bassumes\b"
@@ -159,7 +161,12 @@ def _clauses(message: str) -> list[_Clause]:
     merged: list[list[int]] = []
     for s, e in pieces:
         head = lowered[s:e].lstrip()
-        if merged and re.match(r"(?:but|instead|except|only)\b", head):
+        if merged and (
+            re.match(r"(?:but|instead|except|only)\b", head)
+            or re.fullmatch(
+                r"(?:roughly|approx\w*|ballpark|more or less|right|correct|pls|please)\W*", head
+            )
+        ):
             merged[-1][1] = e  # "same scenario, but on H200s" is one thought
         else:
             merged.append([s, e])
@@ -259,7 +266,13 @@ def _intents(
             _IF_CONDITION.search(norm)
             or any(
                 q.kind != "duration"  # "over 3 years" is the window of the question, not a change
-                and _clause_of(q.span.start, clauses).question
+                and (
+                    _clause_of(q.span.start, clauses).question
+                    or _EXPLICIT_COMPARE.search(_clause_of(q.span.start, clauses).text)
+                    or is_question
+                    and _PREMISE.match(_clause_of(q.span.start, clauses).text)
+                )
+                and not _SIZING.search(norm)  # "how many L40S to serve a 13b at that load?"
                 and (
                     _MARKED_CONDITION.search(lowered, max(0, q.span.start - 40), q.span.start)
                     or q.kind == "gpu_count"  # "what would training cost on 16 A100s?"
@@ -290,7 +303,7 @@ def _intents(
         scores.setdefault("compare", (0.75, "two named options"))
 
     if is_question and any(
-        q.kind in _FACT_KINDS
+        q.kind in ("money", "token_volume", "request_volume")
         and _OUR_FIGURE.search(lowered, max(0, q.span.start - 12), q.span.start)
         for q in quantities
     ):
@@ -396,8 +409,10 @@ def _intents(
         and scores["show_assumptions"][1] in scores.get("explain_concept", (0, ""))[1]
     ):
         del scores["explain_concept"]  # "what's in there for electricity": one question, an input
-    if "risk" in scores:
-        scores.pop("show_assumptions", None)
+    if "risk" in scores and not re.match(
+        r"(?:list|show)\b", scores.get("show_assumptions", (0, ""))[1]
+    ):
+        scores.pop("show_assumptions", None)  # "what assumptions drive the number most" asks a risk
         if "recommendation" in scores["risk"][1]:
             scores.pop("recommend", None)  # "which input would flip your recommendation"
         if re.search(r"\bwhat if (?:\S+\s+){0,3}wrong\b", norm) and not any(
@@ -408,7 +423,8 @@ def _intents(
         del scores["risk"]  # "what does the tornado chart show" asks to read a figure
     if re.search(
         r"\byou (?:just )?(?:gave|quoted|showed|came up with|got|computed|calculated) "
-        r"|\btoo (?:good|high|low|optimistic|cheap|expensive|rosy)\b",
+        r"|\btoo (?:good|high|low|optimistic|cheap|expensive|rosy)\b"
+        r"|^(?:that|this|it) (?:seems|looks|sounds|feels) (?:\S+\s+)?(?:optimistic|pessimistic|off|wrong|high|low)\b",
         norm,
     ) and ("explain_figure" in scores):
         for other in ("break_even", "risk", "compare", "recommend"):
@@ -419,7 +435,11 @@ def _intents(
         scores["change_assumption"] = (0.8, "set: " + _SETTER.match(norm).group(1))
     if (
         "recommend" in scores
-        and re.search(r"\b(?:change|affect|alter|flip) (?:your|the) recommendation\b", norm)
+        and re.search(
+            r"\b(?:change|affect|alter|flip)s? (?:your|the|our) (?:recommendation|answer|verdict)\b"
+            r"|\b(?:the|our|your) (?:recommendation|answer|verdict) (?:still )?(?:change|flip)",
+            norm,
+        )
         and not re.search(r"\bwhich\b", norm)
     ):
         scores.pop(
@@ -434,6 +454,19 @@ def _intents(
         )
     ):
         scores.pop("compare", None)  # "llama 4 scout or llama 3.1 70b, what's your take?"
+    if (
+        "risk" in scores
+        and "break_even" in scores
+        and re.search(r"\bsensitive to\b|\bdrives? (?:\S+\s+){0,3}most\b|\bmost sensitive\b", norm)
+    ):
+        del scores["break_even"]  # "which inputs is the lora payback most sensitive to?"
+    if (
+        "compare" in scores
+        and any(q.kind == "relative_change" for q in quantities)
+        and re.search(r"\d\s*%?\s*(?:cheaper|more expensive|pricier)\b", lowered)
+        and not re.search(r"\bthan\b", norm)
+    ):
+        del scores["compare"]  # "and spot pricing, say 55% cheaper?": a price change to explore
     if "reset" in scores:
         scores.pop("undo", None)
     if "undo" in scores or "reset" in scores:

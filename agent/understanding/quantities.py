@@ -22,7 +22,7 @@ _PERIODS = {
     "mths": "month", "monthly": "month", "mom": "month", "pm": "month",
     "year": "year", "years": "year", "yr": "year", "yrs": "year", "y": "year", "yearly": "year",
     "annually": "year", "annual": "year", "annum": "year", "pa": "year", "p.a.": "year",
-    "p.a": "year", "yoy": "year",
+    "p.a": "year", "yoy": "year", "m/m": "month", "y/y": "year", "q/q": "quarter",
     # normalised away in _Ctx.add: minutes to hours, quarters to months (or years for growth)
     "minute": "minute", "minutes": "minute", "min": "minute", "mins": "minute",
     "quarter": "quarter", "quarters": "quarter", "qtr": "quarter", "quarterly": "quarter",
@@ -47,7 +47,7 @@ _CUR_AFTER = re.compile(
 _PERIOD_AFTER = re.compile(
     r"^\s*(?:/\s*|(?:per|an|a|each|every|in\s+a|in\s+an)\s+)"
     r"(seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|mths?|quarters?|qtr|years?|yrs?|y|annum)\b"
-    r"|^\s*,?\s*(hourly|daily|weekly|monthly|quarterly|yearly|annually|p\.a\.?|pa\b|mom\b|yoy\b)"
+    r"|^\s*,?\s*(hourly|daily|weekly|monthly|quarterly|yearly|annually|p\.a\.?|pa\b|mom\b|yoy\b|m/m|y/y|q/q)"
     r"|^\s*,?\s*(year|month|week|quarter)[\s-]+(?:over|on)[\s-]+(?:year|month|week|quarter)\b"
 )
 _TOKENS_AFTER = re.compile(

@@ -22,7 +22,8 @@ _PERIODS = {
     "mths": "month", "monthly": "month", "mom": "month", "pm": "month",
     "year": "year", "years": "year", "yr": "year", "yrs": "year", "y": "year", "yearly": "year",
     "annually": "year", "annual": "year", "annum": "year", "pa": "year", "p.a.": "year",
-    "p.a": "year", "yoy": "year", "m/m": "month", "y/y": "year", "q/q": "quarter",
+    "p.a": "year", "yoy": "year", "m/m": "month", "y/y": "year", "q/q": "quarter", "p/m": "month",
+    "p/a": "year", "per annum": "year",
     # normalised away in _Ctx.add: minutes to hours, quarters to months (or years for growth)
     "minute": "minute", "minutes": "minute", "min": "minute", "mins": "minute",
     "quarter": "quarter", "quarters": "quarter", "qtr": "quarter", "quarterly": "quarter",
@@ -47,7 +48,8 @@ _CUR_AFTER = re.compile(
 _PERIOD_AFTER = re.compile(
     r"^\s*(?:/\s*|(?:per|an|a|each|every|in\s+a|in\s+an)\s+)"
     r"(seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|mths?|quarters?|qtr|years?|yrs?|y|annum)\b"
-    r"|^\s*,?\s*(hourly|daily|weekly|monthly|quarterly|yearly|annually|p\.a\.?|pa\b|mom\b|yoy\b|m/m|y/y|q/q)"
+    r"|^\s*,?\s*(?:(?:loaded\s+)?per\s+(?:engineer|head|person|fte|seat|user|card|gpu|month\s+per)\s+)?"
+    r"(hourly|daily|weekly|monthly|quarterly|yearly|annually|p\.a\.?|pa\b|mom\b|yoy\b|m/m|y/y|q/q|p/m|p/a|per\s+annum)"
     r"|^\s*,?\s*(year|month|week|quarter)[\s-]+(?:over|on)[\s-]+(?:year|month|week|quarter)\b"
 )
 _TOKENS_AFTER = re.compile(
@@ -57,7 +59,7 @@ _REQUESTS_AFTER = re.compile(
     r"^\s*(?:[a-z]+\s+)?(?:requests?|reqs?|req|calls?|queries|conversations|tickets|messages|chats|documents|docs|"
     r"questions|emails|inquiries|enquiries|interactions|sessions|transactions|cases|claims|completions|"
     r"invoices|orders|reviews|reports|contracts|records|searches|summaries|articles|forms|lookups|"
-    r"shipments|letters|prompts|transcripts|examples|files|pages|notes|tasks|jobs|items|logs)\b"
+    r"shipments|letters|prompts|transcripts|examples|files|pages|notes|tasks|jobs|items|logs|declarations)\b"
 )
 _PER_REQUEST = re.compile(
     r"^\s*(?:each|per\s+(?:request|call|query|req|message|conversation)|a\s+(?:request|call)|/\s*req\w*)\b"
@@ -80,7 +82,7 @@ _HEADCOUNT = re.compile(
     r"^[\s-]*(?:[a-z]+\s+){0,2}?(?:people|persons|engineers?|ftes?|devs?|developers?|scientists?|"
     r"annotators?|label+ers?|staff|heads|contractors?|analysts?|person|employees?|members?|agents|"
     r"reps|representatives|workers|lawyers|clinicians|doctors|nurses|translators|writers|coders|"
-    r"guys?|folks|ppl|devops|sres?|mles?|seniors?|juniors?)\b"
+    r"guys?|folks|ppl|devops|sres?|mles?|seniors?|juniors?|handlers|caseworkers|clinicians|underwriters)\b"
 )
 _FEW_GPUS = re.compile(
     r"\ba (single|lone|couple of|pair of)\s+(?:[a-z][a-z-]*\s+)?(?:⟪g⟫|gpus?\b|cards\b)"
@@ -96,7 +98,8 @@ _SIDE_BEFORE = re.compile(
     r"\b(input|output|prompts?|completions?|answers?|responses?)\b(?!.*\b(?:input|output|prompts?|completions?)\b)"
 )
 _GROWTH_BEFORE = re.compile(
-    r"\b(?:grow\w*|growth|increas\w*|rising|rises|up)\s*(?:by|of|at|about|around|roughly|approximately|some|maybe|perhaps|probably|like|nearly|almost|close\s+to|~|\s)*$"
+    r"\b(?:grow\w*|growth|increas\w*|rising|rises|up|slows?|slowed|slowing|stalls?|stalled|climbs?|climbing|compound\w*)"
+    r"\s*(?:by|of|at|to|about|around|roughly|approximately|some|maybe|perhaps|probably|like|nearly|almost|close\s+to|~|\s)*$"
     r"|\bgrowth(?:\s+rate)?\s*(?:to|=|of|at|is|:)\s*(?:about|~)?\s*$"
 )
 _DOWN_BEFORE = re.compile(
@@ -162,7 +165,7 @@ _GPU_HOUR_BEFORE = re.compile(
     r"[^⟦]{0,20}$"
 )
 _ADJ_PERIOD_BEFORE = re.compile(
-    r"\b(hourly|daily|weekly|monthly|quarterly|yearly|annual)\s+(?:(?!is\b|are\b|was\b)\S+\s+){0,2}?"
+    r"(?:\b|(?<=\s)|^)(hourly|daily|weekly|monthly|quarterly|yearly|annual|p/m)\s+(?:(?!is\b|are\b|was\b)\S+\s+){0,2}?"
     r"(usage|volume|traffic|tokens|requests|calls|queries|spend|bill|cost|budget|invoices?|fees?)"
     r"(?:\s+(?:for|on|with)\s+(?:the\s+|our\s+)?[a-z]+(?:\s+[a-z]+)?)?\s*"  # "budget for AI is"
     r"(?:is|are|was|were|of|at|=|:|~|about|around|roughly|approximately|approx\.?|ca\.?|circa|came\s+in|comes\s+in"
@@ -180,6 +183,10 @@ _SIDE_IS_PCT = re.compile(
 _SHARE_AFTER = re.compile(
     r"^\s*%\s*(?:of\s+(?:the\s+|our\s+)?(?:tokens?|it|them|traffic|volume|which|those|these|that)\s+)?"
     r"(?:(?:are|is|being)\s+)?(?:tokens?\s+)?(input|output|prompt|completion)\b"
+)
+# "output is about 40% of tokens", "the replies are short, maybe 15% of tokens"
+_SIDE_THEN_SHARE = re.compile(
+    r"\b(output|input|prompts?|completions?|replies|answers|responses)\s+(?:are|is)\s+(?:\w+\s+){0,4}?$"
 )
 
 
@@ -620,12 +627,27 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     ):  # "rent h100s for $1.99 instead": a GPU's hourly price
         ctx.add("gpu_price", value, idx, rest_off, currency=currency, **kw)
         return
+    if (
+        num.scale is None
+        and value < 20
+        and (
+            re.search(r"⟪g⟫s?\s+(?:at|@|for)\s*(?:us\$|\$|€|£)?\s*$", before)
+            or currency is not None
+            and any(q.kind == "gpu_price" for q in ctx.out)
+        )
+    ):  # "h200 at 3.10 or h100 at 2.10", "azure quoted $2.10/hr ..., coreweave came in at $2.35"
+        ctx.add("gpu_price", value, idx, rest_off, currency=currency, **kw)
+        return
     # --- money: any amount with a currency
     if currency is not None or num.scale == "grand":  # "35 grand a month" is money
         period, pend = _period_at(rest)
         adjective = _ADJ_PERIOD_BEFORE.search(_CUR_BEFORE.sub("", ctx.clause_before(i)))
         if period is None and adjective:  # "monthly spend is $40k", "monthly spend ~ $30k"
             period = _PERIODS[adjective.group(1)]
+        if period is None and re.search(
+            r"\b(?:this|next|last|per|a|the|each|for)\s+fy\b|\bfy\s?\d", ctx.clause_before(i)
+        ):
+            period = "year"  # "budget for this FY is EUR 600k"
         ctx.add("money", value, idx, rest_off + pend, period=period, currency=currency, **kw)
         return
     # --- "a 50k budget", "$": an amount named by the noun after it
@@ -638,6 +660,22 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     if _field_value(ctx, idx, value, num, before, after, t_after, kw):
         return
     # --- output share before plain percentages: "20% of tokens are output", "70% input"
+    ss = (
+        _SIDE_THEN_SHARE.search(ctx.sentence_before(i).replace(",", ""))
+        if re.match(r"^\s*%\s*of\s+(?:the\s+|all\s+)?tokens\b", after)
+        else None
+    )
+    if ss:
+        side = _side(ss.group(1)) or (
+            "output" if re.match(r"repl|answ|resp|compl", ss.group(1)) else "input"
+        )
+        ctx.add(
+            "output_share",
+            value / 100 if side == "output" else 1 - value / 100,
+            idx,
+            t_after + len(after) - len(after.lstrip()) + 1,
+        )
+        return
     sm = _SHARE_AFTER.match(after)
     if sm:
         share = value / 100
@@ -940,7 +978,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         ctx.add("latency", value * 1000, idx, t_after + ls.end())
         return
     hm = _HEADCOUNT.match(after)
-    if hm and num.scale is None and value < 10_000:
+    if hm and value < 1_000_000:  # "14k staff", "~2,300 staff"
         ctx.add("headcount", value, idx, t_after + hm.end())
         return
     # --- "700 tokens in and 250 out": a bare number with a side continues the previous quantity
@@ -1000,6 +1038,18 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     ):
         ctx.add("money", value, idx, t_after + pend, period=period, **kw)
         return
+    # --- "~8M/day", "3.5M a day": millions per period with no noun are tokens, unless paid
+    if num.scale in ("m", "mm", "mn", "mil", "mill", "mln", "mio", "million", "bn", "b", "billion"):
+        period, pend = _period_at(after)
+        if period is not None:
+            paid = re.search(
+                r"\b(?:pay\w*|afford\w*|spend\w*|spent|cost\w*|budget\w*|bill\w*|invoice\w*)",
+                ctx.clause_before(i) + after[pend : pend + 40],
+            )
+            ctx.add(
+                "money" if paid else "token_volume", value, idx, t_after + pend, period=period, **kw
+            )
+            return
     # --- a bare scaled number: "5M", "14,600"
     plain_year = (
         num.scale is None and not num.separated and 1900 <= value <= 2100 and value == int(value)
@@ -1064,7 +1114,7 @@ def _side(word: str | None) -> str | None:
 _WORD_RELATIVE = [
     (
         re.compile(
-            r"\b(?:doubl(?:e|es|ed|ing))\b(?!\s+(?:every|each|per|a\s+year|a\s+month|yearly|annually|monthly))"
+            r"\b(?:doubl(?:e|es|ed|ing))\b(?!\s+(?:every|each|per|a\s+year|a\s+month|yearly|annually|monthly))(?![\s-]+check)"
         ),
         2.0,
     ),

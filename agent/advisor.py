@@ -109,8 +109,8 @@ class Advisor:
         ahead of the first question."""
 
         def run() -> None:
-            # The knowledge base first (citations wait for it), then the intent model (only
-            # unusual messages need it); one at a time, leaving the other core to the UI's build.
+            # The knowledge base first (citations wait for it), then the intent model (until it is
+            # ready the rules understand alone); one at a time, leaving the other core to the UI.
             try:
                 warm_knowledge()
             finally:
@@ -118,12 +118,14 @@ class Advisor:
             warm_intents()
 
         def warm_intents() -> None:
-            try:
-                from agent.understanding.intent_model import intent_model
+            from agent.understanding.intent_model import allow_build, intent_model
 
+            try:
                 intent_model()  # its MiniLM embedder loads in seconds, once: not on a person's turn
             except Exception as error:  # noqa: BLE001 - the rules still understand without it
                 log.warning("intent model warm-up failed: %s", error)
+            finally:
+                allow_build()
 
         def warm_knowledge() -> None:
             try:
@@ -135,6 +137,9 @@ class Advisor:
                 self._knowledge_error = str(error)
 
         self._warming.set()
+        from agent.understanding.intent_model import defer_build
+
+        defer_build()  # a turn before the model is ready gets the rules' reading, not a 10 s wait
         if not background:
             run()
             return None

@@ -112,15 +112,29 @@ def _understand_cached(text: str, previous: tuple[str, ...]):
     return _understand(text, list(previous))
 
 
+#: Earlier messages as read in their own context, by the conversation up to and including them:
+#: each turn then parses one new message, not the whole conversation again.
+_EARLIER: dict[tuple[str, ...], object] = {}
+_EARLIER_MAX = 4096
+
+
 def _understand(text: str, previous: list[str]):
     from agent.understanding import ConversationContext, understand
 
     context = ConversationContext()
-    for earlier in previous:
-        try:
-            context = context.with_turn(understand(earlier[:4000], context))
-        except Exception:  # noqa: BLE001, S112 - an earlier message the parser cannot read adds no context
-            continue
+    for k, earlier in enumerate(previous):
+        key = tuple(previous[: k + 1])
+        u = _EARLIER.get(key)
+        if u is None:
+            try:
+                u = understand(earlier[:4000], context)
+            except Exception:  # noqa: BLE001 - an earlier message the parser cannot read adds no context
+                u = False
+            if len(_EARLIER) >= _EARLIER_MAX:
+                _EARLIER.clear()
+            _EARLIER[key] = u
+        if u is not False:
+            context = context.with_turn(u)
     return understand(text, context)
 
 

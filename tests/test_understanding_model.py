@@ -94,3 +94,19 @@ def test_switched_off_falls_back_to_the_example_matcher(monkeypatch):
     get_settings.cache_clear()
     u = understand("what figures are you working from")
     assert u.intents and not any(i.evidence.startswith("intent model") for i in u.intents)
+
+
+def test_a_deferred_build_leaves_the_rules_to_answer(monkeypatch):
+    # while a server's warm-up is about to build the model, a turn gets the rules' reading at once
+    from agent.understanding import intent_model as im
+
+    monkeypatch.setattr(im, "_state", {})  # as in a fresh process
+    im.defer_build()
+    try:
+        assert im.intent_model(wait=False) is None
+        u = understand("should we fine tune?")
+        assert u.intent_ids == ("recommend",)
+        assert not any(i.evidence.startswith("intent model") for i in u.intents)
+    finally:
+        im.allow_build()
+    assert "model" not in im._state  # nothing was built on the turn's time

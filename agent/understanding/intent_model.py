@@ -153,6 +153,17 @@ def fit(texts: list[str], labels: list[tuple[str, ...]], vectors: np.ndarray, em
 
 _lock = threading.Lock()
 _state: dict[str, IntentModel | None] = {}
+_deferred = threading.Event()
+
+
+def defer_build() -> None:
+    """Until ``allow_build()``, ``intent_model(wait=False)`` does not build the model itself (a
+    server's warm-up is about to): a turn in the meantime gets the rules' answer at once."""
+    _deferred.set()
+
+
+def allow_build() -> None:
+    _deferred.clear()
 
 
 def intent_model(wait: bool = True) -> IntentModel | None:
@@ -164,7 +175,7 @@ def intent_model(wait: bool = True) -> IntentModel | None:
     if not get_settings().intent_model:
         return None
     if not wait and "model" not in _state:
-        if not _lock.acquire(blocking=False):
+        if _deferred.is_set() or not _lock.acquire(blocking=False):
             return None
         _lock.release()
     with _lock:

@@ -73,6 +73,8 @@ _PAST_CHANGE = re.compile(r"(?:doubled|tripled|quadrupled|halved)$")
 _FRAGMENT = re.compile(
     r"^(?!.*\b(?:we|we'?re|we'?ve|our|i|i'?m|my|us|it'?s|they|their|is|are|was|were)\b)(?:\S+\s+){0,4}\S+$"
 )
+#: Readings the intent rules prescribe (I4, I5): the model's second opinion never drops them
+_BY_THE_RULES = frozenset({"a condition to explore", "one input swapped"})
 #: The learned model's second opinion on the rules' intents: added from, dropped below
 SECOND_OPINION_ADD = 0.6
 SECOND_OPINION_DROP = 0.1
@@ -326,7 +328,10 @@ def _intents(
                 continue  # "lower the H100 price 20%": a what-if about that input
             if is_question and _PREMISE.match(clause.text):
                 continue
-            if _ADVISOR_FIGURE.search(clause.text.lower()):
+            if _ADVISOR_FIGURE.search(clause.text.lower()) or re.search(
+                r"\bwe (?:might|could|may) (?:try|use|go with|switch to|consider)\b",
+                clause.text.lower(),
+            ):
                 continue  # "our real numbers are nowhere near the 40% you seem to assume"  # "at $0.5/M input, is mistral cheaper?": a premise of the question
             local = rule_hits(normalise_text(clause.text))
             if local.keys() & {
@@ -350,6 +355,12 @@ def _intents(
             named = [n for n in (*names, *unknown) if _in(n.span.start, clause)]
             if any(_in(p.span.start, clause) for p in pillars):
                 named = []  # "the chemistry nomenclature trips up gpt-4o": a pillar, not a setup
+            if (
+                pillars
+            ):  # "p95 target is 1.2 seconds", "2 million proprietary drawings": the pillar's
+                facts = [
+                    q for q in facts if q.kind not in ("latency", "number", "duration", "percent")
+                ]
             if named and _TWO_OPTIONS.search(clause.text):
                 named = []
             if facts or named:
@@ -429,7 +440,7 @@ def _intents(
     ) and ("explain_figure" in scores):
         for other in ("break_even", "risk", "compare", "recommend"):
             scores.pop(other, None)  # "the break even you gave seems too optimistic": that figure
-    if quantities and _SETTER.match(norm):
+    if (quantities or names) and _SETTER.match(norm):
         # rule I3: "halve the GPU price and show me again", "rerun it with 16 GPUs", "nope, 2x"
         scores.pop("what_if", None)
         scores["change_assumption"] = (0.8, "set: " + _SETTER.match(norm).group(1))
@@ -456,6 +467,13 @@ def _intents(
         scores.pop("compare", None)  # "llama 4 scout or llama 3.1 70b, what's your take?"
     if (
         "risk" in scores
+        and re.search(r"\bwhat(?:'s| is)? (?:moves?|drives?|driving) \S+", norm)
+        and re.search(r"\b(?:more|most|or)\b", norm)
+    ):  # "what moves the break-even more, the gpu rate or the volume?" asks a risk question
+        scores.pop("explain_figure", None)
+        scores.pop("break_even", None)
+    if (
+        "risk" in scores
         and "break_even" in scores
         and re.search(r"\bsensitive to\b|\bdrives? (?:\S+\s+){0,3}most\b|\bmost sensitive\b", norm)
     ):
@@ -474,6 +492,11 @@ def _intents(
         scores.pop("what_if", None)  # "undo that 10x thing": the change named is the one undone
     if "break_even" in scores and scores.get("compare", (0, ""))[1] == "two named options":
         del scores["compare"]  # "when does lora on llama 8b pay back against gpt-4o-mini?"
+    if "difference between" in scores.get("explain_concept", (0, ""))[1] and re.search(
+        r"\b(?:tco|cost|costs|price|prices|spend|cheaper|saving|savings)\b", norm
+    ):  # "the 5-year TCO difference between the API and self-hosting"
+        scores.pop("explain_concept")
+        scores.setdefault("compare", (0.8, "cost difference"))
     if re.search(r"\bdifference in\b|\bcost difference\b", scores.get("compare", (0, ""))[1]):
         scores.pop("explain_concept", None)  # "what is difference in price between sonnet and 4o"
     if (
@@ -562,7 +585,11 @@ def _second_opinion(
     if learned is None:  # unavailable, or being built by the server's warm-up: the rules answer
         return scores
     probs = learned.probabilities(text)
-    kept = {i: v for i, v in scores.items() if probs.get(i, 1.0) >= SECOND_OPINION_DROP}
+    kept = {
+        i: v
+        for i, v in scores.items()
+        if probs.get(i, 1.0) >= SECOND_OPINION_DROP or v[1] in _BY_THE_RULES
+    }
     out = kept or dict(scores)
     for intent, p in probs.items():
         if p >= SECOND_OPINION_ADD and intent not in out and intent not in vetoed:

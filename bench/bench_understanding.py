@@ -25,7 +25,7 @@ HELDOUT_BATCHES = (
     ("h001-h080, before any parser code", 1, 99),
     ("h701-h825, session 1", 700, 899),
     ("h901-h1000, written before session 2's changes", 900, 1099),
-    ("h1101-h1500, session 3, from the settled intent rules", 1100, 1999),
+    ("h1101-h1600, session 3, from the settled intent rules", 1100, 1999),
 )
 SECOND_ANNOTATOR = "second_annotator_d741_d890.yaml"
 SECOND_ANNOTATOR_RULES = "second_annotator_session3.yaml"

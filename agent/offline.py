@@ -219,7 +219,7 @@ def plan_turn(text: str, previous: list[str]) -> Plan:
         primary = "risk"
     if primary == "off_topic" and not has_facts:
         return Plan(kind="offtopic")
-    if primary == "greeting_help" and not has_facts:
+    if primary == "greeting_help" and not has_facts and confidence >= 0.3:  # not a 0.08 guess at "asdf qwer"
         return Plan(kind="help")
     if primary == "explain_concept" and not u.quantities:
         return Plan(kind="concept", query=msg[:500])

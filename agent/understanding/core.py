@@ -581,6 +581,8 @@ def _second_opinion(
     on fresh development batches scored before any tuning on them (bench/intent_cv.py)."""
     if len(text) > SECOND_OPINION_MAX_CHARS:
         return scores  # longer than any message the model learned from (a pasted page)
+    if all(evidence.startswith("intent model") for _, evidence in scores.values()):
+        return scores  # the model read this message already: no second embedding of it
     learned = intent_model(wait=False)
     if learned is None:  # unavailable, or being built by the server's warm-up: the rules answer
         return scores

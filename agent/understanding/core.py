@@ -47,7 +47,9 @@ _DOMAIN = re.compile(
     r"volume|scenario|break\s*even|payback|data|compliance|latency|deploy\w*|vendor\w*|cloud|"
     r"on-?prem\w*|h100|a100|adapters?|distill\w*|embeddings?|quanti[sz]\w*|peft|sft|rlhf|mfu|tco|npv|"
     r"advisor|verdict|assumptions?|horizon|throughput|regulat\w*|self[ -]host\w*|custom|llm\w*|ai|"
-    r"paths?|routes?|options?|cheap\w*|expensive|retrieval|augmented|generation|prompt\w*|agents?)\b|[$€£]"
+    r"paths?|routes?|options?|cheap\w*|expensive|retrieval|augmented|generation|prompt\w*|agents?|"
+    r"kv\s+cache|decoding|diari[sz]ation|few[\s-]shot|routing|forgetting|moat|baa|hallucinat\w*|"
+    r"context\s+windows?|weights|parameters?|benchmarks?|evals?)\b|[$€£]"
 )
 # In a message that asks something, these clauses set up the question rather than state facts:
 # "at $0.5/M input, ...", "thinking about Qwen 72B on 2 H200s - viable?", "and a 405b model, ...?"
@@ -90,6 +92,11 @@ _EXPECTED = re.compile(
 )
 # "finance says we actually spend 3 times what I said": a correction, not a what-if
 _CORRECTED = re.compile(r"\bactual(?:ly)?\b|\bin fact\b|\bturns out\b")
+# "usage jumps ~1.5x in jan", "in enrollment weeks the questions go up 400%", "anthropic offered
+# 15% off": how things move or what was offered, told as a fact
+_STATED_MOVE = re.compile(
+    r"\b(?:jumps|goes up|go up|spikes|rises|drops|falls|climbs|offered|offers|gave us|gives us)\b"
+)
 # Rule I4, a hypothetical condition inside a question: "does it still make sense if we only get
 # 60% utilisation", "worst case if GPU prices spike" ("tell me if we should" asks, it sets nothing)
 _ASKS = frozenset({"recommend", "break_even", "risk", "compare", "explain_figure"})
@@ -606,8 +613,11 @@ def _stated_change(q: Quantity, clause: _Clause) -> bool:
         return False
     if _PAST_CHANGE.search(q.span.text):
         return True
+    lowered = clause.text.lower()
     return not clause.question and bool(
-        _EXPECTED.search(clause.text) or _CORRECTED.search(clause.text)
+        _EXPECTED.search(clause.text)
+        or _CORRECTED.search(clause.text)
+        or _STATED_MOVE.search(lowered) and not _HYPOTHESIS.search(lowered)
     )
 
 

@@ -164,15 +164,22 @@ RULES: dict[str, list[str]] = {
     "greeting_help": [
         r"^(?:hi|hello|hullo|hallo|hey|heya|hiya|howdy|yo|greetings|(?:good\s+)?(?:morning|afternoon|evening))\b",
         r"^help\W*$|\bhelp me (?:use|understand how)\b|\bhow (?:does|do) (?:this|you) (?:thing\s+)?work\b",
-        r"\bwhat (?:can|do) you (?:actually\s+)?do\b|\bwhat (?:kind of |sort of )?(?:questions|things) can i ask\b",
+        r"\bwhat (?:can|do) you (?:actually\s+)?do\b|\bwhat (?:(?:kinds?|sorts?|types?) of )?(?:questions|things) can i ask\b",
         r"\bhow do i use (?:this|you)\b|\bwho are you\b|\bhow should i use (?:this|you)\b",
+        # "kindly guide how to use this tool", "what this advisor can do?", "what exactly I can ask
+        # here?", "how do i export this to excel", "nice to meet you", "guten morgen", "oi!"
+        r"\bhow to use (?:this|the|your) (?:tool|advisor|app|thing|chat)\b|\bwhat (?:this|the) (?:advisor|tool|app|thing) can do\b",
+        r"\bwhat (?:exactly )?(?:i can|can i) ask\b|\bhow (?:do|can) i (?:export|download|save|print)\b",
+        r"^(?:guten (?:morgen|tag)|bonjour|hola|ol[áa]|oi|namaste|konnichiwa|ciao|salut|hej|moin)\b|\bnice to meet you\b",
         r"\bwhat (?:do|would) you need (?:from me|to know)\b|\bwhat (?:information|info|inputs?|data) do you need\b",
         r"\bwhat are (?:the|my|our) options\b|\b(?:we'?re|i'?m|we are|i am) (?:\w+ )?(?:lost|confused)\b",
     ],
     "thanks": [
-        r"^(?:thanks|thank you|cheers|great|perfect|ok thanks|awesome)\b|\b(?:thanks|thank you|many thanks)\b",
+        r"^(?:thanks|thank you|cheers|great|perfect|ok thanks|awesome)\b|\b(?:thanks|thank you|many thanks|cheers)\b",
         r"\b(?:bye|goodbye|good bye|see you|see ya|talk (?:to you )?later|catch you later)\b",
-        r"\bthat'?s all for now\b",
+        r"\bthat'?s all for now\b|\b(?:speak|talk|chat) (?:tomorrow|soon|next week)\b",
+        # other languages' thanks and farewells: "merci beaucoup, à bientôt", "danke schön"
+        r"\b(?:merci|danke|gracias|grazie|obrigad[oa]|arigat[oō]|dank je)\b|\b[àa] bient[ôo]t\b",
     ],
     "recommend": [
         r"\bshould (?:we|i|our|they)\b",
@@ -195,7 +202,10 @@ RULES: dict[str, list[str]] = {
         r"\bdo we (?:actually |really )?need (?:a|our own|to)\b",
         r"\bcan we afford\b|\b(?:good|bad|stupid|dumb|crazy|silly) idea\b|\benough\s*\?|\bconfirm (?:that )?we (?:should|stay|go|stick)\b|\bmake sense\b|\bgo for it\b",
         r"\b(?:would|will|is|could|are) (?:\S+\s+){0,4}?(?:be )?(?:good )?enough\b",
-        r"\bwhere do (?:i|we) (?:start|begin)\b",
+        r"\bwhere do (?:i|we) (?:even )?(?:start|begin)\b|^should\b|\bfine tune or (?:nah|no|what)\b",
+        # "ok choice?", "is it intelligent to fine-tune ...?", "or better to buy?", "makes any sense"
+        r"\b(?:ok|okay|good|right|wise|smart|sensible) (?:choice|pick|option|call)\s*\?|\bbetter to \w+\s*\?",
+        r"\bis it (?:intelligent|clever|reasonable|prudent) to\b|\bmakes? (?:any|much|more) sense\b|\bbest (?:compromise|choice|option|bet|fit|pick)\b",
         r"\b(?:is|are) the api (?:fine|enough|ok)\b",
         r"^(?:fine tune|self host)\b.*\?$|\bfine tune\?$",
         r"\bpossible\s*\?|\benough\b(?: for [^?]{1,40})?\?|\btilt\w* (?:it|us|things|the \w+) towards?\b|\brelevant (?:to|for) us\b",
@@ -205,6 +215,13 @@ RULES: dict[str, list[str]] = {
         r"\bcan we (?:\S+\s+){0,2}afford\b|\b(?:safer|safest) (?:bet|move|choice|option|call|route|path)\b|\byes\s*/\s*no\b",
         r"\bdoes the (?:math|maths|business case|numbers?) (?:work|add up|stack up)\b|\bprove me wrong\b",
         r"\b(?:does|would|will|did|could) (?:that|this|it) (?:\S+\s+)?(?:change|affect|alter|flip) (?:your|the) (?:recommendation|verdict|answer)\b",
+        # "does a 2x jump in token prices flip the answer?", "what happens to the recommendation if
+        # DAU halves?", "would you still say stay on the API?", "is it the moment to fine tune?"
+        r"\b(?:flip|change|alter)s? (?:the|your|our) (?:answer|recommendation|verdict)\b"
+        r"|\bwhat happens to (?:the|your|our) (?:recommendation|answer|verdict)\b"
+        r"|\bhow (?:does|would|will) (?:the|your|our) (?:recommendation|answer|verdict) change\b"
+        r"|\bwould you (?:still )?(?:say|recommend|back)\b|\bwhich (?:one|option|path|route) (?:you'?d|you would) (?:back|pick|choose|go with)\b"
+        r"|\b(?:the (?:right )?)?(?:moment|time) to (?:fine tune|self host|switch|build|train)\b",
         r"\bstill (?:the )?(?:api|rag|prompting|lora)\s*\?|\bworth (?:keeping|switching|moving|trying|going|running|hosting|training)\b",
         r"\b(?:could|can) we (?:just |even |actually |realistically )?(?:use|run|do (?:it|this|that)|serve|host|get away)\b(?! (?:the|those|these) numbers)",
     ],
@@ -225,6 +242,8 @@ RULES: dict[str, list[str]] = {
         r"\b(?:does|do|will|would) (?:\S+\s+){1,4}(?:become|get|turn) cheaper\b",
         r"\bbeat(?:s)? the api\b|\bcross(?:over| over)\b",
         r"\bwhen (?:do|does|would|will) (?:\w+\s+){0,3}(?:get |become |be )?cheaper\b",
+        # "at what token price per million does vendor fine-tuning stop making sense?"
+        r"\bat (?:what|which) (?:\S+\s+)?(?:price|rate|spend|cost)\b|\bstops? (?:making sense|paying off|being cheaper)\b",
     ],
     "what_if": [
         r"\bwhat (?:if|about|happens if)\b|\band if\b|\bsuppos\w+\b|\bimagine\b|\bhow about\b",
@@ -256,7 +275,7 @@ RULES: dict[str, list[str]] = {
         r"\bi don'?t (?:get|understand) why\b",
         r"\b(?:row|line|column|total|figure|number)'?\s+(?:includes?|contains?|covers?)\b",
         r"\byou (?:just )?(?:gave|quoted|showed|came up with|got|computed|calculated) (?:\S+\s+){0,4}(?:seems?|looks?|feels?|sounds?)\b",
-        r"\b(?:sounds?|seems?|looks?|feels?) (?:way |far |much |a bit |a little )?too (?:good|high|low|optimistic|cheap|expensive|small|big|rosy)\b|^too (?:high|low|much|cheap|expensive)\W*$",
+        r"\b(?:sounds?|seems?|looks?|feels?) (?:way |far |much |a bit |a little )?too (?:good|high|low|optimistic|cheap|expensive|small|big|rosy|many|much|few|little)\b|^too (?:high|low|much|cheap|expensive)\W*$",
         r"\bhow much would (?:the |it )?(?:\S+\s+){0,3}cost\b",
         r"\bhow many (?:gpus?|replicas|nodes|cards|engineers) (?:would|do|will|does|did)\b",
         r"\bwhy (?:do |did )?(?:you|u) (?:say|said|assume|pick|picked|use|used|think)\b|\bthe (?:\S+\s+){0,3}(?:number|figure|estimate)\b(?! of)(?=.*\?)",
@@ -264,6 +283,16 @@ RULES: dict[str, list[str]] = {
         r"\bwhy does your\b|\bwhat would (?:\S+\s+){1,8}come to\b",
         r"\b(?:gpu|card|node|replica)\s+count\b[^.?!]*\?|\bhow many gpu[\s-]?hours\b|\brough(?:ly)?\s+(?:cost|training time|price|estimate|sizing)\b",
         r"\bwhat (?:does|would|will) (?:\S+\s+){1,8}(?:actually\s+)?cost (?:us|them|me)\b",
+        # sizing and cost questions (rule I8): "how many L40S you need for the mixtral", "h200
+        # count needed", "how many l4s for a 7b at 50 req/s", "how long takes the training",
+        # "how much is costing the self hosted option", "what will be the cost per month"
+        r"\bhow many (?:of (?:those|them|these) )?(?:\S+\s+){0,6}?need\b|\bcount (?:needed|required)\b",
+        r"\bhow many [\w-]+ (?:for|to (?:serve|run|host|handle)) (?:a|an|the|that|our) \S+",
+        r"\bhow long (?:would|will|does|do|did) (?:\S+\s+){0,8}?(?:take|train)\b(?!.*\b(?:pay ?back|pay off|break even|breakeven)\b)|\bhow long takes\b",
+        r"\bhow much (?:is|are|would|will) (?:\S+\s+)?cost(?:ing)?\b|\bwhat (?:will|would) be the (?:\S+\s+)?cost\b",
+        r"\bexplain how (?:\S+\s+){0,5}(?:computed|calculated|derived|worked out|built)\b|\bhow do you get (?:from|to)\b",
+        r"\b(?:number|figure|total|estimate|price) (?:is|looks|seems) (?:not right|wrong|off)\b|\bpas possible\b|\bcan'?t be right\b",
+        r"\bwhat means the (?:\S+\s+){0,2}(?:bar|line|band|number|figure|colou?r|curve)\b",
         r"\b(?:can'?t|cannot|can not) be right\b|\b(?:seems?|looks?) (?:way |a bit )?off\b|\bis (?:pure )?fantasy\b|\blaughed at\b",
     ],
     "explain_concept": [
@@ -276,6 +305,13 @@ RULES: dict[str, list[str]] = {
         r"\bdefine\b|\bdefinition\b|\bin plain english\b|\blike i'?m (?:a |an |five)\b|\beli5\b",
         r"\bwhat(?:'s| is) (?:a )?reasonable\b|\bwhy does it matter\b",
         r"\bwhat (?:does|do) ['\"]?[\w' -]{1,40}?['\"]? (?:mean|stand for)\b|\bin (?:general|plain terms)\b",
+        # "what is a BAA, in plain words?", "what do they mean by it", "what means 'catastrophic
+        # forgetting'?", "mfu = ? never heard it before", "whats speculative decoding, briefly?",
+        # "is qlora just lora but squished?", "is a token like a syllable or what"
+        r"\bin (?:plain|simple|easy) (?:words|terms|language)\b|\bwhat (?:do|does) (?:they|you|people|he|she) mean by\b",
+        r"\bwhat means (?!the\b)|\bnever heard (?:of )?(?:it|this|that|the term)\b|=\s*\?",
+        r"^(?:\S+\s+){0,2}what(?:'s| is| are) (?:a |an )?[a-z][\w-]*(?: [a-z][\w-]*){0,2},? (?:briefly|exactly|in short|in a nutshell|quickly)\s*\??$",
+        r"(?:^|[:,] ?)is (?!that\b|this\b|it\b|the\b|there\b|our\b|your\b)(?:a |an )?[\w-]+(?: [\w-]+)? (?:just|basically|like|the same as) (?:a |an )?[\w-]+",
     ],
     "show_assumptions": [
         r"\bassumptions?\b|\bassum(?:e|ed|ing) (?:for|on)\b|\bwhat (?:\S+\s+){0,3}did you assume\b|\bdid you assume\b",
@@ -287,6 +323,10 @@ RULES: dict[str, list[str]] = {
         r"\b(?:in|from) your (?:data|numbers|figures|catalogue|catalog|price list)\b|\bwhat (?:\S+\s+){0,3}did you (?:use|pick|take|plug in)\b|\b(?:rate|price|figure|number|value)s? (?:did|do|are) you (?:use|using|assume|assuming)\b",
         r"\bwhere (?:are|is|do|did) (?:your|the) (?:\S+\s+){0,2}(?:prices|rates|numbers|figures|assumptions|data|costs)(?: come)? from\b",
         r"\bwhere do (?:your|the) (?:\S+\s+){0,2}(?:prices|rates|numbers|figures|assumptions) come from\b|\bsources?\b",
+        # "which token price you are considering for gpt-4.1 mini?", "which electricity price you
+        # take", "list every price ur using", "does your cost model include anything for X"
+        r"\bwhich (?:\S+\s+){0,2}(?:price|rate|figure|value|number) (?:do )?you (?:are )?(?:consider\w*|take|taking|use|using|apply|applying)\b",
+        r"\blist (?:every|all|each) (?:\S+\s+)?(?:prices?|rates?|inputs?|numbers?|figures?)\b|\b(?:does|do) your (?:cost )?(?:model|numbers|figures|calculation) (?:include|cover|account for)\b",
         r"\b(?:list|show)(?: me)? (?:the |every |all )?(?:\S+\s+)?(?:inputs?|assumptions|parameters|scenario)\b",
         r"\bwhat(?:'s| is| are)? (?:\S+\s+){0,4}(?:you'?re|you are) (?:using|assuming|working with|plugging in|applying|going with)\b",
         r"\bis (?:that|this|it) what you(?:'ve)? (?:have|got|use|used|assume|assumed)\b|\bremind me (?:what|which|of)\b|\binputs? you\b|\bcurrent scenario\b|\bwhat(?:'s| is) in the scenario\b",
@@ -303,7 +343,7 @@ RULES: dict[str, list[str]] = {
         r"\bstart (?:over|again|afresh|fresh|from scratch)\b|\bfrom scratch\b|\bbegin again\b|\b(?:begin|start) (?:from|at) (?:zero|square one|the beginning)\b",
         r"\bclear (?:the|my|our) (?:scenario|inputs|numbers|assumptions|chat|conversation|slate)\b",
         r"\bforget (?:all|everything|it all)\b|\bstart an? (?:fresh|new|clean) (?:scenario|analysis|one)\b",
-        r"\bclear (?:everything|all|it all)\b|\bnew scenario\b|\b(?:back )?to (?:the )?defaults\b|\bscrap (?:all|everything|it)\b|\bwipe\b",
+        r"\bnuke (?:it|everything|all)\b|\bfresh scenario\b|\bclear (?:everything|all|it all)\b|\bnew scenario\b|\b(?:back )?to (?:the )?defaults\b|\bscrap (?:all|everything|it)\b|\bwipe\b",
     ],
     "undo": [
         r"^(?:(?:ok|okay|so|right|fine|hmm)[,.!]?\s+)?(?:go\s+)?back to (?:the |our )?(?:\S+\s+){0,3}(?:case|scenario|numbers?|version|one|setup|\d\S*)\W*$",
@@ -311,6 +351,10 @@ RULES: dict[str, list[str]] = {
         r"\bprevious (?:numbers|scenario|values|version|inputs|settings)\b|\bcancel (?:that|the last)\b",
         r"\b(?:ctrl|cmd|control)[ +-]?z\b|\bback to (?:where|how|what) (?:we|it|things|they) (?:were|was|had)\b|\bthe way (?:it|things) (?:was|were)\b",
         r"\b(?:put|set|change|turn|switch) (?:it|that|this|them|the \S+(?: \S+)?) back\b",
+        # "put back as before", "reverse the last edit", "scrap the 10x", "back to the
+        # doubling-every-six-months case please"
+        r"\bput (?:\S+ )?back (?:as|like|to how|where)\b|\b(?:reverse|drop|scrap|remove) (?:the|my|that) (?:last|previous) (?:edit|change|step)\b",
+        r"\bback (?:where|how|what) (?:it|they) (?:was|were)\b|^(?:\S+\s+){0,2}back to the [\w-]+(?: [\w-]+)? (?:case|scenario|setup|version)\b",
     ],
     "risk": [
         r"\brisks?\b(?! (?:committee|team|department|officer|function|management|polic\w+))|\brisky\b|\bsensitivit\w*\b|\bsensitive\b(?! (?:data|info\w*|documents?|records|material|content|customer|personal|client|patient)\b)|\bworst[ -]case\b|\bbest[ -]case\b|\bdownside\b",
@@ -326,6 +370,8 @@ RULES: dict[str, list[str]] = {
         r"\bhow likely\b|\b(?:chances?|odds|probability|likelihood) (?:that|of)\b|\bslip(?:s|page)?\b",
         r"\bkeeps? (?:you|me|us) up at night\b|\bworr(?:y|ies|ied) (?:you|me)\b|\bwhat worries\b",
         r"\btornado\b|\bstress[ -]?test\w*\b|\berror bars?\b|\bconfidence intervals?\b|\bmonte carlo\b",
+        # "is self hosting too dangerous?", "the riskiest part", "how accurate is this saving?"
+        r"\b(?:too |how )?dangerous\b|\briskiest\b|\bhow (?:accurate|precise|solid)\b",
         r"\bworst (?:that|thing that) (?:could|can|might)\b|\bhow (?:well )?(?:does|would|will) (?:this|it|that|the \w+) hold up\b",
         r"\bflips? it\b|\bbreak (?:the|your|our) (?:recommendation|verdict)\b|\bif wrong\b",
         r"\bwhat are the (?:odds|chances)\b|\bhow wrong\b|\b(?:most|more) wrong\b|\bcould (?:you|we|this|it) be wrong\b",

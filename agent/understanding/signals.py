@@ -27,7 +27,8 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             ),
             r"\bhospital\b|\b(?:in|we'?re\s+in)\s+defen[cs]e\b",
             r"\b(?:hipaa|gdpr|sox|pci(?:[\s-]dss)?|fedramp|finra|sec\s+rules|mifid|basel|fca|ema|fda)\b",
-            r"\bdata\s+residency\b",
+            r"\bdata\s+residency\b|\baudit\s+trail\b|\bvalidation\s+package\b",
+            r"\b(?:gxp|gmp|glp|dpdp|nis\s?2|eu\s+ai\s+act|cnil|lgpd|pipl|dora|ferpa|ccpa|appi)\b",
             r"\bleave\s+the\s+(?:eu|uk|us|usa|country|region|eea)\b",
             r"\bsupervis(?:ion|ed|ory)\b|\bsolvency\s+ii\b|\b(?:eiopa|bafin|finma|occ|fdic|ecb|mas|apra)\b",
             r"\blaw\s+firm\b",
@@ -80,7 +81,12 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bdeterministic\w*\b|\binconsisten\w*\b",
             r"\b(?:randomness|variance|variation|non[\s-]?determinis\w+)\b.{0,40}\b(?:dealbreaker|deal[\s-]breaker|unacceptable|not\s+acceptable|a\s+problem|an\s+issue)\b",
             r"\bconsisten(?:t|cy)\b",
-            r"\bidentical\b",
+            r"\bidentical(?:ly)?\b|\bnever\s+contradict\w*\b",
+            # "have to read the same way every time", "should be always the same", "same facts in,
+            # same wording out", "come out in the exact same format every time"
+            r"\b(?:read|sound|look|come\s+out|be)\s+(?:\w+\s+){0,3}the\s+same\s+(?:way\s+)?every\s*time\b",
+            r"\b(?:always|every\s*time)\s+the\s+same\b|\bsame\s+\w+\s+in,?\s+same\s+\w+\s+out\b",
+            r"\bexact(?:\s+same|ly\s+the\s+same)\s+(?:format|way|wording|structure)\b",
             r"\b(?:same|exact\s+same)\s+(?:answer|output|result)s?\s+every\s*time\b",
             r"\breproduc\w+\b|\brepeatab\w+\b",
             r"\bsame\s+(?:thing|answer|output|result|response)s?\b.{0,40}\bevery\s*time\b",
@@ -118,6 +124,10 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:data|logs|records|archive|dataset|corpus)\s+(?:\w+\s+){0,4}(?:is|are)\s+(?:pure\s+)?(?:gold|a\s+gold\s?mine|the\s+real\s+asset|our\s+(?:moat|edge|advantage|crown\s+jewels))\b",
             r"\bno\s+(?:other\s+)?(?:competitor|rival|one\s+else|body\s+else)\s+(?:has|have|owns)\b",
             r"\bours\s+alone\b|\bonly\s+we\s+have\b|\bone[\s-]of[\s-]a[\s-]kind\b",
+            # "only us have this", "all our own", "none of it public", "that's the real asset here"
+            r"\bonly\s+(?:we|us)\s+(?:have|has|own|hold)\b|\b(?:all|entirely|completely)\s+our\s+own\b",
+            r"\bnone\s+of\s+(?:it|this|them)\s+(?:is\s+)?public\b|\bthe\s+real\s+asset\b",
+            r"\b(?:yrs|years|decades?)\s+of\s+(?:[\w-]+\s+){0,3}(?:outcomes|results|notes|experiments|entries|conversations|narratives|logs)\b",
             r"\bcompetitors?\s+(?:can'?t|cannot|couldn'?t|could\s+not|don'?t|do\s+not|will\s+never)\s+(?:\w+\s+)?(?:get|have|buy|copy|access)\b",
             r"\b(?:labell?ed|annotated|curated|hand[\s-]labell?ed)\s+(?:\w+\s+){0,2}(?:examples|data|dataset|records|reports|pairs|samples|transcripts|tickets|documents|cases|conversations)\b",
             r"\bunique\s+to\s+us\b|\b(?:archive|data|dataset|records|corpus|logs)\s+(?:is|are)\s+unique\b",
@@ -173,6 +183,10 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\b\d+\s*(?:ms|milliseconds?)\b|\bevery\s+(?:millisecond|second)\s+counts\b",
             r"\bfeels?\s+(?:broken|slow|sluggish|laggy)\b|\bfeel\s+(?:instant\w*|snappy|immediate)\b",
             r"\b(?:under|within|below)\s+(?:half\s+a|a|one|\d+(?:\.\d+)?)\s*(?:s|secs?|seconds?)\b|\bwon'?t\s+wait\b",
+            # "under ~1.5s", "must come before 1.5 second", "slower than a second and a half is a
+            # problem", "players hate lag"
+            r"\b(?:under|within|below|before|slower\s+than)\s+~?\s*(?:half\s+a|a|one|\d+(?:[.,]\d+)?)\s*(?:s|secs?|seconds?)\b",
+            r"\b(?:hate|can'?t\s+stand|notice)\s+(?:any\s+)?(?:lag|delays?)\b|\b(?:drop\s+off|hang\s+up|close\s+the\s+app)\b",
         ],
     ),
 }

@@ -230,3 +230,93 @@ def test_long_message_stays_fast():
     _parse(text)
     assert time.perf_counter() - start < 0.05
     assert find_numbers("two and a half")[0].value == 2.5
+
+
+# --- new rules from the dev batches d2241-d2840: quantities -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # things counted per period are requests
+        ("we parse ~2.5k loan applications a day", [("request_volume", 2500.0, "day", None, None)]),
+        ("400k chess moves/day", [("request_volume", 400000.0, "day", None, None)]),
+        ("up to 500/min on launch day", [("request_volume", 30000.0, "hour", None, None)]),
+        # a period named by an adjective elsewhere in the clause
+        (
+            "the monthly invoice from azure is about $12k",
+            [("money", 12000.0, "month", None, "USD")],
+        ),
+        ("annual AI budget for HR & legal: EUR 250k", [("money", 250000.0, "year", None, "EUR")]),
+        ("about £80k per engineer per year", [("money", 80000.0, "year", None, "GBP")]),
+        ("what weekly opex do you assume? ours is $2-3k", [("money", 2500.0, "week", None, "USD")]),
+        ("we pay 25 k€ per month", [("money", 25000.0, "month", None, "EUR")]),
+        # European number formats
+        ("each ticket is around 2.300 tokens", [("tokens_per_request", 2300.0, None, None, None)]),
+        ("120 000 requests per day", [("request_volume", 120000.0, "day", None, None)]),
+        # headcounts of roles
+        (
+            "40 moderators and 3 interns",
+            [("headcount", 40.0, None, None, None), ("headcount", 3.0, None, None, None)],
+        ),
+        ("about 20 thousand users", [("headcount", 20000.0, None, None, None)]),
+        (
+            "what if we go from 4 to 6 H100s",
+            [("gpu_count", 4.0, None, None, None), ("gpu_count", 6.0, None, None, None)],
+        ),
+        (
+            "A100s run $1.80/h, we'd need about 3",
+            [("gpu_price", 1.8, None, None, "USD"), ("gpu_count", 3.0, None, None, None)],
+        ),
+        ("8x MI250X", [("gpu_count", 8.0, None, None, None)]),
+        # relative changes
+        ("what if traffic goes x3.5", [("relative_change", 3.5, None, None, None)]),
+        ("if usage is multiplied by three", [("relative_change", 3.0, None, None, None)]),
+        ("and if onboarding takes twice as long?", [("relative_change", 2.0, None, None, None)]),
+        ("if it grows half as fast", [("relative_change", 0.5, None, None, None)]),
+        ("if we lose 20% of traffic", [("relative_change", 0.8, None, None, None)]),
+        ("a classifier filters out 40% of tickets", [("relative_change", 0.6, None, None, None)]),
+        ("how accurate is it, +/- 20%?", [("percent", 0.2, None, None, None)]),
+        # shares, growth and fractions
+        (
+            "avg prompt ~300 tok, reply ~90",
+            [
+                ("tokens_per_request", 300.0, None, "input", None),
+                ("tokens_per_request", 90.0, None, "output", None),
+            ],
+        ),
+        (
+            "output share for the legal summaries is about 12%",
+            [("output_share", 0.12, None, None, None)],
+        ),
+        ("ratio 4:1 between prompt and completion", [("output_share", 0.2, None, None, None)]),
+        ("prompts are long, call it 5:1", [("output_share", 0.1667, None, None, None)]),
+        ("set growth 5%", [("growth", 0.05, None, None, None)]),
+        ("maybe 20% a year then", [("growth", 0.2, "year", None, None)]),
+        ("the boxes sit idle half the day", [("percent", 0.5, None, None, None)]),
+        ("a quarter of them are duplicates", [("percent", 0.25, None, None, None)]),
+        ("and if it holds for another year?", [("duration", 12.0, None, None, None)]),
+        ("anything over a second and a half is too slow", [("latency", 1500.0, None, None, None)]),
+        (
+            "$0.0004/1k in and $0.0016/1k out on the new deal",
+            [
+                ("price_per_token", 0.4, None, "input", "USD"),
+                ("price_per_token", 1.6, None, "output", "USD"),
+            ],
+        ),
+    ],
+)
+def test_quantity_families_d2241(text, expected):
+    assert quantities(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, kind, value, low, high",
+    [
+        ("error rate is 5-7%", "percent", 0.06, 0.05, 0.07),
+        ("answers within roughly 2 to 3 seconds", "latency", 2500.0, 2000.0, 3000.0),
+    ],
+)
+def test_ranges_keep_their_unit(text, kind, value, low, high):
+    (q,) = _parse(text)[2]
+    assert (q.kind, round(q.value, 4), q.low, q.high) == (kind, value, low, high)

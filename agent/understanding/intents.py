@@ -217,11 +217,12 @@ RULES: dict[str, list[str]] = {
         r"\b(?:does|would|will|did|could) (?:that|this|it) (?:\S+\s+)?(?:change|affect|alter|flip) (?:your|the) (?:recommendation|verdict|answer)\b",
         # "does a 2x jump in token prices flip the answer?", "what happens to the recommendation if
         # DAU halves?", "would you still say stay on the API?", "is it the moment to fine tune?"
-        r"\b(?:flip|change|alter)s? (?:the|your|our) (?:answer|recommendation|verdict)\b"
-        r"|\bwhat happens to (?:the|your|our) (?:recommendation|answer|verdict)\b"
-        r"|\bhow (?:does|would|will) (?:the|your|our) (?:recommendation|answer|verdict) change\b"
-        r"|\bwould you (?:still )?(?:say|recommend|back)\b|\bwhich (?:one|option|path|route) (?:you'?d|you would) (?:back|pick|choose|go with)\b"
-        r"|\b(?:the (?:right )?)?(?:moment|time) to (?:fine tune|self host|switch|build|train)\b",
+        r"\b(?:flip|change|alter)s? (?:the|your|our) (?:answer|recommendation|verdict)\b",
+        r"\bwhat happens to (?:the|your|our) (?:recommendation|answer|verdict)\b",
+        r"\bhow (?:does|would|will) (?:the|your|our) (?:recommendation|answer|verdict) change\b",
+        r"\bwould you (?:still )?(?:say|recommend|back)\b",
+        r"\bwhich (?:one|option|path|route) (?:you'?d|you would) (?:back|pick|choose|go with)\b",
+        r"\b(?:the (?:right )?)?(?:moment|time) to (?:fine tune|self host|switch|build|train)\b",
         r"\bstill (?:the )?(?:api|rag|prompting|lora)\s*\?|\bworth (?:keeping|switching|moving|trying|going|running|hosting|training)\b",
         r"\b(?:could|can) we (?:just |even |actually |realistically )?(?:use|run|do (?:it|this|that)|serve|host|get away)\b(?! (?:the|those|these) numbers)",
     ],

@@ -37,12 +37,13 @@ _SCALE_WORDS = {
 # sit inside a word ("h100", "gpt4o", "v5e"), which the look-behind and look-ahead enforce.
 _DIGITS = re.compile(
     r"(?<![\w.])(?P<num>\d{1,3},\d{1,2}(?=\s?(?:€|eur\b|euros?\b|million|mio\b|mil\b|billion|bn\b|thousand|\$|usd\b|reais\b|brl\b)|[km]\b)"
-    r"|[1-9]\d{0,2}\.\d{3}(?=\s?(?:€|eur\b|euros?\b))"  # "23.500 EUR": a euro thousands separator
+    r"|[1-9]\d{0,2}\.\d{3}(?=\s?(?:€|eur\b|euros?\b|tokens?\b))"  # "23.500 EUR", "1.100 tokens"
+    r"|[1-9]\d{0,2}(?: \d{3}){1,3}(?![\d.,])(?=\s+[a-z€])"  # "50 000 conversations": spaces as separators
     r"|0,\d+(?![\d,])|\d{1,3}(?:,\d{3})+(?:\.\d+)?|[1-9]\d{0,2}(?:\.\d{3}){2,}|\d+(?:\.\d+)?|\.\d+)"
     r"(?:(?P<glued>k|m|mm|mn|bn|b|t|tn|mil|mill|mln|mio)(?![a-z])"
     r"|\s?(?P<word>thousand|million|mill|mil|mln|mio|billion|bn|trillion|grand|lakh|crore)s?\b"
     # "2.4 M tokens per day": a scale letter apart from the number, before what it counts
-    r"|\s(?P<spaced>k|m|bn|mn)(?=\s+(?:tokens?|toks?|requests?|reqs?|calls?|input|output)\b))?",
+    r"|\s(?P<spaced>k|m|bn|mn)(?=\s+(?:tokens?|toks?|requests?|reqs?|calls?|input|output)\b|€))?",  # "18 k€"
     re.IGNORECASE,
 )
 
@@ -181,9 +182,11 @@ def find_numbers(text: str) -> list[NumberToken]:
         if (
             _EURO_THOUSANDS.match(raw)
             or re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", raw)
-            and re.match(r"\s?(?:€|eur\b|euros?\b)", text[m.end() :], re.IGNORECASE)
+            and re.match(r"\s?(?:€|eur\b|euros?\b|tokens?\b)", text[m.end() :], re.IGNORECASE)
         ):
-            value = float(raw.replace(".", ""))  # "15.000 EUR", "1.200.000"
+            value = float(raw.replace(".", ""))  # "15.000 EUR", "1.200.000", "1.100 tokens"
+        elif " " in raw:
+            value = float(raw.replace(" ", ""))  # "50 000"
         elif _EURO_DECIMAL.match(raw):
             value = float(raw.replace(",", "."))  # "0,95 EUR", "1,2 million"
         else:
@@ -194,7 +197,14 @@ def find_numbers(text: str) -> list[NumberToken]:
         if not math.isfinite(value):
             continue  # "9" * 400: no quantity anyone means
         tokens.append(
-            NumberToken(m.start(), m.end(), value, m.group(0), scale, separated="," in raw)
+            NumberToken(
+                m.start(),
+                m.end(),
+                value,
+                m.group(0),
+                scale,
+                separated=bool(re.search(r"[, ]", raw)),
+            )
         )
     # "3 and a half million": digits continued in words
     for k, t in enumerate(tokens):

@@ -46,14 +46,14 @@ _CUR_AFTER = re.compile(
     r"^\s?(usd|dollars?|bucks|eur|euros?|gbp|pounds?|€|\$|cents?|inr|rupees?|brl|reais|chf|francs?|jpy|yen|cad|aud|₹|¥)(?![a-z])"
 )
 _PERIOD_AFTER = re.compile(
-    r"^\s*(?:/\s*|(?:per|an|a|each|every|in\s+a|in\s+an)\s+)"
+    r"^\s*(?:per\s+(?:engineer|head|person|fte|seat|user)\s+)?(?:/\s*|(?:per|an|a|each|every|in\s+a|in\s+an)\s+)"
     r"(seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|mths?|quarters?|qtr|years?|yrs?|y|annum)\b"
     r"|^\s*,?\s*(?:(?:loaded\s+)?per\s+(?:engineer|head|person|fte|seat|user|card|gpu|month\s+per)\s+)?"
     r"(hourly|daily|weekly|monthly|quarterly|yearly|annually|p\.a\.?|pa\b|mom\b|yoy\b|m/m|y/y|q/q|p/m|p/a|per\s+annum)"
     r"|^\s*,?\s*(year|month|week|quarter)[\s-]+(?:over|on)[\s-]+(?:year|month|week|quarter)\b"
 )
 _TOKENS_AFTER = re.compile(
-    r"^\s*(?:(?!and\b|or\b)[a-z]+\s+){0,2}?(?:(input|output|prompt|completion)\s+)?(?:tokens?|toks?)\b"
+    r"^[\s-]*(?:(?!and\b|or\b)[a-z]+\s+){0,2}?(?:(input|output|prompt|completion)\s+)?(?:tokens?|toks?)\b"
 )
 _REQUESTS_AFTER = re.compile(
     r"^\s*(?:[a-z]+\s+)?(?:requests?|reqs?|req|calls?|queries|conversations|tickets|messages|chats|documents|docs|"
@@ -62,12 +62,15 @@ _REQUESTS_AFTER = re.compile(
     r"shipments|letters|prompts|transcripts|examples|files|pages|notes|tasks|jobs|items|logs|declarations)\b"
 )
 _PER_REQUEST = re.compile(
-    r"^\s*(?:each|per\s+(?:request|call|query|req|message|conversation)|a\s+(?:request|call)|/\s*req\w*)\b"
+    r"^\s*(?:each|per\s+(?:request|call|query|req|message|conversation|docs?|documents?|tickets?|e?mails?|chats?"
+    r"|pages?|cases?|files?|turns?|claims?|invoices?|sessions?|letters?|reports?|contracts?|notes?|questions?)"
+    r"|a\s+(?:request|call)|/\s*req\w*)\b"
 )
 _PRICE_PER = re.compile(
     r"^\s*(?:/|per|a|for|for\s+each)\s*(?:(?:every|1|one)\s*)?"
     r"(?:⟦(?P<mult>\d+)⟧|(?P<unit>million|mil|mtok|mtoks|m|thousand|k|token|tok)(?![a-z]))"
-    r"(?:\s*(?P<side>input|output|prompt|completion|in(?=\s*(?:and|,|;|/|\)|$|\.))|out(?=\s*(?:and|,|;|/|\)|$|\.|\?))))?"
+    r"(?:\s*(?:on\s+|for\s+)?(?P<side>input|output|prompt|completion|in(?=\s*(?:and|,|;|/|\)|$|\.))"
+    r"|out(?=\s*(?:and|,|;|/|\)|$|\.|\?|on\b|for\b))))?"
     r"(?:\s*(?:tokens?|toks?))?"
     r"(?:\s*(?P<side2>input|output|prompt|completion))?"
 )
@@ -78,18 +81,27 @@ _GPU_HOUR = re.compile(
 _DURATION_AFTER = re.compile(r"^[\s-]*(years?|yrs?|y|months?|mos?|mths?|quarters?|weeks?|wks?)\b")
 _LATENCY_MS = re.compile(r"^\s*(?:ms|msec|millis|milliseconds?)\b")
 _LATENCY_S = re.compile(r"^\s*(?:s|secs?|seconds?)\b")
-_HEADCOUNT = re.compile(
-    r"^[\s-]*(?:[a-z]+\s+){0,2}?(?:people|persons|engineers?|ftes?|devs?|developers?|scientists?|"
+_PEOPLE = (
+    r"(?:people|persons|engineers?|eng|ftes?|devs?|developers?|scientists?|"
     r"annotators?|label+ers?|staff|heads|contractors?|analysts?|person|employees?|members?|agents|"
     r"reps|representatives|workers|lawyers|clinicians|doctors|nurses|translators|writers|coders|"
-    r"guys?|folks|ppl|devops|sres?|mles?|seniors?|juniors?|handlers|caseworkers|clinicians|underwriters)\b"
+    r"guys?|folks|ppl|devops|sres?|mles?|seniors?|juniors?|handlers|caseworkers|clinicians|underwriters|"
+    r"dispatchers|reviewers|adjusters|interns?|students?|users|operators|moderators|paralegals|accountants|"
+    r"recruiters|officers|managers|designers|researchers|teachers|pharmacists|advisors|advisers|auditors)\b"
+)
+_HEADCOUNT = re.compile(r"^[\s-]*(?:[a-z][a-z-]*\s+){0,2}?" + _PEOPLE)
+# "30k CVs a day", "1.1M NPC turns/day": things counted per period
+_COUNT_NOUN_AFTER = re.compile(
+    r"^\s*(?:[a-z][a-z-]*\s+){0,2}?(?!(?:seconds|minutes|hours|days|weeks|months|years|gpus|cards|params"
+    r"|parameters|dollars|euros|pounds|bucks|rupees|francs|reais|cents|percent|us|is|was|has|does|its|this"
+    r"|less|unless|perhaps|always)\b)[a-z][a-z-]*s\b(?=\s*(?:/|(?:per|an?|each|every|in)\s))"
 )
 _FEW_GPUS = re.compile(
     r"\ba (single|lone|couple of|pair of)\s+(?:[a-z][a-z-]*\s+)?(?:⟪g⟫|gpus?\b|cards\b)"
     r"(?!\s*(?:boxes|servers|nodes|machines))"
 )
 _GPU_AFTER = re.compile(
-    r"^\s*(?:x|×)?\s*(?:(?!the\b|as\b|more\b|our\b)[a-z][a-z-]*\s+)?(?:⟪g⟫|gpus?\b|cards\b)"
+    r"^[\s-]*(?:x|×)?\s*(?:(?!the\b|as\b|more\b|our\b)[a-z][a-z-]*\s+)?(?:⟪g⟫|gpus?\b|cards\b)"
     r"(?![\s-]*(?:hours?|hrs?|h)\b)"  # "30 gpu hours" is compute time, not a count
 )
 _MODEL_B_AFTER = re.compile(r"^\s*(?:param(?:eter)?s?|model|llm|b\b)")
@@ -104,10 +116,11 @@ _GROWTH_BEFORE = re.compile(
 )
 _DOWN_BEFORE = re.compile(
     r"\b(?:cut\w*|reduc\w*|lower\w*|drop\w*|fall\w*|fell|decreas\w*|down|shrink\w*|declin\w*|"
-    r"slash\w*|less)\s+(?:\S+\s+){0,3}?(?:by|of|about|~|\s)*$|\b(?:down|less|lower|cut)\s*$"
+    r"slash\w*|less|lose|loses|losing|lost|throws?\s+out|filters?\s+out)\s+(?:\S+\s+){0,3}?(?:by|of|about|~|\s)*$"
+    r"|\b(?:down|less|lower|cut)\s*$"
 )
 _UP_BEFORE = re.compile(
-    r"\b(?:increas\w*|rais\w*|ris\w*|up|grow\w*|bump\w*|hik\w*|jack\w*|more)\s+(?:\S+\s+){0,4}?(?:by|of|about|~|\s)*$|\b(?:up|more)\s*$"
+    r"\b(?:increas\w*|rais\w*|ris\w*|up|grow\w*|bump\w*|hik\w*|jack\w*|overrun\w*|more)\s+(?:\S+\s+){0,4}?(?:by|of|about|~|\s)*$|\b(?:up|more)\s*$"
 )
 _APPROX_BEFORE = re.compile(
     r"(?:~|≈|\babout|\baround|\broughly|\bapprox\w*|\bcirca|\blike|\bsome|\bca\.?)\s*$"
@@ -156,6 +169,11 @@ _RATIO_AFTER = re.compile(
     r"\b(input|in|prompt|output|out)s?\s*(?:tokens?\s+)?(?:to|vs\.?|:|/)\s*(?:output|out|completion|input|in|prompt)s?\s*"
     r"(?:ratio\s+)?(?:is|=|:|of|at)?\s*(?:about|~|roughly)?\s*⟦(\d+)⟧\s*[:/]\s*⟦(\d+)⟧"
 )
+_BARE_RATIO = re.compile(r"(?<![\w⟧:])⟦(\d+)⟧\s*:\s*⟦(\d+)⟧(?![:\w⟦])")
+_RATIO_BETWEEN = re.compile(
+    r"\bratio\s*(?:is|of|:)?\s*(?:about|~)?\s*⟦(\d+)⟧\s*:\s*⟦(\d+)⟧\s*between\s+(?:the\s+)?"
+    r"(inputs?|prompts?|questions?|outputs?|answers?|repl(?:y|ies)|responses?|completions?)\s+and\b"
+)
 _GPU_HOUR_BEFORE = re.compile(
     r"(?:\b(?:per|/|an?)\s*gpu[\s-]?h(?:ou)?rs?\b|\bgpu[\s-]?(?:hour|hr)(?:ly)?\s+(?:price|cost|rate)\b|"
     r"\bgpu\s+hourly\s+(?:price|cost|rate)\b"
@@ -166,13 +184,20 @@ _GPU_HOUR_BEFORE = re.compile(
 )
 _ADJ_PERIOD_BEFORE = re.compile(
     r"(?:\b|(?<=\s)|^)(hourly|daily|weekly|monthly|quarterly|yearly|annual|p/m)\s+(?:(?!is\b|are\b|was\b)\S+\s+){0,2}?"
-    r"(usage|volume|traffic|tokens|requests|calls|queries|spend|bill|cost|budget|invoices?|fees?)"
-    r"(?:\s+(?:for|on|with)\s+(?:the\s+|our\s+)?[a-z]+(?:\s+[a-z]+)?)?\s*"  # "budget for AI is"
+    r"(usage|volume|traffic|tokens|requests|calls|queries|spend|bill|cost|budget|invoices?|fees?|opex)"
+    r"(?:\s+(?:for|on|with|from)\s+(?:the\s+|our\s+)?[\w&-]+(?:\s+[\w&-]+)?)?\s*"  # "budget for AI is"
     r"(?:is|are|was|were|of|at|=|:|~|about|around|roughly|approximately|approx\.?|ca\.?|circa|came\s+in|comes\s+in"
-    r"|has\s+been|have\s+been|bouncing|swinging|between|somewhere|\s)*$"
+    r"|has\s+been|have\s+been|bouncing|swinging|between|somewhere|coming|\s)*$"
+)
+# an unknown name that is a GPU: "4x MI300X"
+_GPU_LIKE = re.compile(r"(?i)^(?:mi\d{3}\w*|gaudi\s?\d|tpu\s?v?\d\w*)$")
+# a period adjective on a cost noun earlier in the text: "monthly ops/monitoring ...? $4-6k"
+_COST_PERIOD_NEAR = re.compile(
+    r"\b(monthly|annual|yearly|weekly)\s+(?:[a-z&/-]+\s+){0,2}?(?:ops|opex|costs?|spend|bill|budget|invoices?|fees?)\b[^⟦]*$"
 )
 _SHARE_BEFORE = re.compile(
     r"\b(output|input|completion|prompt)s?\s+(?:tokens?\s+)?(?:share|ratio|fraction|portion|part|percentage)\s*"
+    r"(?:(?:on|for|in)\s+(?:the\s+|our\s+)?(?:[\w-]+\s+){1,3}?)?"  # "share on the call summaries is"
     r"(?:to|=|of|is|at|:)?\s*(?:about|~|roughly)?\s*$"
 )
 _SIDE_IS_PCT = re.compile(
@@ -222,6 +247,12 @@ class _Ctx:
             head.rfind("."), head.rfind(";"), head.rfind("?"), head.rfind("!"), head.rfind("⟧")
         )
         return head[cut + 1 :]
+
+    def sentence_head(self, i: int) -> str:
+        """The sentence before number ``i``, across earlier numbers."""
+        s = self.npos[i][0]
+        head = self.tmpl[max(0, s - 160) : s]
+        return head[max(head.rfind("."), head.rfind(";"), head.rfind("?"), head.rfind("!")) + 1 :]
 
     def after(self, i: int) -> str:
         e = self.npos[i][1]
@@ -468,6 +499,13 @@ def _ratios(ctx: _Ctx) -> None:
             continue
         output = y if m.group(1) in ("input", "in", "prompt") else x
         ctx.add("output_share", output / (x + y), [a, b], m.end(), t_start=m.start())
+    for m in _RATIO_BETWEEN.finditer(ctx.tmpl):  # "ratio 3:1 between question and answer"
+        a, b = int(m.group(1)), int(m.group(2))
+        x, y = ctx.nums[a].value, ctx.nums[b].value
+        if x + y <= 0 or {a, b} & ctx.consumed:
+            continue
+        output = x if _side(m.group(3)) == "output" else y
+        ctx.add("output_share", output / (x + y), [a, b], m.end(), t_start=m.start())
     for m in _RATIO.finditer(ctx.tmpl):
         a, b = int(m.group(1)), int(m.group(2))
         x, y = ctx.nums[a].value, ctx.nums[b].value
@@ -476,6 +514,11 @@ def _ratios(ctx: _Ctx) -> None:
         first_is_input = m.group(3) in ("input", "in", "prompt")
         output = y if first_is_input else x
         ctx.add("output_share", output / (x + y), [a, b], m.end(), t_start=m.start())
+    for m in _BARE_RATIO.finditer(ctx.tmpl):  # "call it 3:1", "4:1 not 3:1": input to output
+        a, b = int(m.group(1)), int(m.group(2))
+        x = ctx.nums[a].value
+        if ctx.nums[b].text == "1" and 1 <= x <= 20 and not {a, b} & ctx.consumed:
+            ctx.add("output_share", 1 / (x + 1), [a, b], m.end(), t_start=m.start())
 
 
 def _one_number(ctx: _Ctx, i: int) -> None:
@@ -483,7 +526,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     value = num.value
     idx = [i]
     before = ctx.before(i)
-    # a range "between $20k and $30k", "1M to 3M", "$20-30k"
+    # a range "between $20k and $30k", "1M to 3M", "$20-30k", "roughly 1 to 2 seconds"
     low = high = None
     after = ctx.after(i)
     rng = _RANGE_NEXT.match(after)
@@ -494,6 +537,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             "-" in conn or "–" in conn
             or (("to" in conn.split() or "or" in conn.split()) and re.search(r"\b(from|between)\s*(?:(?:usd|eur|gbp)\s*)?\S*$", before))
             or ("and" in conn.split() and re.search(r"\bbetween\s*(?:(?:usd|eur|gbp)\s*)?\S*$", before))
+            or ("to" in conn.split() and re.search(r"(?:\broughly|\babout|\baround|~)\s*$", before))
         )  # fmt: skip
         if is_range and (
             re.search(
@@ -522,6 +566,28 @@ def _one_number(ctx: _Ctx, i: int) -> None:
                 value = (lo_v + hi_v) / 2
                 idx = [i, j]
                 after = ctx.after(j)
+    # "go from 8 to 12 L40S cards", "staff ... to go from 400 to about 1,500": two counts of one thing
+    ft = re.match(r"^\s*to\s*(?:about|around|roughly|~)?\s*⟦(\d+)⟧", after)
+    if ft and low is None and num.scale is None and re.search(r"\bfrom\s*$", before):
+        j = int(ft.group(1))
+        after_j = ctx.after(j)
+        gc = _GPU_AFTER.match(after_j)
+        kind = "gpu_count" if gc else None
+        if kind is None and (
+            _HEADCOUNT.match(after_j)
+            or re.search(r"\b" + _PEOPLE, ctx.sentence_head(i))
+            and not re.search(r"\b(?:cost|spend|bill|price|salar)|[$€£]", ctx.sentence_head(i))
+        ):
+            kind = "headcount"
+        if (
+            kind
+            and j not in ctx.consumed
+            and value == int(value)
+            and ctx.nums[j].value == int(ctx.nums[j].value)
+        ):
+            ctx.add(kind, value, [i], ctx.npos[i][1])
+            ctx.add(kind, ctx.nums[j].value, [j], ctx.npos[j][1] + (gc.end() if gc else 0))
+            return
     last = idx[-1]
     t_after = ctx.npos[last][1]
     if after.startswith("+") and re.match(r"^\+\s*[a-z]", after):
@@ -547,7 +613,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     offset = ctx.npos[i][0] - len(before)
 
     # --- "doubles every 6 months": growth compounded to a year
-    every = re.search(r"\b(doubl|tripl|quadrupl)\w*\s+every\s*$", before)
+    # "doubling-every-six-months" too
+    every = re.search(r"\b(doubl|tripl|quadrupl)\w*[\s-]+every[\s-]*$", before)
     dm0 = _DURATION_AFTER.match(after) if every else None
     if every and dm0 and value > 0:
         unit = dm0.group(1).rstrip("s") if dm0.group(1).rstrip("s") in _PERIODS else dm0.group(1)
@@ -615,7 +682,12 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             return
     # --- GPU price: "$2.49/h", "2.10 an hour" with a GPU in sight
     gm = _GPU_HOUR.match(rest)
-    if gm and (ctx.has_gpu or "gpu" in gm.group(0)):
+    # "$2.35/hr on a 1 yr reserve": a reservation is of GPUs
+    if gm and (
+        ctx.has_gpu
+        or "gpu" in gm.group(0)
+        or re.search(r"\b(?:reserv\w*|spot|on-demand|instances?)\b", ctx.tmpl)
+    ):
         ctx.add("gpu_price", value, idx, rest_off + gm.end(), currency=currency, **kw)
         return
     if (
@@ -632,10 +704,14 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         and value < 20
         and (
             re.search(r"⟪g⟫s?\s+(?:at|@|for)\s*(?:us\$|\$|€|£)?\s*$", before)
-            or currency is not None
+            or (
+                currency is not None
+                or value != int(value)
+                and not re.match(r"^\s*[a-z%$€£]", after)
+            )
             and any(q.kind == "gpu_price" for q in ctx.out)
         )
-    ):  # "h200 at 3.10 or h100 at 2.10", "azure quoted $2.10/hr ..., coreweave came in at $2.35"
+    ):  # "h200 at 3.10 or h100 at 2.10", "$2.10/hr ..., coreweave came in at $2.35", "1.29/h, on-demand 2.05"
         ctx.add("gpu_price", value, idx, rest_off, currency=currency, **kw)
         return
     # --- money: any amount with a currency
@@ -644,6 +720,10 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         adjective = _ADJ_PERIOD_BEFORE.search(_CUR_BEFORE.sub("", ctx.clause_before(i)))
         if period is None and adjective:  # "monthly spend is $40k", "monthly spend ~ $30k"
             period = _PERIODS[adjective.group(1)]
+        start = ctx.npos[i][0]
+        near = None if period else _COST_PERIOD_NEAR.search(ctx.tmpl[max(0, start - 120) : start])
+        if near:  # "monthly ops/monitoring on a self-hosted stack? our SRE says $4-6k"
+            period = _PERIODS[near.group(1)]
         if period is None and re.search(
             r"\b(?:this|next|last|per|a|the|each|for)\s+fy\b|\bfy\s?\d", ctx.clause_before(i)
         ):
@@ -698,7 +778,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         clause = ctx.clause_before(i)
         side = _side(tm.group(1))
         side_after = re.match(
-            r"^\s*(?:of\s+(?:the\s+)?)?(prompts?|inputs?|answers?|completions?|outputs?|responses?|in|out)\b",
+            r"^\s*(?:of\s+(?:the\s+)?)?(prompts?|inputs?|answers?|completions?|outputs?|responses?|repl(?:y|ies)|in|out)\b",
             after[tm.end() :],
         )
         side_noun = _SIDE_NOUN_BEFORE.search(ctx.sentence_before(i)) if period is None else None
@@ -752,11 +832,35 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         period, pend = _period_at(after[rm.end() :])
         if period is None and (pa := _PERIOD_ADVERB_BEFORE.search(before)):
             period = _PERIODS[pa.group(1)]  # "daily ~ 90k calls"
+        if period is None and (
+            pk := re.search(r"\bpeak\s+(hour|day|week|month)\b", ctx.clause_before(i))
+        ):
+            period = pk.group(1)  # "peak hour is around 9,000 calls"
+        if period is None and num.from_words and value == 1:
+            return  # "what does one summarised call cost": no volume
         if period is None and not re.search(r"\b(?:requests?|reqs?|calls?|queries)\b", rm.group(0)):
             # "50k labelled invoices", "4 mil support tickets": a count of records, not a rate
             ctx.add("number", value, idx, t_after + rm.end(), **kw)
             return
         ctx.add("request_volume", value, idx, t_after + rm.end() + pend, period=period, **kw)
+        return
+    cn = _COUNT_NOUN_AFTER.match(after)
+    if (
+        cn
+        and (num.scale is not None or value >= 100)
+        and not num.glued_b
+        and not _HEADCOUNT.match(after)
+    ):
+        period, pend = _period_at(after[cn.end() :])
+        if period is not None:  # "30k CVs a day", "1.1M NPC turns/day", "35k times a day"
+            ctx.add("request_volume", value, idx, t_after + cn.end() + pend, period=period, **kw)
+            return
+    if (
+        num.scale is None
+        and re.search(r"\ball\s*$", before)
+        and re.match(r"^\s*(?:are|r)\s+(?:on|using|onboard|live)\b", after)
+    ):  # "once all 240 r on it"
+        ctx.add("headcount", value, idx, t_after)
         return
     if (
         (num.scale is not None or value >= 100)
@@ -764,7 +868,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         and _PAY_BEFORE.search(ctx.clause_before(i))
     ):  # "we pay about 1.5 mil a year to openai"
         period, pend = _period_at(after)
-        ctx.add("money", value, idx, t_after + pend, period=period, **kw)
+        currency = _currency_later(after[pend:])
+        ctx.add("money", value, idx, t_after + pend, period=period, currency=currency, **kw)
         return
     # --- "tokens per day: 7.5M", "volume is roughly 1.2bn/yr", "completions ~300"
     adjective = _ADJ_PERIOD_BEFORE.search(before)
@@ -798,6 +903,14 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             kind = "request_volume"
         elif previous in ("token_volume", "request_volume") and num.scale is not None:
             kind = previous  # a list: "900k/day in, 300k/day out"
+        elif re.match(
+            r"^[^.?!⟦]{0,20}⟦\d+⟧\s*(?:tokens?|toks?)\s+(?:each|per\s+\w+)", after[pend:]
+        ):
+            kind = "request_volume"  # "job ads, 200k a yr, ~700 tokens each"
+        elif period in ("minute", "second"):
+            kind = "request_volume"  # "pushes that to 300/min"
+        elif re.search(r"\b(?:opex|costs?|spend|bill|budget|invoices?|fees?)\b", clause):
+            kind = "money"  # "the 'other opex' bucket of 6,800 a month"
         if kind is not None:
             sm2 = re.match(r"^\s*(in|input|out|output|prompts?|completions?)\b", after[pend:])
             side = (
@@ -816,19 +929,27 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             )
             return
     side_before = re.search(
-        r"\b(prompts?|inputs?|completions?|outputs?|answers?|responses?)\s*"
+        r"\b(prompts?|inputs?|completions?|outputs?|answers?|responses?|repl(?:y|ies))\s*"
         r"(?:is|are|of|[:=]|run|average|averaging|typically|usually|maybe|perhaps|about|around"
         r"|roughly|like|~|\s)*$",
         before,
     )
-    if side_before and num.scale in (None, "k") and value < 100_000:
+    if (
+        side_before
+        and num.scale in (None, "k")
+        and value < 100_000
+        and not after.lstrip().startswith("%")
+    ):
         ctx.add("tokens_per_request", value, idx, t_after, side=_side(side_before.group(1)))
         return
     # --- percentages: growth, relative change, plain percent
     if after.lstrip().startswith("%"):
+        pkw = {k: None if v is None else v / 100 for k, v in kw.items()}  # "8-12%"
         pct_end = t_after + after.index("%") + 1
         tail = ctx.tmpl[pct_end:]
-        share_before = _SHARE_BEFORE.search(before) or _SIDE_IS_PCT.search(before)
+        share_before = _SHARE_BEFORE.search(ctx.clause_before(i)) or (
+            None if re.search(r"\brate\b", ctx.clause_before(i)) else _SIDE_IS_PCT.search(before)
+        )  # not "cache hit rate on the system prompts is around 65%"
         if share_before:  # "reduce the output share to 25%"
             share = value / 100
             is_output = _side(share_before.group(1)) == "output"
@@ -860,8 +981,9 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             _GROWTH_BEFORE.search(pre[-30:])
             or growth_word
             or re.search(r"\b(?:grow\w*|growth)\b", ctx.sentence_before(i))
+            or not _DOWN_BEFORE.search(pre[-30:])  # "more like 35% a year": a rate per period
         ):
-            ctx.add("growth", value / 100, idx, pct_end + gend, period=gper)
+            ctx.add("growth", value / 100, idx, pct_end + gend, period=gper, **pkw)
             return
         against = re.search(r"\b(?:instead\s+of|rather\s+than|or|vs\.?|versus)\s*$", pre[-20:])
         if gper is None and against and ctx.out and ctx.out[-1].kind in ("growth", "percent"):
@@ -869,10 +991,13 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             ctx.add(prev.kind, value / 100, idx, pct_end, period=prev.period)
             return
         if gper is None and re.search(
-            r"\bgrowth(?:\s+rate)?\s*(?:to|=|of|at|is|:)\s*(?:about|around|roughly|~)?\s*$",
+            r"\bgrowth(?:\s+rate)?\s*(?:(?:[a-z]+\s+){0,2}?(?:to|=|of|at|is|:))?\s*(?:about|around|roughly|~)?\s*$",
             pre[-40:],
-        ):  # "what if growth is 10% instead of 5%"
-            ctx.add("growth", value / 100, idx, pct_end)
+        ):  # "what if growth is 10% instead of 5%", "set growth 0%", "growth flattens out at 3%"
+            ctx.add("growth", value / 100, idx, pct_end, **pkw)
+            return
+        if re.search(r"(?:\+\s*/\s*-|±)\s*$", pre):  # "+/- 10%": an error margin
+            ctx.add("percent", value / 100, idx, pct_end)
             return
         if pre.rstrip().endswith("+"):
             ctx.add("relative_change", 1 + value / 100, idx, pct_end, t_start=len(pre.rstrip()) - 1)
@@ -907,7 +1032,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
                 pct_end + (up_after.end() if up_after else 0),
             )
             return
-        ctx.add("percent", value / 100, idx, pct_end)
+        ctx.add("percent", value / 100, idx, pct_end, **pkw)
         return
     # --- GPU counts: "8 H100s", "4 x H100", "16 GPUs", "h100 at $2.99/h, 8 of them"
     gc = _GPU_AFTER.match(after) or (
@@ -915,6 +1040,25 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     )
     if gc and num.scale is None and value == int(value):
         ctx.add("gpu_count", value, idx, t_after + gc.end())
+        return
+    # "4x MI300X": a GPU the catalogue lacks
+    xg = re.match(r"^\s*[x×]\s*⟪m⟫", after)
+    name = ctx.span(t_after + xg.end() - 3, t_after + xg.end()).text if xg else ""
+    if xg and num.scale is None and _GPU_LIKE.match(name):
+        ctx.add("gpu_count", value, idx, t_after + xg.end())
+        return
+    if (
+        ctx.has_gpu
+        and num.scale is None
+        and value == int(value)
+        and re.search(r"\bneed\w*\s+(?:maybe|about|around|~|like|only|just)?\s*$", before)
+        and not re.match(r"^\s*(?:[%$€£]|[a-z])", after)
+    ):  # "H200s at ~$3.40/GPU-h, we'd need maybe 4-6"
+        ctx.add("gpu_count", value, idx, t_after, **kw)
+        return
+    # --- "multiplied by four"
+    if re.search(r"\bmultipl\w*\s+by\s*$", before) and 1 < value <= 1000:
+        ctx.add("relative_change", value, idx, t_after)
         return
     # --- "by a factor (of) 5"
     if re.search(r"\bfactor\s+(?:of\s+)?(?:about\s+|~\s*)?$", before) and 1 < value <= 1000:
@@ -968,18 +1112,25 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     # --- latency: "300ms", "under 2 seconds"
     lm = _LATENCY_MS.match(after)
     if lm:
-        ctx.add("latency", value, idx, t_after + lm.end())
+        ctx.add("latency", value, idx, t_after + lm.end(), **kw)
         return
     ls = _LATENCY_S.match(after)
     if ls and re.search(
         r"latenc|respon|under|within|faster|below|repl|answer|wait|instant|quick|slow|take|took",
         ctx.tmpl,
     ):
-        ctx.add("latency", value * 1000, idx, t_after + ls.end())
+        mkw = {k: None if v is None else v * 1000 for k, v in kw.items()}
+        ctx.add("latency", value * 1000, idx, t_after + ls.end(), **mkw)
         return
     hm = _HEADCOUNT.match(after)
     if hm and value < 1_000_000:  # "14k staff", "~2,300 staff"
         ctx.add("headcount", value, idx, t_after + hm.end())
+        return
+    # --- "Token volume was 310M in March and 355M in April"
+    if num.scale in ("m", "mn", "mil", "million", "bn", "b", "billion") and re.search(
+        r"\btoken\s+(?:volume|usage|count|consumption)\b", ctx.sentence_head(i)
+    ):
+        ctx.add("token_volume", value, idx, t_after, **kw)
         return
     # --- "700 tokens in and 250 out": a bare number with a side continues the previous quantity
     side_next = re.match(
@@ -1006,12 +1157,27 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         and 0 < value < 1000
         and not re.match(r"^\s*(?:[%$€£]|[a-z]+\s*(?:%|tokens?|requests?))", after)
         and (
-            re.match(r"^\s*(?:of\s+(?:them|those|these|us)|with|who|that)\b", after)
+            re.match(
+                r"^\s*(?:of\s+(?:them|those|these|us)|with|who|that|once|when|later|eventually)\b",
+                after,
+            )
             or re.search(r"\b(?:need|needs|want|only|maybe|just|more\s+like|at\s+most)\s*$", before)
         )
         and not _DURATION_AFTER.match(after)
     ):
         ctx.add(prev_count.kind, value, idx, t_after)
+        return
+    # --- "peak is ~1.2k requests an hour, rest of the day maybe 200": a volume continued
+    prev = ctx.out[-1] if ctx.out else None
+    if (
+        prev is not None
+        and prev.kind in ("request_volume", "token_volume")
+        and prev.period is not None
+        and re.search(r"\b(?:maybe|about|around|roughly|only|like)\s*$|~\s*$", before)
+        and re.match(r"^\s*(?:[.,;!?]|$)", after)
+        and "," in ctx.sentence_before(i)
+    ):
+        ctx.add(prev.kind, value, idx, t_after, period=prev.period, **kw)
         return
     # --- "5 years instead of 3": a bare number takes the unit of the quantity it stands against
     against = re.search(r"\b(?:instead\s+of|rather\s+than|or|vs\.?|versus)\s*$", before)
@@ -1036,7 +1202,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             r"\b(?:tok|req|(?<!-)call|quer|user|ticket|message|chat)", after[pend : pend + 30]
         )
     ):
-        ctx.add("money", value, idx, t_after + pend, period=period, **kw)
+        currency = _currency_later(after[pend:])
+        ctx.add("money", value, idx, t_after + pend, period=period, currency=currency, **kw)
         return
     # --- "~8M/day", "3.5M a day": millions per period with no noun are tokens, unless paid
     if num.scale in ("m", "mm", "mn", "mil", "mill", "mln", "mio", "million", "bn", "b", "billion"):
@@ -1050,6 +1217,12 @@ def _one_number(ctx: _Ctx, i: int) -> None:
                 "money" if paid else "token_volume", value, idx, t_after + pend, period=period, **kw
             )
             return
+    # --- "6.2 lakh", "120k ... can we afford": an amount of money
+    if num.scale in ("lakh", "crore") or (
+        num.scale in ("k", "thousand") and re.search(r"\b(?:afford|budget)\b", ctx.tmpl)
+    ):
+        ctx.add("money", value, idx, t_after, **kw)
+        return
     # --- a bare scaled number: "5M", "14,600"
     plain_year = (
         num.scale is None and not num.separated and 1900 <= value <= 2100 and value == int(value)
@@ -1100,6 +1273,12 @@ def _field_value(
     return True
 
 
+def _currency_later(rest: str) -> str | None:
+    """A currency named at the end of the clause: "30k a month on openai, usd"."""
+    m = re.match(r"^[^⟦.?!]{0,30}?,\s*(usd|eur|gbp|chf|inr)\b", rest)
+    return _CUR_SYMBOL[m.group(1)] if m else None
+
+
 def _side(word: str | None) -> str | None:
     if not word:
         return None
@@ -1111,19 +1290,21 @@ def _side(word: str | None) -> str | None:
     return None
 
 
+_AS_ADJ = r"(?:much|many|big|large|long|fast|quick(?:ly)?|slow(?:ly)?|high|often|expensive)\b"
 _WORD_RELATIVE = [
     (
         re.compile(
-            r"\b(?:doubl(?:e|es|ed|ing))\b(?!\s+(?:every|each|per|a\s+year|a\s+month|yearly|annually|monthly))(?![\s-]+check)"
+            r"\b(?:doubl(?:e|es|ed|ing))\b(?![\s-]+(?:every|each|per|a\s+year|a\s+month|yearly|annually|monthly))(?![\s-]+check)"
         ),
         2.0,
     ),
-    (re.compile(r"\btwice\s+(?:as\s+(?:much|many|big|large)|the)\b"), 2.0),
+    # "twice as long", "grows twice that fast"
+    (re.compile(rf"\btwice\s+(?:(?:as|that|this)\s+{_AS_ADJ}|the)\b"), 2.0),
     (re.compile(r"\b(?:tripl(?:e|es|ed|ing))\b(?!\s+(?:every|each|per))"), 3.0),
     (re.compile(r"\b(?:quadrupl(?:e|es|ed|ing))\b(?!\s+(?:every|each|per))"), 4.0),
     (
         re.compile(
-            r"\bhalv(?:e|es|ed|ing)\b|\bhalf\s+as\s+(?:much|many)\b|\b(?:cut|reduc\w*|drop\w*)\s+(?:\w+\s+){0,3}?(?:in|by)\s+half\b"
+            rf"\bhalv(?:e|es|ed|ing)\b|\bhalf\s+(?:as|that)\s+{_AS_ADJ}|\b(?:cut|reduc\w*|drop\w*)\s+(?:\w+\s+){{0,3}}?(?:in|by)\s+half\b"
         ),
         0.5,
     ),
@@ -1184,16 +1365,28 @@ _SHARE_PART = re.compile(
 _HALF_SECOND = re.compile(r"\bhalf\s+a\s+sec(?:ond)?\b")
 _ONE_SECOND = re.compile(r"\b(?:under|within|below|than|in|over|above)\s+a\s+sec(?:ond)?\b")
 _TIMES_GLUED = re.compile(
-    r"\b(?:volume|traffic|usage|load|spend|requests|tokens|demand)\s+[x×]\s?(\d+(?:\.\d+)?)\b"
+    r"\b(?:volume|traffic|usage|load|spend|requests|tokens|demand)\s+(?:goes\s+|go\s+|went\s+|gets\s+)?"
+    r"[x×]\s?(\d+(?:\.\d+)?)\b"
 )
-_BY_ONE_PERIOD = re.compile(r"\bby\s+(?:a|one)\s+(year|month|week)\b")
+# "slips by a year", "reserve them for a year", "holds for another year"
+_BY_ONE_PERIOD = re.compile(
+    r"\bby\s+(?:a|one)\s+(year|month|week)\b"
+    r"|\b(?:(?:for|over|within|closer\s+to)\s+(?:a|one|another)|another)\s+(year|month)\b"
+)
+_SECOND_AND_HALF = re.compile(r"\ba\s+second\s+and\s+a\s+half\b")
+# "a third of the day", "a quarter of them are retries", "half the acronyms are ours"
+_PART_SHARE = re.compile(
+    rf"(?<!\w)(?P<frac>{_FRAC})\s+(?:of\s+)?(?:the\s+day\b|(?:them|those|these)\s+(?:are|is)\b"
+    r"|the\s+[a-z]+\s+(?:are|is)\b)"
+)
 _WORD_GROWTH = re.compile(
     r"\b(doubl|tripl)\w*\s+(?:every|each|per|a)\s+(year|month|quarter)\b|\b(doubl|tripl)\w*\s+(yearly|annually|monthly)\b"
     r"|\b(doubl|tripl)\w*\s+(?:by|in|within|over)\s+(?:the\s+)?(?:next|a|one|this|coming)\s+(year|month)\b"
 )
 _HALF_SHARE = re.compile(
     rf"(?<!\w)(?P<frac>{_FRAC})\s+(?:of\s+)?"
-    r"(?:it|them|that|the\s+tokens|tokens|the\s+traffic|our\s+tokens)?\s*(?:is|are|being)\s+(output|input|completions?|prompts?)\b"
+    r"(?:it|them|that|the\s+tokens|tokens|the\s+traffic|our\s+tokens)?\s*(?:is|are|being)\s+(?:the\s+)?"
+    r"(output|input|completions?|prompts?|answers?|repl(?:y|ies)|responses?)\b"
 )
 # "output is about a quarter of all tokens"
 _SIDE_IS_PART = re.compile(
@@ -1201,7 +1394,7 @@ _SIDE_IS_PART = re.compile(
     rf"(?:(?:about|around|roughly|maybe|only|just)\s+|~\s*)*(?P<frac>{_FRAC})\s+of\s+"
     r"(?:all\s+|the\s+|our\s+)?(?:tokens?|traffic|volume|it|them|everything)\b"
 )
-_FRACTION_PHRASES = (_HALF_SHARE, _SHARE_PART, _PART_CHANGE, _PART_OF, _SIDE_IS_PART)
+_FRACTION_PHRASES = (_HALF_SHARE, _SHARE_PART, _PART_CHANGE, _PART_OF, _SIDE_IS_PART, _PART_SHARE)
 
 
 def _fraction(ctx: _Ctx, words: str) -> float | None:
@@ -1261,6 +1454,11 @@ def _phrases(ctx: _Ctx) -> None:
             add("relative_change", part, m)
     for m in _FOLD.finditer(ctx.tmpl):
         add("relative_change", float(_FOLD_N[m.group(1)]), m)
+    for m in _PART_SHARE.finditer(ctx.tmpl):
+        if (part := _fraction(ctx, m.group("frac"))) is not None:
+            add("percent", part, m)
+    for m in _SECOND_AND_HALF.finditer(ctx.tmpl):  # "slower than a second and a half"
+        add("latency", 1500.0, m)
     for m in _HALF_SECOND.finditer(ctx.tmpl):
         add("latency", 500.0, m)
     for m in _ONE_SECOND.finditer(ctx.tmpl):  # "answers in under a second"
@@ -1270,7 +1468,7 @@ def _phrases(ctx: _Ctx) -> None:
     for m in _TIMES_GLUED.finditer(ctx.tmpl):  # "volume x5", "traffic ×3"
         add("relative_change", float(m.group(1)), m)
     for m in _BY_ONE_PERIOD.finditer(ctx.tmpl):
-        add("duration", _MONTHS_PER[m.group(1)], m)
+        add("duration", _MONTHS_PER[m.group(1) or m.group(2)], m)
     for pattern, factor in _WORD_RELATIVE:
         for m in pattern.finditer(ctx.tmpl):
             if factor == 0.5 and re.search(

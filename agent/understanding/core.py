@@ -49,7 +49,9 @@ _DOMAIN = re.compile(
     r"advisor|verdict|assumptions?|horizon|throughput|regulat\w*|self[ -]host\w*|custom|llm\w*|ai|"
     r"paths?|routes?|options?|cheap\w*|expensive|retrieval|augmented|generation|prompt\w*|agents?|"
     r"kv\s+cache|decoding|diari[sz]ation|few[\s-]shot|routing|forgetting|moat|baa|hallucinat\w*|"
-    r"context\s+windows?|weights|parameters?|benchmarks?|evals?)\b|[$€£]"
+    r"context\s+windows?|weights|parameters?|benchmarks?|evals?|mlops|dpia|batching|wacc|amorti[sz]\w*|"
+    r"reserved|instances?|savings\s+plans?|committed|labou?r\s+rates?|preempt\w*|true-up|prefill|vram|"
+    r"lock-in|depreciat\w*|capex|opex|irr|finops|spot)\b|[$€£]"
 )
 # In a message that asks something, these clauses set up the question rather than state facts:
 # "at $0.5/M input, ...", "thinking about Qwen 72B on 2 H200s - viable?", "and a 405b model, ...?"
@@ -119,7 +121,7 @@ _PROPOSAL = re.compile(
 _SETTER = re.compile(
     r"^(?:(?:ok|okay|now|then|and|so|please|pls|right|fine)[,.!]?\s+)*"
     r"(halve|double|triple|bump|lower|raise|cut|increase|reduce|rerun|re-run|redo|recompute|recalculate"
-    r"|set|change|update|make|switch|apply"
+    r"|set|change|update|make|switch|swap|apply"
     r"|(?:nope|no|nah|actually)(?=[,.!]?\s+\S+\W*$))\b"
 )
 _GREETING_LEAD = re.compile(
@@ -128,7 +130,7 @@ _GREETING_LEAD = re.compile(
 )
 _HYPOTHESIS = re.compile(r"\b(?:if|what|suppose|imagine|say|assume|assuming|try|rerun|redo|and)\b")
 _DESCRIBING = re.compile(
-    r"\b(?:is|are|was|were|looks?|seems?|comes? out|came out|gets?|got|peaks?|at peak|in (?:your|the) table"
+    r"\b(?:is|are|was|were|looks?|seems?|feels?|should be|comes? out|came out|gets?|got|peaks?|at peak|in (?:your|the) table"
     r"|says?|said|beats?|costs?)\b"
 )
 _SIZING = re.compile(r"\bhow (?:many|long)\b|^cost of\b")
@@ -497,7 +499,9 @@ def _intents(
     if "undo" in scores or "reset" in scores:
         scores.pop("change_assumption", None)
         scores.pop("what_if", None)  # "undo that 10x thing": the change named is the one undone
-    if "break_even" in scores and scores.get("compare", (0, ""))[1] == "two named options":
+    if "break_even" in scores and re.search(
+        r"^two named options$|\b(?:beat|undercut)\b", scores.get("compare", (0, ""))[1]
+    ):  # "at what monthly spend does owning the summariser beat the batch API?"
         del scores["compare"]  # "when does lora on llama 8b pay back against gpt-4o-mini?"
     if "difference between" in scores.get("explain_concept", (0, ""))[1] and re.search(
         r"\b(?:tco|cost|costs|price|prices|spend|cheaper|saving|savings)\b", norm
@@ -617,7 +621,7 @@ def _stated_change(q: Quantity, clause: _Clause) -> bool:
     return not clause.question and bool(
         _EXPECTED.search(clause.text)
         or _CORRECTED.search(clause.text)
-        or _STATED_MOVE.search(lowered) and not _HYPOTHESIS.search(lowered)
+        or (_STATED_MOVE.search(lowered) and not _HYPOTHESIS.search(lowered))
     )
 
 

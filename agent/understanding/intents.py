@@ -170,7 +170,11 @@ RULES: dict[str, list[str]] = {
         # here?", "how do i export this to excel", "nice to meet you", "guten morgen", "oi!"
         r"\bhow to use (?:this|the|your) (?:tool|advisor|app|thing|chat)\b|\bwhat (?:this|the) (?:advisor|tool|app|thing) can do\b",
         r"\bwhat (?:exactly )?(?:i can|can i) ask\b|\bhow (?:do|can) i (?:export|download|save|print)\b",
-        r"^(?:guten (?:morgen|tag)|bonjour|hola|ol[áa]|oi|namaste|konnichiwa|ciao|salut|hej|moin)\b|\bnice to meet you\b",
+        r"^(?:guten (?:morgen|tag)|bonjour|hola|ol[áa]|oi|namaste|konnichiwa|ciao|salut|hej|moin|gm)\b|\bnice to meet you\b",
+        # "what can this thing actually do for us?", "what is this thing for?", "hello? are you still
+        # there", "hello again, it's me", "hey, back again", "platform team checking in"
+        r"\bwhat can (?:this|the) (?:\w+ )?(?:thing|tool|advisor|app|bot) (?:actually |really )?do\b|\bwhat is (?:this|the) (?:thing|tool|advisor|app) (?:actually |really )?for\b",
+        r"\bare you (?:still )?there\b|\b(?:back again|hello again|it'?s me again)\b|^(?:it'?s )?me again\b|\bchecking in\W*$",
         r"\bwhat (?:do|would) you need (?:from me|to know)\b|\bwhat (?:information|info|inputs?|data) do you need\b",
         r"\bwhat are (?:the|my|our) options\b|\b(?:we'?re|i'?m|we are|i am) (?:\w+ )?(?:lost|confused)\b",
     ],
@@ -178,6 +182,7 @@ RULES: dict[str, list[str]] = {
         r"^(?:thanks|thank you|cheers|great|perfect|ok thanks|awesome)\b|\b(?:thanks|thank you|many thanks|cheers)\b",
         r"\b(?:bye|goodbye|good bye|see you|see ya|talk (?:to you )?later|catch you later)\b",
         r"\bthat'?s all for now\b|\b(?:speak|talk|chat) (?:tomorrow|soon|next week)\b",
+        r"^appreciate(?:d| it)\b|\bsigning off\b|\bgood ?night\b|\benough for (?:one day|today)\b",
         # other languages' thanks and farewells: "merci beaucoup, à bientôt", "danke schön"
         r"\b(?:merci|danke|gracias|grazie|obrigad[oa]|arigat[oō]|dank je)\b|\b[àa] bient[ôo]t\b",
     ],
@@ -205,6 +210,11 @@ RULES: dict[str, list[str]] = {
         r"\bwhere do (?:i|we) (?:even )?(?:start|begin)\b|^should\b|\bfine tune or (?:nah|no|what)\b",
         # "ok choice?", "is it intelligent to fine-tune ...?", "or better to buy?", "makes any sense"
         r"\b(?:ok|okay|good|right|wise|smart|sensible) (?:choice|pick|option|call)\s*\?|\bbetter to \w+\s*\?",
+        # "keep renting or start building?", "so what now, api or build?", "madness or genius", "sell
+        # me on this", "which would you take to the board", "worth waiting for them?", "on the table"
+        r"\bor (?:start |go )?(?:build|building|buy|buying|rent|renting)\b\W*$|\b(?:api|rent|renting|buy|buying) or (?:build|building|own)\b",
+        r"\bwould you do (?:that|it|this)\b|\bon the table\b|\bmadness or genius\b|\bworth \w+ing\b|\bconvince me\b|\bsell me on\b",
+        r"\bwhich (?:one |option |path |route )?would you (?:pick|take|choose|recommend|go with|back)\b|\bchange anything\b|\bbother with\b|\bwhat now\b",
         r"\bis it (?:intelligent|clever|reasonable|prudent) to\b|\bmakes? (?:any|much|more) sense\b|\bbest (?:compromise|choice|option|bet|fit|pick)\b",
         r"\b(?:is|are) the api (?:fine|enough|ok)\b",
         r"^(?:fine tune|self host)\b.*\?$|\bfine tune\?$",
@@ -232,6 +242,9 @@ RULES: dict[str, list[str]] = {
         r"\bcheap(?:er|est)\b|\bbetter value\b|\b(?:each|every|both|all) (?:\w+ )?(?:options?|paths?|routes?)\b",
         r"\b(?:api|self hosting|rag|vendor) (?:vs|against) \b",
         r"(?<!\bat )\bwhich (?:\w+\s+){0,2}(?:wins|comes out (?:ahead|on top)|is ahead)\b|\bstill wins?\b",
+        # "does owning beat paying the api?", "does vendor fine-tuning still lose to the api?", "is that
+        # better than the azure reserve?", "does a self-hosted 70b actually undercut that?"
+        r"\b(?:does|do|would|will|can) (?:\S+\s+){1,5}(?:still )?(?:beat|undercut|lose to|outperform)\b|\bbetter (?:deal )?than\b|\bhow much would (?:we|i) save\b",
         r"\b(?:does|would|will) (?:\S+\s+){1,3}(?:still )?win\b|\bholds? up better\b|\bbeat\w* (?:\S+\s+){0,3}on (?:cost|price)\b",
     ],
     "break_even": [
@@ -294,6 +307,12 @@ RULES: dict[str, list[str]] = {
         r"\bexplain how (?:\S+\s+){0,5}(?:computed|calculated|derived|worked out|built)\b|\bhow do you get (?:from|to)\b",
         r"\b(?:number|figure|total|estimate|price) (?:is|looks|seems) (?:not right|wrong|off)\b|\bpas possible\b|\bcan'?t be right\b",
         r"\bwhat means the (?:\S+\s+){0,2}(?:bar|line|band|number|figure|colou?r|curve)\b",
+        # "hmm that looks low", "seems way over the top", "what's that annualised?", "explain the 41%
+        # in the utilisation row", "where does it come from?", "what am i looking at", "what's the
+        # monthly GPU bill on that setup?", "how long are we talking"
+        r"\b(?:that|this|it|the \S+(?: \S+)?) (?:looks?|seems?|sounds?) (?:way |far |a bit |really |pretty )?(?:low|high|off|wrong|insane|crazy|nuts|over the top|excessive)\b",
+        r"\bwhat (?:does|do|will) (?:\S+\s+){1,8}come to\b|\bannuali[sz]ed\b|\bexplain (?:the|that|this) [\d$€£]|\bwhere does (?:it|that) come from\b",
+        r"\bwhat am i looking at\b|\bmeant to (?:be|show)\b|\bwhat(?:'s| is| are) (?:the|our|we) (?:\S+\s+){0,3}(?:bill|paying)\b(?!.*\b(?:vs|versus|against|compared)\b)|\bhow long are we talking\b",
         r"\b(?:can'?t|cannot|can not) be right\b|\b(?:seems?|looks?) (?:way |a bit )?off\b|\bis (?:pure )?fantasy\b|\blaughed at\b",
     ],
     "explain_concept": [
@@ -327,6 +346,10 @@ RULES: dict[str, list[str]] = {
         # "which token price you are considering for gpt-4.1 mini?", "which electricity price you
         # take", "list every price ur using", "does your cost model include anything for X"
         r"\bwhich (?:\S+\s+){0,2}(?:price|rate|figure|value|number) (?:do )?you (?:are )?(?:consider\w*|take|taking|use|using|apply|applying)\b",
+        # "do you account for ...", "what inputs have you got loaded", "which price list are you
+        # pulling", "the 4o mini price you use", "does your build option assume", "where's it from"
+        r"\b(?:do|does) (?:you|your \w+) account for\b|\binputs? (?:have you|do you have|you'?ve) (?:got )?(?:loaded|in|set)\b|\bthe inputs,? i mean\b",
+        r"\bprice list\b|\bprice (?:you use|you'?re using)\b|\bdoes your (?:\S+\s+){0,3}assume\b|\bwhere'?s (?:it|that) from\b|\bare you charging\b",
         r"\blist (?:every|all|each) (?:\S+\s+)?(?:prices?|rates?|inputs?|numbers?|figures?)\b|\b(?:does|do) your (?:cost )?(?:model|numbers|figures|calculation) (?:include|cover|account for)\b",
         r"\b(?:list|show)(?: me)? (?:the |every |all )?(?:\S+\s+)?(?:inputs?|assumptions|parameters|scenario)\b",
         r"\bwhat(?:'s| is| are)? (?:\S+\s+){0,4}(?:you'?re|you are) (?:using|assuming|working with|plugging in|applying|going with)\b",
@@ -335,7 +358,7 @@ RULES: dict[str, list[str]] = {
     "change_assumption": [
         r"^(?:set|change|update|make|use|switch|assume|let'?s assume)\b(?!.*\bwhat if\b)",
         r"\b(?:set|change|update) (?:the |our )?\S+(?: \S+)? (?:to|=)\b",
-        r"\bactually (?:it'?s|we|our|the)\b|\bcorrection\b",
+        r"\bactually (?:it'?s|we|our|the)\b|\bcorrection\b|^(?:\S+\s+)?typo\b|\b\d\S* not \d\S*\W*$",
         r"\b(?:horizon|time frame|timeframe) (?:should be|is|of)\b|\buse an? \S+ (?:year|month) horizon\b",
         r"\blook at it over\b|\brun the numbers for\b",
     ],
@@ -344,7 +367,7 @@ RULES: dict[str, list[str]] = {
         r"\bstart (?:over|again|afresh|fresh|from scratch)\b|\bfrom scratch\b|\bbegin again\b|\b(?:begin|start) (?:from|at) (?:zero|square one|the beginning)\b",
         r"\bclear (?:the|my|our) (?:scenario|inputs|numbers|assumptions|chat|conversation|slate)\b",
         r"\bforget (?:all|everything|it all)\b|\bstart an? (?:fresh|new|clean) (?:scenario|analysis|one)\b",
-        r"\bnuke (?:it|everything|all)\b|\bfresh scenario\b|\bclear (?:everything|all|it all)\b|\bnew scenario\b|\b(?:back )?to (?:the )?defaults\b|\bscrap (?:all|everything|it)\b|\bwipe\b",
+        r"\bscrap the lot\b|\bstart clean\b|\bnuke (?:it|everything|all)\b|\bfresh scenario\b|\bclear (?:everything|all|it all)\b|\bnew scenario\b|\b(?:back )?to (?:the )?defaults\b|\bscrap (?:all|everything|it)\b|\bwipe\b",
     ],
     "undo": [
         r"^(?:(?:ok|okay|so|right|fine|hmm)[,.!]?\s+)?(?:go\s+)?back to (?:the |our )?(?:\S+\s+){0,3}(?:case|scenario|numbers?|version|one|setup|\d\S*)\W*$",
@@ -354,7 +377,7 @@ RULES: dict[str, list[str]] = {
         r"\b(?:put|set|change|turn|switch) (?:it|that|this|them|the \S+(?: \S+)?) back\b",
         # "put back as before", "reverse the last edit", "scrap the 10x", "back to the
         # doubling-every-six-months case please"
-        r"\bput (?:\S+ )?back (?:as|like|to how|where)\b|\b(?:reverse|drop|scrap|remove) (?:the|my|that) (?:last|previous) (?:edit|change|step)\b",
+        r"\bscratch that\b|\broll (?:that|it|this)(?: one)? back\b|\bput \S+ back\W*$|\bput (?:\S+ )?back (?:as|like|to how|where)\b|\b(?:reverse|drop|scrap|remove) (?:the|my|that) (?:last|previous) (?:edit|change|step)\b",
         r"\bback (?:where|how|what) (?:it|they) (?:was|were)\b|^(?:\S+\s+){0,2}back to the [\w-]+(?: [\w-]+)? (?:case|scenario|setup|version)\b",
     ],
     "risk": [
@@ -373,6 +396,10 @@ RULES: dict[str, list[str]] = {
         r"\btornado\b|\bstress[ -]?test\w*\b|\berror bars?\b|\bconfidence intervals?\b|\bmonte carlo\b",
         # "is self hosting too dangerous?", "the riskiest part", "how accurate is this saving?"
         r"\b(?:too |how )?dangerous\b|\briskiest\b|\bhow (?:accurate|precise|solid)\b",
+        # "what breaks first", "is it safe for a bank?", "what do we give up", "lose sleep over",
+        # "the catch", "the worst that happens", "the one number that swings this whole decision"
+        r"\bstress (?:it|that|this)\b|\bwhat breaks\b|\bis it safe\b|\bwhat do (?:we|i) (?:give up|lose)\b|\blose sleep\b|\bscar(?:y|ier|iest|iness)\b|\bthe catch\b",
+        r"\bworst that (?:happens|could happen)\b|\bswings? (?:the|this|our) (?:whole )?(?:decision|answer|verdict|result)\b|\bany different\b",
         r"\bworst (?:that|thing that) (?:could|can|might)\b|\bhow (?:well )?(?:does|would|will) (?:this|it|that|the \w+) hold up\b",
         r"\bflips? it\b|\bbreak (?:the|your|our) (?:recommendation|verdict)\b|\bif wrong\b",
         r"\bwhat are the (?:odds|chances)\b|\bhow wrong\b|\b(?:most|more) wrong\b|\bcould (?:you|we|this|it) be wrong\b",

@@ -65,6 +65,9 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bno\s+(?:\w+\s+){0,2}data\s+(?:ever\s+)?(?:goes|leaves|gets\s+sent|is\s+sent|is\s+shared)\b",
             r"\bnothing\s+(?:can\s+|may\s+|must\s+|is\s+allowed\s+to\s+|ever\s+)?leaves?\b|\benclave\b",
             r"\bnothing\s+(?:can|may|must|is\s+allowed\s+to|should)\s+(?:ever\s+)?(?:go|be\s+sent)\s+(?:to|outside)\b",
+            # "doesnt want cabinet papers leaving our own network", "can't touch any third-party API"
+            r"\bleaving\s+(?:our|the)\s+(?:own\s+)?(?:network|building|premises|site|walls)\b|\bcan'?t\s+touch\s+(?:any\s+)?third[\s-]party\b",
+            r"\b(?:has|have|needs?)\s+to\s+(?:run|stay|live)\s+in[\s-]house\b",
             r"\bself[\s-]hosted\s+only\b",
         ],
     ),
@@ -81,7 +84,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bdeterministic\w*\b|\binconsisten\w*\b",
             r"\b(?:randomness|variance|variation|non[\s-]?determinis\w+)\b.{0,40}\b(?:dealbreaker|deal[\s-]breaker|unacceptable|not\s+acceptable|a\s+problem|an\s+issue)\b",
             r"\bconsisten(?:t|cy)\b",
-            r"\bidentical(?:ly)?\b|\bnever\s+contradict\w*\b",
+            r"\bidentical(?:ly)?\b|\bnever\s+contradict\w*\b|\bsame\s+(?:\w+\s+){0,2}wording\b",
             # "have to read the same way every time", "should be always the same", "same facts in,
             # same wording out", "come out in the exact same format every time"
             r"\b(?:read|sound|look|come\s+out|be)\s+(?:\w+\s+){0,3}the\s+same\s+(?:way\s+)?every\s*time\b",
@@ -125,6 +128,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bno\s+(?:other\s+)?(?:competitor|rival|one\s+else|body\s+else)\s+(?:has|have|owns)\b",
             r"\bours\s+alone\b|\bonly\s+we\s+have\b|\bone[\s-]of[\s-]a[\s-]kind\b",
             # "only us have this", "all our own", "none of it public", "that's the real asset here"
+            r"\bcrown\s+jewels\b|\bthe\s+moat\b|\bnobody\s+outside\s+(?:\w+\s+)?(?:has|have|had|sees|seen|owns)\b|\bno\s+other\s+\w+\s+(?:has|have|owns)\b|\bours\s+alone\b",
             r"\bonly\s+(?:we|us)\s+(?:have|has|own|hold)\b|\b(?:all|entirely|completely)\s+our\s+own\b",
             r"\bnone\s+of\s+(?:it|this|them)\s+(?:is\s+)?public\b|\bthe\s+real\s+asset\b",
             r"\b(?:yrs|years|decades?)\s+of\s+(?:[\w-]+\s+){0,3}(?:outcomes|results|notes|experiments|entries|conversations|narratives|logs)\b",
@@ -150,12 +154,13 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:specific|specialist|specialised|specialized|technical|legal|medical|scientific)\s+(?:\w+\s+)?(?:vocabulary|terms|terminology|language|wording)\b",
             r"\bindustry[\s-]specific\b|\b(?:specific|own|particular|peculiar)\s+(?:\w+\s+)?(?:dialect|vernacular|jargon)\b",
             r"\bdomain[\s-]specific\s+(?:language|vocab\w*|terms)\b",
+            r"\b(?:talk|speak|write)s?\s+in\s+(?:their|our|its)\s+own\s+(?:language|lingo|vocabulary|dialect)\b",
         ],
     ),
     "latency": (
         [
             r"\blatency(?:'s|\s+is)?\s+(?:isn'?t|is\s+not|doesn'?t|does\s+not|not|no)\s+(?:\w+\s+)?(?:critical|important|matter|an?\s+issue|a\s+concern|(?:a\s+)?big\s+deal|(?:a\s+)?problem|(?:a\s+)?priority|(?:a\s+)?thing)",
-            r"\bspeed\s+(?:doesn'?t|does\s+not|isn'?t|is\s+not)\s+(?:\w+\s+)?(?:matter|critical|important)",
+            r"\bspeed\s+(?:doesn'?t|does\s+not|isn'?t|isnt|is\s+not)\s+(?:\w+\s+)?(?:matter|critical|important|an?\s+issue|a\s+concern)",
             r"\b(?:overnight|nightly)\s+batch\b",
             r"\bbatch\s+(?:job|process\w*)\b",
             r"\basync(?:hronous)?\b",

@@ -174,6 +174,8 @@ RULES: dict[str, list[str]] = {
         # "what can this thing actually do for us?", "what is this thing for?", "hello? are you still
         # there", "hello again, it's me", "hey, back again", "platform team checking in"
         r"\bwhat can (?:this|the) (?:\w+ )?(?:thing|tool|advisor|app|bot) (?:actually |really )?do\b|\bwhat is (?:this|the) (?:thing|tool|advisor|app) (?:actually |really )?for\b",
+        r"\bwhat (?:kinds?|sorts?|types?) of questions can (?:this|the|you)\b|\bwhat this tool (?:is|does)\b|\bhow (?:the|this) tool (?:works|operates|functions)\b",
+        r"^good day\b|^(?:yo|hey|hi)[,!]? quick (?:q|question)\W*$",
         r"\bare you (?:still )?there\b|\b(?:back again|hello again|it'?s me again)\b|^(?:it'?s )?me again\b|\bchecking in\W*$",
         r"\bwhat (?:do|would) you need (?:from me|to know)\b|\bwhat (?:information|info|inputs?|data) do you need\b",
         r"\bwhat are (?:the|my|our) options\b|\b(?:we'?re|i'?m|we are|i am) (?:\w+ )?(?:lost|confused)\b",
@@ -182,7 +184,7 @@ RULES: dict[str, list[str]] = {
         r"^(?:thanks|thank you|cheers|great|perfect|ok thanks|awesome)\b|\b(?:thanks|thank you|many thanks|cheers)\b",
         r"\b(?:bye|goodbye|good bye|see you|see ya|talk (?:to you )?later|catch you later)\b",
         r"\bthat'?s all for now\b|\b(?:speak|talk|chat) (?:tomorrow|soon|next week)\b",
-        r"^appreciate(?:d| it)\b|\bsigning off\b|\bgood ?night\b|\benough for (?:one day|today)\b",
+        r"\bstep away\b|\breturn shortly\b|\bbe right back\b|\bbrb\b|^appreciate(?:d| it)\b|\bsigning off\b|\bgood ?night\b|\benough for (?:one day|today)\b",
         # other languages' thanks and farewells: "merci beaucoup, à bientôt", "danke schön"
         r"\b(?:merci|danke|gracias|grazie|obrigad[oa]|arigat[oō]|dank je)\b|\b[àa] bient[ôo]t\b",
     ],
@@ -215,7 +217,10 @@ RULES: dict[str, list[str]] = {
         r"\bor (?:start |go )?(?:build|building|buy|buying|rent|renting)\b\W*$|\b(?:api|rent|renting|buy|buying) or (?:build|building|own)\b",
         r"\bwould you do (?:that|it|this)\b|\bon the table\b|\bmadness or genius\b|\bworth \w+ing\b|\bconvince me\b|\bsell me on\b",
         r"\bwhich (?:one |option |path |route )?would you (?:pick|take|choose|recommend|go with|back)\b|\bchange anything\b|\bbother with\b|\bwhat now\b",
-        r"\bis it (?:intelligent|clever|reasonable|prudent) to\b|\bmakes? (?:any|much|more) sense\b|\bbest (?:compromise|choice|option|bet|fit|pick)\b",
+        r"\b(?:recommendation|verdict|answer) (?:still )?(?:remain|hold|stand)\w*\b|\bcase for (?:\S+\s+){1,3}still hold\b|\bwhich would you endorse\b|\bany case at all\b",
+        r"\bwould (?:quality|it|that) (?:still )?hold\b|\bor do we have to\b|\bwould (?:a |an )?[\w-]+(?: [\w-]+)? fix\b|\bany merit\b",
+        r"\b(?:viable|feasible|realistic|doable|sensible|prudent|defensible|sane)\b(?: for us)?(?: at all)?\s*\?|\b(?:viable|sane|sensible|realistic) alternative\b",
+        r"\bis it (?:intelligent|clever|reasonable|prudent) (?:for us )?to\b|\bmakes? (?:any|much|more) sense\b|\bbest (?:compromise|choice|option|bet|fit|pick)\b",
         r"\b(?:is|are) the api (?:fine|enough|ok)\b",
         r"^(?:fine tune|self host)\b.*\?$|\bfine tune\?$",
         r"\bpossible\s*\?|\benough\b(?: for [^?]{1,40})?\?|\btilt\w* (?:it|us|things|the \w+) towards?\b|\brelevant (?:to|for) us\b",
@@ -261,6 +266,7 @@ RULES: dict[str, list[str]] = {
     ],
     "what_if": [
         r"\bwhat (?:if|about|happens if)\b|\band if\b|\bsuppos\w+\b|\bimagine\b|\bhow about\b",
+        r"\bin the event that\b|^were (?:that|the|our|it|they)\b|\bshould the \S+(?: \S+)? (?:rise|fall|drop|increase|double|triple|grow|slow)\b",
         r"\blet'?s say\b|\bhypothetic\w*\b|\bin a world where\b",
         r"(?:^|[.;,!] )(?:(?:ok|okay|now|then|and|so|please|let'?s|can you|could you)\s+)*(?:try|rerun|redo)\b(?! (?:again|harder)\b)",
         r"\b(?:try|redo|rerun) (?:(?:it|that|this|the numbers) )?(?:with|on|using|at)\b|\brun (?:it|that|this|the numbers) (?:with|on|using|at)\b",
@@ -328,10 +334,11 @@ RULES: dict[str, list[str]] = {
         # "what is a BAA, in plain words?", "what do they mean by it", "what means 'catastrophic
         # forgetting'?", "mfu = ? never heard it before", "whats speculative decoding, briefly?",
         # "is qlora just lora but squished?", "is a token like a syllable or what"
+        r"\bwhat(?:'s| is| are) (?:a |an )?[\w' -]{1,40},? in one sentence\b|\bfor the non[\s-]\w+\b|\bhelp me understand\b|\bwhat'?s the diff\b|\bexplain [\w-]+ (?:vs|versus) [\w-]+|\bwhat is meant by\b",
         r"\bin (?:plain|simple|easy) (?:words|terms|language)\b|\bwhat (?:do|does) (?:they|you|people|he|she) mean by\b",
         r"\bwhat means (?!the\b)|\bnever heard (?:of )?(?:it|this|that|the term)\b|=\s*\?",
         r"^(?:\S+\s+){0,2}what(?:'s| is| are) (?:a |an )?[a-z][\w-]*(?: [a-z][\w-]*){0,2},? (?:briefly|exactly|in short|in a nutshell|quickly)\s*\??$",
-        r"(?:^|[:,] ?)is (?!that\b|this\b|it\b|the\b|there\b|our\b|your\b)(?:a |an )?[\w-]+(?: [\w-]+)? (?:just|basically|like|the same as) (?:a |an )?[\w-]+",
+        r"(?:^|[:,] ?)is (?!that\b|this\b|it\b|the\b|there\b|our\b|your\b)(?:a |an )?[\w-]+(?: [\w-]+)? (?:just|basically|like|roughly|the same as) (?:a |an )?[\w-]+",
     ],
     "show_assumptions": [
         r"\bassumptions?\b|\bassum(?:e|ed|ing) (?:for|on)\b|\bwhat (?:\S+\s+){0,3}did you assume\b|\bdid you assume\b",
@@ -349,6 +356,8 @@ RULES: dict[str, list[str]] = {
         # "do you account for ...", "what inputs have you got loaded", "which price list are you
         # pulling", "the 4o mini price you use", "does your build option assume", "where's it from"
         r"\b(?:do|does) (?:you|your \w+) account for\b|\binputs? (?:have you|do you have|you'?ve) (?:got )?(?:loaded|in|set)\b|\bthe inputs,? i mean\b",
+        r"\b(?:do|does) (?:you|your \w+) factor\b|\bprice you have\b|\bwhat did you plug in\b|\bhow do you treat\b|\bin your model\s*=",
+        r"\bconfirm the (?:\S+\s+){0,2}(?:prices?|rates?|inputs?|figures?) you\b|\bwhich (?:\S+\s+){0,6}are you (?:using|applying|assuming)\b",
         r"\bprice list\b|\bprice (?:you use|you'?re using)\b|\bdoes your (?:\S+\s+){0,3}assume\b|\bwhere'?s (?:it|that) from\b|\bare you charging\b",
         r"\blist (?:every|all|each) (?:\S+\s+)?(?:prices?|rates?|inputs?|numbers?|figures?)\b|\b(?:does|do) your (?:cost )?(?:model|numbers|figures|calculation) (?:include|cover|account for)\b",
         r"\b(?:list|show)(?: me)? (?:the |every |all )?(?:\S+\s+)?(?:inputs?|assumptions|parameters|scenario)\b",
@@ -367,7 +376,7 @@ RULES: dict[str, list[str]] = {
         r"\bstart (?:over|again|afresh|fresh|from scratch)\b|\bfrom scratch\b|\bbegin again\b|\b(?:begin|start) (?:from|at) (?:zero|square one|the beginning)\b",
         r"\bclear (?:the|my|our) (?:scenario|inputs|numbers|assumptions|chat|conversation|slate)\b",
         r"\bforget (?:all|everything|it all)\b|\bstart an? (?:fresh|new|clean) (?:scenario|analysis|one)\b",
-        r"\bscrap the lot\b|\bstart clean\b|\bnuke (?:it|everything|all)\b|\bfresh scenario\b|\bclear (?:everything|all|it all)\b|\bnew scenario\b|\b(?:back )?to (?:the )?defaults\b|\bscrap (?:all|everything|it)\b|\bwipe\b",
+        r"\bafresh\b|\bscrap (?:this|the) (?:whole )?scenario\b|\bscrap the lot\b|\bstart clean\b|\bnuke (?:it|everything|all)\b|\bfresh scenario\b|\bclear (?:everything|all|it all)\b|\bnew scenario\b|\b(?:back )?to (?:the )?defaults\b|\bscrap (?:all|everything|it)\b|\bwipe\b",
     ],
     "undo": [
         r"^(?:(?:ok|okay|so|right|fine|hmm)[,.!]?\s+)?(?:go\s+)?back to (?:the |our )?(?:\S+\s+){0,3}(?:case|scenario|numbers?|version|one|setup|\d\S*)\W*$",
@@ -377,6 +386,7 @@ RULES: dict[str, list[str]] = {
         r"\b(?:put|set|change|turn|switch) (?:it|that|this|them|the \S+(?: \S+)?) back\b",
         # "put back as before", "reverse the last edit", "scrap the 10x", "back to the
         # doubling-every-six-months case please"
+        r"\bstep back\b|\bback one step\b|\bone step back\b|\bprevious \S+(?: \S+)? back\b|\bswitch back to the\b",
         r"\bscratch that\b|\broll (?:that|it|this)(?: one)? back\b|\bput \S+ back\W*$|\bput (?:\S+ )?back (?:as|like|to how|where)\b|\b(?:reverse|drop|scrap|remove) (?:the|my|that) (?:last|previous) (?:edit|change|step)\b",
         r"\bback (?:where|how|what) (?:it|they) (?:was|were)\b|^(?:\S+\s+){0,2}back to the [\w-]+(?: [\w-]+)? (?:case|scenario|setup|version)\b",
     ],
@@ -398,6 +408,7 @@ RULES: dict[str, list[str]] = {
         r"\b(?:too |how )?dangerous\b|\briskiest\b|\bhow (?:accurate|precise|solid)\b",
         # "what breaks first", "is it safe for a bank?", "what do we give up", "lose sleep over",
         # "the catch", "the worst that happens", "the one number that swings this whole decision"
+        r"\b(?:biggest|main|largest|greatest) (?:driver|influence|lever|factor)\b|\bgreatest influence\b",
         r"\bstress (?:it|that|this)\b|\bwhat breaks\b|\bis it safe\b|\bwhat do (?:we|i) (?:give up|lose)\b|\blose sleep\b|\bscar(?:y|ier|iest|iness)\b|\bthe catch\b",
         r"\bworst that (?:happens|could happen)\b|\bswings? (?:the|this|our) (?:whole )?(?:decision|answer|verdict|result)\b|\bany different\b",
         r"\bworst (?:that|thing that) (?:could|can|might)\b|\bhow (?:well )?(?:does|would|will) (?:this|it|that|the \w+) hold up\b",

@@ -320,3 +320,88 @@ def test_quantity_families_d2241(text, expected):
 def test_ranges_keep_their_unit(text, kind, value, low, high):
     (q,) = _parse(text)[2]
     assert (q.kind, round(q.value, 4), q.low, q.high) == (kind, value, low, high)
+
+
+# --- families from the fresh dev batches d2841-d3440 --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # counts per period named by the thing after the period
+        (
+            "about 4k a day for the invoices",
+            [("request_volume", 4000.0, "day", None, None)],
+        ),
+        ("each analyst sends 60 req each per week", [("request_volume", 60.0, "week", None, None)]),
+        # a whole request in tokens
+        ("the reports run ~1.5k tokens all in", [("tokens_per_request", 1500.0, None, None, None)]),
+        ("completions below 300", [("tokens_per_request", 300.0, None, "output", None)]),
+        # a count continued
+        (
+            "you said 4 GPUs but one box would do, maybe 3 would do",
+            [("gpu_count", 4.0, None, None, None), ("gpu_count", 3.0, None, None, None)],
+        ),
+        (
+            "a data engineer is $140k a year and we'd need 3 of them",
+            [("money", 140000.0, "year", None, "USD"), ("headcount", 3.0, None, None, None)],
+        ),
+        ("we operate in 9 countries", [("number", 9.0, None, None, None)]),
+        # growth phrasings
+        ("what if growth reaches 8%?", [("growth", 0.08, None, None, None)]),
+        ("with 10% more tickets every month", [("growth", 0.1, "month", None, None)]),
+        ("and if growth falls to zero?", [("growth", 0.0, None, None, None)]),
+        ("same again with 4% growth", [("growth", 0.04, None, None, None)]),
+        ("set weekly growth to 1%", [("growth", 0.01, "week", None, None)]),
+        ("assume 10% QoQ", [("growth", 0.4641, "year", None, None)]),
+        # "24m" as months when it is a horizon or a term
+        ("what does it look like over 18m?", [("duration", 18.0, None, None, None)]),
+        ("they offered a 24m contract", [("duration", 24.0, None, None, None)]),
+        ("why is there a bump in month 9?", [("duration", 9.0, None, None, None)]),
+        # relative changes
+        ("suppose volume is x4 by then", [("relative_change", 4.0, None, None, None)]),
+        ("what if it's half price", [("relative_change", 0.5, None, None, None)]),
+        (
+            "what if hosting ends up twice what you modelled",
+            [("relative_change", 2.0, None, None, None)],
+        ),
+        ("and with gpu prices down a quarter?", [("relative_change", 0.75, None, None, None)]),
+        ("what if traffic lands 10% below forecast", [("relative_change", 0.9, None, None, None)]),
+        ("aws gives a 30% discount", [("relative_change", 0.7, None, None, None)]),
+        (
+            "the savings plan discount is 25% for 3 yrs, 15% for 1 yr",
+            [
+                ("relative_change", 0.75, None, None, None),
+                ("duration", 36.0, None, None, None),
+                ("relative_change", 0.85, None, None, None),
+                ("duration", 12.0, None, None, None),
+            ],
+        ),
+        # basis points, shares, duty cycles
+        ("use a hurdle of 900bps", [("percent", 0.09, None, None, None)]),
+        (
+            "maybe 25% of what we send is output",
+            [("output_share", 0.25, None, None, None)],
+        ),
+        ("the nightly job runs 3 hours a night", [("percent", 0.125, None, None, None)]),
+        # money without a currency sign where a cost is meant
+        (
+            "the reserved line stays flat at 9.5k when volume grows",
+            [("money", 9500.0, None, None, None)],
+        ),
+        ("where does 2,450 a month come from?", [("money", 2450.0, "month", None, None)]),
+        ("we spend three hundred grand a year on apis", [("money", 300000.0, "year", None, None)]),
+        (
+            "self-host comes to $0.40 per 1k calls",
+            [("money", 0.4, None, None, "USD")],
+        ),
+        # GPU prices in GPU context
+        ("what about spot at 1.10?", [("gpu_price", 1.1, None, None, None)]),
+        ("use 2.75 for the a100s", [("gpu_price", 2.75, None, None, None)]),
+        ("mi250 on lambda at 1.90/h", [("gpu_price", 1.9, None, None, None)]),
+        # plurals of GPU names are no latency
+        ("can we run it on 3090s?", []),
+    ],
+)
+def test_quantity_families_d2841(text, expected):
+    assert quantities(text) == expected

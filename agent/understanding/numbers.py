@@ -56,7 +56,7 @@ _LETTERS = re.compile(r"[a-z]+", re.IGNORECASE)
 _UNIT_SUFFIXES = {
     "ms", "s", "sec", "secs", "x", "h", "hr", "hrs", "d", "w", "wk", "wks", "y", "yr", "yrs",
     "mo", "mos", "mth", "mths", "tok", "toks", "tokens", "gb", "g", "gig", "gigs", "rps", "qps",
-    "rpm", "pm", "am", "pa", "usd", "eur", "gbp", "req", "reqs",
+    "rpm", "pm", "am", "pa", "usd", "eur", "gbp", "req", "reqs", "bp", "bps",
 }  # fmt: skip
 
 _UNITS = {
@@ -66,7 +66,7 @@ _UNITS = {
     "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
     "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
 }  # fmt: skip
-_BIG = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_BIG = {"thousand": 1e3, "grand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _NOT_ONE_AFTER = frozenset({"each", "the", "which", "that", "this", "no", "any", "every", "than"})
 _AND_AFTER = frozenset({"hundred", *_BIG})
 _VAGUE = {"couple": 2, "few": 3}  # only before a scale word: "a couple hundred thousand"
@@ -105,6 +105,7 @@ def _word_number(words: list[str]) -> tuple[float, int] | None:
             w in ("a", "an")
             and not seen_number
             and (nxt in _BIG or nxt == "hundred" or nxt in _VAGUE)
+            and nxt != "grand"  # "a grand scheme"
         ):
             current = 1
             i += 1

@@ -23,7 +23,7 @@ _PERIODS = {
     "year": "year", "years": "year", "yr": "year", "yrs": "year", "y": "year", "yearly": "year",
     "annually": "year", "annual": "year", "annum": "year", "pa": "year", "p.a.": "year",
     "p.a": "year", "yoy": "year", "m/m": "month", "y/y": "year", "q/q": "quarter", "p/m": "month",
-    "p/a": "year", "per annum": "year",
+    "p/a": "year", "per annum": "year", "qoq": "quarter",
     # normalised away in _Ctx.add: minutes to hours, quarters to months (or years for growth)
     "minute": "minute", "minutes": "minute", "min": "minute", "mins": "minute",
     "quarter": "quarter", "quarters": "quarter", "qtr": "quarter", "quarterly": "quarter",
@@ -46,10 +46,10 @@ _CUR_AFTER = re.compile(
     r"^\s?(usd|dollars?|bucks|eur|euros?|gbp|pounds?|€|\$|cents?|inr|rupees?|brl|reais|chf|francs?|jpy|yen|cad|aud|₹|¥)(?![a-z])"
 )
 _PERIOD_AFTER = re.compile(
-    r"^\s*(?:per\s+(?:engineer|head|person|fte|seat|user)\s+)?(?:/\s*|(?:per|an|a|each|every|in\s+a|in\s+an)\s+)"
+    r"^\s*(?:each\s+)?(?:per\s+(?:engineer|head|person|fte|seat|user)\s+)?(?:/\s*|(?:per|an|a|each|every|in\s+a|in\s+an)\s+)"
     r"(seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|mths?|quarters?|qtr|years?|yrs?|y|annum)\b"
     r"|^\s*,?\s*(?:(?:loaded\s+)?per\s+(?:engineer|head|person|fte|seat|user|card|gpu|month\s+per)\s+)?"
-    r"(hourly|daily|weekly|monthly|quarterly|yearly|annually|p\.a\.?|pa\b|mom\b|yoy\b|m/m|y/y|q/q|p/m|p/a|per\s+annum)"
+    r"(hourly|daily|weekly|monthly|quarterly|yearly|annually|p\.a\.?|pa\b|mom\b|yoy\b|qoq\b|m/m|y/y|q/q|p/m|p/a|per\s+annum)"
     r"|^\s*,?\s*(year|month|week|quarter)[\s-]+(?:over|on)[\s-]+(?:year|month|week|quarter)\b"
 )
 _TOKENS_AFTER = re.compile(
@@ -64,7 +64,7 @@ _REQUESTS_AFTER = re.compile(
 _PER_REQUEST = re.compile(
     r"^\s*(?:each|per\s+(?:request|call|query|req|message|conversation|docs?|documents?|tickets?|e?mails?|chats?"
     r"|pages?|cases?|files?|turns?|claims?|invoices?|sessions?|letters?|reports?|contracts?|notes?|questions?)"
-    r"|a\s+(?:request|call)|/\s*req\w*)\b"
+    r"|a\s+(?:request|call)|/\s*req\w*|all[\s-]in(?![\s-]+(?:a|per|each|every)\s))\b"  # "~900 tokens all in"
 )
 _PRICE_PER = re.compile(
     r"^\s*(?:/|per|a|for|for\s+each)\s*(?:(?:every|1|one)\s*)?"
@@ -154,8 +154,12 @@ _PAY_BEFORE = re.compile(
 _FIELD_BEFORE = re.compile(
     r"\b(?P<f>tokens?\s+(?:per|a|/)\s*(?:request|call|query|req)|request\s+size"
     r"|gpu\s+count|number\s+of\s+gpus|gpus|head\s*count|team\s+size"
-    r"|(?:output|completion)\s+(?:tokens?\s+)?(?:share|ratio|fraction)|growth(?:\s+rate)?)"
-    r"\s*(?:to|=|:|is|at|of|from)\s*(?:about|~|roughly|around|just)?\s*$"
+    r"|team(?=\s+(?:grows|goes|shrinks)\b)"
+    r"|(?:output|completion)\s+(?:tokens?\s+)?(?:share|ratio|fraction)|growth(?:\s+rate)?"
+    r"|(?:hardware|hosting|gpu|infra\w*|training)\s+(?:cost|spend|budget))"
+    # "tokens per request are between", "the team grows to 5", "growth drops to zero"
+    r"\s*(?:(?:are|grows|goes|drops|falls|shrinks|stays|stalls|slows)\s+)?"
+    r"(?:to|=|:|is|at|of|from|between)\s*(?:about|~|roughly|around|just)?\s*$"
 )
 _EACH_BEFORE = re.compile(
     r"\b(?:each(?:\s+one)?|per\s+request|avg|average|(?:every|a|one)\s+(?:full\s+|single\s+|typical\s+)?"
@@ -184,13 +188,13 @@ _GPU_HOUR_BEFORE = re.compile(
 )
 _ADJ_PERIOD_BEFORE = re.compile(
     r"(?:\b|(?<=\s)|^)(hourly|daily|weekly|monthly|quarterly|yearly|annual|p/m)\s+(?:(?!is\b|are\b|was\b)\S+\s+){0,2}?"
-    r"(usage|volume|traffic|tokens|requests|calls|queries|spend|bill|cost|budget|invoices?|fees?|opex)"
+    r"(usage|volume|traffic|tokens|requests|calls|queries|spend|bill|cost|budget|invoices?|fees?|opex|prepay\w*)"
     r"(?:\s+(?:for|on|with|from)\s+(?:the\s+|our\s+)?[\w&-]+(?:\s+[\w&-]+)?)?\s*"  # "budget for AI is"
     r"(?:is|are|was|were|of|at|=|:|~|about|around|roughly|approximately|approx\.?|ca\.?|circa|came\s+in|comes\s+in"
-    r"|has\s+been|have\s+been|bouncing|swinging|between|somewhere|coming|\s)*$"
+    r"|has\s+been|have\s+been|bouncing|bounces|swinging|swings|varies|hovers|between|somewhere|coming|\s)*$"
 )
 # an unknown name that is a GPU: "4x MI300X"
-_GPU_LIKE = re.compile(r"(?i)^(?:mi\d{3}\w*|gaudi\s?\d|tpu\s?v?\d\w*)$")
+_GPU_LIKE = re.compile(r"(?i)^(?:mi\d{3}\w*|g?b[12]\d{2}\w*|gaudi\s?\d|tpu\s?v?\d\w*)$")
 # a period adjective on a cost noun earlier in the text: "monthly ops/monitoring ...? $4-6k"
 _COST_PERIOD_NEAR = re.compile(
     r"\b(monthly|annual|yearly|weekly)\s+(?:[a-z&/-]+\s+){0,2}?(?:ops|opex|costs?|spend|bill|budget|invoices?|fees?)\b[^⟦]*$"
@@ -202,11 +206,12 @@ _SHARE_BEFORE = re.compile(
 )
 _SIDE_IS_PCT = re.compile(
     r"\b(output|input|completion|prompt)s?\s+(?:tokens?\s+|part\s+|portion\s+|side\s+)?"
-    r"(?:make\s+up|makes\s+up|accounts?\s+for|are|is)"
-    r"\s*(?:about|~|roughly|around|maybe|only|like|more\s+like)?\s*$"
+    r"(?:(?:make\s+up|makes\s+up|accounts?\s+for|are|is)\s*(?:about|~|roughly|around|maybe|only|like|more\s+like)?"
+    r"|(?:about|~|roughly|around))\s*$"  # "output about 30%"
 )
 _SHARE_AFTER = re.compile(
-    r"^\s*%\s*(?:of\s+(?:the\s+|our\s+)?(?:tokens?|it|them|traffic|volume|which|those|these|that)\s+)?"
+    r"^\s*%\s*(?:of\s+(?:the\s+|our\s+)?(?:tokens?|it|them|traffic|volume|which|those|these|that"
+    r"|what\s+(?:we|it|they)\s+(?:generate|produce|send|process)s?)\s+)?"  # "40% of what we generate is output"
     r"(?:(?:are|is|being)\s+)?(?:tokens?\s+)?(input|output|prompt|completion)\b"
 )
 # "output is about 40% of tokens", "the replies are short, maybe 15% of tokens"
@@ -385,7 +390,11 @@ def build_template(message: str, name_spans: list[tuple[int, int, str]]):
 def extract_quantities(message: str, name_spans: list[tuple[int, int, str]]) -> list[Quantity]:
     """Every quantity in ``message``; ``name_spans`` are (start, end, kind) of names found first."""
     tmpl, ostart, oend, nums, npos = build_template(message, name_spans)
-    has_gpu = "⟪g⟫" in tmpl or bool(re.search(r"\bgpus?\b", tmpl))
+    has_gpu = (
+        "⟪g⟫" in tmpl
+        or bool(re.search(r"\bgpus?\b", tmpl))
+        or any(k == "unknown" and _GPU_LIKE.match(message[s:e]) for s, e, k in name_spans)
+    )  # "mi300x on oracle at 2.50/h", "b200 time ... at £3 an hour"
     ctx = _Ctx(message, tmpl, ostart, oend, nums, npos, has_gpu, set(), [])
     _ratios(ctx)
     _price_pairs(ctx)
@@ -595,6 +604,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     cur_m = _CUR_BEFORE.search(before)
     currency = _CUR_SYMBOL[cur_m.group(1).rstrip(".")] if cur_m else None
     cm = _CUR_AFTER.match(after)
+    if cm and cm.group(1) in "$€£¥₹" and re.match(r"\s*⟦", after[cm.end() :]):
+        cm = None  # "the premium one $0.03/1k": the sign belongs to the next number
     if cm and cm.group(1).startswith("cent"):  # "3 cents per request": hundredths of a dollar
         if currency is not None or num.scale is not None:
             cm = None
@@ -632,10 +643,26 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             )
             return
     # --- "cost per GPU hour is 3.10 EUR", "GPU hourly rate: $2.10"
-    if _GPU_HOUR_BEFORE.search(before):
+    # not "$2.20 per GPU-hour on a 12-month term"
+    if _GPU_HOUR_BEFORE.search(before) and not _DURATION_AFTER.match(after):
         ctx.add("gpu_price", value, idx, t_after + (cm.end() if cm else 0), currency=currency, **kw)
         return
 
+    # --- "on a 1yr reserve at $2.20", "vs on-demand at 3.90?", "reserved rate is 2.30": GPU rates
+    if (
+        num.scale is None
+        and value < 20
+        and re.search(
+            r"\b(?:reserv\w*|on[\s-]?demand|spot)(?:\s+(?:rate|price|pricing|instances?))?\s*"
+            r"(?:is|was|at|of|@|=|:)\s*(?:about|around|~)?\s*(?:us\$|\$|€|£)?\s*$",
+            before,
+        )
+    ):
+        gm = _GPU_HOUR.match(rest)
+        ctx.add(
+            "gpu_price", value, idx, rest_off + (gm.end() if gm else 0), currency=currency, **kw
+        )
+        return
     # --- price per token: "$2.50 per million input tokens", "$0.002 per 1K", "$10/M"
     pm = _PRICE_PER.match(rest)
     if pm:
@@ -656,6 +683,13 @@ def _one_number(ctx: _Ctx, i: int) -> None:
                 per = 1.0
             elif unit == "m" and value < 100 and (currency or "token" in ctx.tmpl):
                 per = 1e6
+        per_request = _REQUESTS_AFTER.match(rest[pm.end() :])
+        if per is not None and per_request and currency is not None:
+            # "$0.31 per 1k requests": a cost per batch of requests is money
+            ctx.add(
+                "money", value, used, rest_off + pm.end() + per_request.end(), currency=currency
+            )
+            return
         tokenish = per is not None and (
             currency is not None
             or "tok" in pm.group(0)
@@ -704,15 +738,60 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         and value < 20
         and (
             re.search(r"⟪g⟫s?\s+(?:at|@|for)\s*(?:us\$|\$|€|£)?\s*$", before)
+            or value != int(value)
+            and re.match(r"^\s*(?:for|on)\s+(?:the\s+|our\s+)?(?:⟪g⟫|gpus?\b|cards\b)", after)
             or (
                 currency is not None
                 or value != int(value)
-                and not re.match(r"^\s*[a-z%$€£]", after)
+                and (
+                    not re.match(r"^\s*(?!(?:on|for|with|vs|or|instead|if|and)\b)[a-z%$€£]", after)
+                    or re.search(r"\bthe\s*$", before)
+                )
             )
             and any(q.kind == "gpu_price" for q in ctx.out)
         )
-    ):  # "h200 at 3.10 or h100 at 2.10", "$2.10/hr ..., coreweave came in at $2.35", "1.29/h, on-demand 2.05"
+    ):  # "h200 at 3.10 or h100 at 2.10", "$2.10/hr ..., coreweave came in at $2.35", "1.29/h, on-demand 2.05",
+        # "use 1.65 for the h100s", "2.10 usd/hr on 1y, 1.65 on 3y", "the 0.71 needed a 3-year commit"
         ctx.add("gpu_price", value, idx, rest_off, currency=currency, **kw)
+        return
+    # --- "a discount rate of 850bps": basis points
+    if re.match(r"^\s*(?:bps|bp|basis\s+points?)\b", after):
+        ctx.add("percent", value / 10000, idx, t_after + re.match(r"^\s*\w+", after).end())
+        return
+    # --- "over 24m", "and on 36m?", "horizon to 30m", "on a 12m deal": months, not millions
+    months = value / 1e6
+    if (
+        currency is None
+        and num.scale == "m"
+        and months == int(months)
+        and 1 <= months <= 120
+        and (
+            re.search(
+                r"\b(?:over|on|within|across|horizon\s+(?:to|of|at|is|=))\s+(?:a\s+|the\s+)?$",
+                before,
+            )
+            and re.match(r"^\s*(?:[?.!,;)]|$|(?:and|or|vs|instead)\b)", after)
+            or re.match(r"^[\s-]*(?:deal|term|contract|commit\w*|horizon|window)\b", after)
+        )
+    ):
+        ctx.add("duration", months, idx, t_after)
+        return
+    # --- "6.5M/day at $2.50 in / $10 out": token prices by side
+    io = re.match(r"^\s*(in|out|input|output)\s*(?=/|,|;|\)|$|(?:and|with|on|for)\b)", rest)
+    if (
+        io
+        and currency is not None
+        and value < 100
+        and (any(q.kind == "token_volume" for q in ctx.out) or "token" in ctx.tmpl)
+    ):
+        ctx.add(
+            "price_per_token",
+            value,
+            idx,
+            rest_off + io.end(),
+            currency=currency,
+            side=_side(io.group(1)),
+        )
         return
     # --- money: any amount with a currency
     if currency is not None or num.scale == "grand":  # "35 grand a month" is money
@@ -772,7 +851,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
                 period, pend = _period_at(after[tm.end() + gap.end() :])
                 pend = pend and pend + gap.end()
         adj = _ADJ_PERIOD_BEFORE.search(before) if period is None else None
-        if adj and not re.match(r"spend|bill|cost|budget|invoice|fee", adj.group(2)):
+        if adj and not re.match(r"spend|bill|cost|budget|invoice|fee|prepay", adj.group(2)):
             period = _PERIODS[adj.group(1)]  # "daily volume ~ 800k tokens"
         end = t_after + tm.end() + pend
         clause = ctx.clause_before(i)
@@ -865,9 +944,14 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     if (
         (num.scale is not None or value >= 100)
         and not after.lstrip().startswith("%")
-        and _PAY_BEFORE.search(ctx.clause_before(i))
-    ):  # "we pay about 1.5 mil a year to openai"
+        and (
+            _PAY_BEFORE.search(ctx.clause_before(i))
+            or re.search(r"\bspen[dt]\w*\s+(?:a|one)\s+(?:year|month)\s+and\s*$", before)
+        )
+    ):  # "we pay about 1.5 mil a year to openai", "we spend a year and two million building this"
         period, pend = _period_at(after)
+        if period is None and (adj := _ADJ_PERIOD_BEFORE.search(ctx.clause_before(i))):
+            period = _PERIODS[adj.group(1)]  # "monthly spend bounces between 9 and 14k"
         currency = _currency_later(after[pend:])
         ctx.add("money", value, idx, t_after + pend, period=period, currency=currency, **kw)
         return
@@ -876,7 +960,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     if adjective:  # "monthly token usage is about 250 million"
         noun = adjective.group(2)
         kind = "request_volume" if re.match(r"req|call|quer", noun) else "token_volume"
-        if re.match(r"spend|bill|cost|budget|invoice|fee", noun):
+        if re.match(r"spend|bill|cost|budget|invoice|fee|prepay", noun):
             kind = "money"
         ctx.add(kind, value, idx, t_after, period=_PERIODS[adjective.group(1)], **kw)
         return
@@ -890,10 +974,12 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         clause = ctx.clause_before(i)
         previous = ctx.out[-1].kind if ctx.out else None
         kind = None
-        noun_after = _REQUESTS_AFTER.match(after[pend:]) or re.match(
+        # "10K/day requests", "18k a day for the letters"
+        for_the = re.sub(r"^\s*for\s+(?:the|our|all)\b", "", after[pend:])
+        noun_after = _REQUESTS_AFTER.match(for_the) or re.match(
             r"^\s*(?:of\s+)?(?:tokens?|toks?)\b", after[pend:]
         )
-        if noun_after:  # "10K/day requests"
+        if noun_after:
             kind = "token_volume" if "tok" in noun_after.group(0) else "request_volume"
             ctx.add(kind, value, idx, t_after + pend + noun_after.end(), period=period, **kw)
             return
@@ -931,7 +1017,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     side_before = re.search(
         r"\b(prompts?|inputs?|completions?|outputs?|answers?|responses?|repl(?:y|ies))\s*"
         r"(?:is|are|of|[:=]|run|average|averaging|typically|usually|maybe|perhaps|about|around"
-        r"|roughly|like|~|\s)*$",
+        r"|roughly|like|under|below|over|above|to|~|\s)*$",  # "completions under 200", "the prompt to 3k"
         before,
     )
     if (
@@ -956,7 +1042,10 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             ctx.add("output_share", share if is_output else 1 - share, idx, pct_end)
             return
         pre = ctx.tmpl[: ctx.npos[i][0]]
-        gper, gend = _period_at(re.sub(r"^\s*(?:growth|increase|more)\b", "", tail))
+        # "25% more chats every year"
+        gper, gend = _period_at(
+            re.sub(r"^\s*(?:growth|increase|more(?:\s+[a-z]+(?=\s+every\b))?)\b", "", tail)
+        )
         growth_word = re.match(r"^\s*(?:growth|increase)\b", tail)
         if gper is None:
             gm2 = re.match(
@@ -990,11 +1079,23 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             prev = ctx.out[-1]  # "growth at 10% instead of 5%": the same kind
             ctx.add(prev.kind, value / 100, idx, pct_end, period=prev.period)
             return
-        if gper is None and re.search(
-            r"\bgrowth(?:\s+rate)?\s*(?:(?:[a-z]+\s+){0,2}?(?:to|=|of|at|is|:))?\s*(?:about|around|roughly|~)?\s*$",
+        gb = re.search(
+            r"(?:\b(monthly|weekly|quarterly|yearly|annual)\s+)?\bgrowth(?:\s+rate)?\s*"
+            r"(?:(?:[a-z]+\s+){0,2}?(?:to|=|of|at|is|:|hits?|reach(?:es)?))?\s*(?:about|around|roughly|~)?\s*$",
             pre[-40:],
-        ):  # "what if growth is 10% instead of 5%", "set growth 0%", "growth flattens out at 3%"
-            ctx.add("growth", value / 100, idx, pct_end, **pkw)
+        )  # "what if growth is 10% instead of 5%", "set growth 0%", "growth flattens out at 3%",
+        # "enrolment growth hits 10%", "set monthly growth to 15%"
+        if gper is None and (gb or re.match(r"^\s*growth\b", tail)):  # "same but 2% growth"
+            period = _PERIODS[gb.group(1)] if gb and gb.group(1) else None
+            gadd = re.match(r"^\s*growth\b", tail)
+            ctx.add(
+                "growth",
+                value / 100,
+                idx,
+                pct_end + (gadd.end() if gadd else 0),
+                period=period,
+                **pkw,
+            )
             return
         if re.search(r"(?:\+\s*/\s*-|±)\s*$", pre):  # "+/- 10%": an error margin
             ctx.add("percent", value / 100, idx, pct_end)
@@ -1006,17 +1107,21 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             ctx.add("relative_change", 1 - value / 100, idx, pct_end, t_start=len(pre.rstrip()) - 1)
             return
         down_after = re.match(
-            r"^\s*(lower|less|cheaper|smaller|fewer|down|drop|cut|reduction|decrease|off"
+            r"^\s*(lower|less|cheaper|smaller|fewer|down|drop|cut|reduction|decrease|off|below|under"
             r"|(?:[\w-]+\s+){0,2}(?:discount(?!\s+rate)|cut|reduction|decrease|drop))\b",
             tail,
         )
         up_after = re.match(
-            r"^\s*(higher|more|bigger|larger|up|increase|pricier|dearer"
+            r"^\s*(higher|more|bigger|larger|up|increase|pricier|dearer|above"
             r"|(?:[\w-]+\s+){0,2}(?:increase|hike|rise|uplift|surcharge|markup|mark-up))\b",
             tail,
         )
         to_level = re.search(r"\b(?:to|at|=)\s*(?:about|around|roughly|~)?\s*$", pre[-30:])
-        if down_after or (_DOWN_BEFORE.search(pre[-30:]) and not to_level):
+        # "discount is 37% for 3 yrs, 20% for 1 yr"
+        discount = re.search(r"\bdiscounts?\s+(?:is|are|of)\b", ctx.sentence_head(i)) and re.search(
+            r"\b(?:discounts?\s+(?:is|are|of)|and)\s*$|,\s*$", pre[-20:]
+        )
+        if down_after or (_DOWN_BEFORE.search(pre[-30:]) and not to_level) or discount:
             ctx.add(
                 "relative_change",
                 1 - value / 100,
@@ -1033,6 +1138,31 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             )
             return
         ctx.add("percent", value / 100, idx, pct_end, **pkw)
+        return
+    # --- "14 sites", "a 300-store chain", "400 client companies": counts of places and parties
+    if (
+        num.scale is None
+        and not num.from_words  # not "if two customers ask the same question"
+        and value == int(value)
+        and re.match(
+            r"^(?:\s+(?:[a-z]+\s+)?(?:sites|languages|jurisdictions|countries|stores|branches|depots|offices"
+            r"|locations|hospitals|clinics|markets|regions|brands|customers|clients|groups|companies)"
+            r"|-(?:store|site|branch|office|location|hospital|clinic|country))\b",
+            after,
+        )
+    ):
+        ctx.add("number", value, idx, t_after)
+        return
+    # --- "a platform engineer costs $165k a year and we'd need 2 of them"
+    if (
+        num.scale is None
+        and value == int(value)
+        and 0 < value < 100
+        and re.match(r"^\s*of\s+(?:them|those)\b", after)
+        and not any(q.kind in ("headcount", "gpu_count") for q in ctx.out)
+        and re.search(r"\b" + _PEOPLE, ctx.sentence_head(i))
+    ):
+        ctx.add("headcount", value, idx, t_after)
         return
     # --- GPU counts: "8 H100s", "4 x H100", "16 GPUs", "h100 at $2.99/h, 8 of them"
     gc = _GPU_AFTER.match(after) or (
@@ -1093,12 +1223,28 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         )
         return
     # --- a duty cycle: "12 hours a day", "5 days a week"
-    duty = re.match(r"^\s*(hours?|hrs?|h|days?)\s*(?:a|per|/|each|every)\s*(day|week)\b", after)
-    if duty and num.scale is None:
-        per = 24.0 if duty.group(2) == "day" else 7.0
+    duty = re.match(
+        r"^\s*(hours?|hrs?|h|days?)\s*(?:a|per|/|each|every)\s*(day|night|week)\b", after
+    )
+    if duty and num.scale is None:  # "6 hours a night" too
+        per = 7.0 if duty.group(2) == "week" else 24.0
         if duty.group(1).startswith("d") == (duty.group(2) == "week") and 0 < value <= per:
             ctx.add("percent", value / per, idx, t_after + duty.end())
             return
+    # --- "spike in month 1", "put the horizon back, 36 was right": a month count
+    if (
+        num.scale is None
+        and value == int(value)
+        and 0 < value <= 120
+        and (
+            re.search(r"\bmonth\s*$", before)
+            or value >= 6
+            and re.search(r"\bhorizon\b", ctx.sentence_head(i))
+            and re.match(r"^\s*(?:[?.!,;]|$|(?:was|is)\b)", after)
+        )
+    ):
+        ctx.add("duration", value, idx, t_after)
+        return
     # --- durations: "over 3 years", "18 months", "5 yrs"
     dm = _DURATION_AFTER.match(after)
     if (
@@ -1115,6 +1261,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         ctx.add("latency", value, idx, t_after + lm.end(), **kw)
         return
     ls = _LATENCY_S.match(after)
+    if ls and after.startswith("s") and value >= 1000 and value == int(value):
+        return  # "4090s under the desks", "the 1990s": a plural, no latency
     if ls and re.search(
         r"latenc|respon|under|within|faster|below|repl|answer|wait|instant|quick|slow|take|took",
         ctx.tmpl,
@@ -1128,7 +1276,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         return
     # --- "Token volume was 310M in March and 355M in April"
     if num.scale in ("m", "mn", "mil", "million", "bn", "b", "billion") and re.search(
-        r"\btoken\s+(?:volume|usage|count|consumption)\b", ctx.sentence_head(i)
+        r"\btoken\s+(?:volume|usage|count|consumption)\b|\btokens\s+(?:in|for|last|this)\s+[a-z]+\s+(?:was|were)\b",
+        ctx.sentence_head(i),  # "tokens in oct were 1.9bn, nov came in at 2.2bn"
     ):
         ctx.add("token_volume", value, idx, t_after, **kw)
         return
@@ -1157,8 +1306,9 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         and 0 < value < 1000
         and not re.match(r"^\s*(?:[%$€£]|[a-z]+\s*(?:%|tokens?|requests?))", after)
         and (
-            re.match(
-                r"^\s*(?:of\s+(?:them|those|these|us)|with|who|that|once|when|later|eventually)\b",
+            re.match(  # "why 6 GPUs?? ... 2 would do", "burst onto 6 more"
+                r"^\s*(?:of\s+(?:them|those|these|us)|with|who|that|once|when|later|eventually|more"
+                r"|(?:would|will|should|could)\s+do|(?:is|are|would\s+be)\s+enough)\b",
                 after,
             )
             or re.search(r"\b(?:need|needs|want|only|maybe|just|more\s+like|at\s+most)\s*$", before)
@@ -1173,37 +1323,80 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         prev is not None
         and prev.kind in ("request_volume", "token_volume")
         and prev.period is not None
-        and re.search(r"\b(?:maybe|about|around|roughly|only|like)\s*$|~\s*$", before)
-        and re.match(r"^\s*(?:[.,;!?]|$)", after)
+        and (
+            re.search(r"\b(?:maybe|about|around|roughly|only|like)\s*$|~\s*$", before)
+            and re.match(r"^\s*(?:[.,;!?]|$)", after)
+            or num.scale is not None  # "10k req/h in the asia session, 2.5k in london, 6k in ny"
+            and re.search(r",\s*$", before)
+            and re.match(r"^\s*(?:in|for|at|on)\s+(?:the\s+)?[a-z]+\s*(?:[.,;!?]|$)", after)
+        )
         and "," in ctx.sentence_before(i)
     ):
         ctx.add(prev.kind, value, idx, t_after, period=prev.period, **kw)
         return
     # --- "5 years instead of 3": a bare number takes the unit of the quantity it stands against
-    against = re.search(r"\b(?:instead\s+of|rather\s+than|or|vs\.?|versus)\s*$", before)
+    against = re.search(r"\b(?:instead\s+of|rather\s+than|or|not|vs\.?|versus)\s*$", before)
     if ctx.out and against and num.scale is None and not re.match(r"^\s*[a-z%$€£]", after):
         prev = ctx.out[-1]
-        if prev.kind == "duration":
-            years = re.search(r"\b(?:years?|yrs?|y)\b", prev.span.text.lower())
-            ctx.add("duration", value * (12.0 if years else 1.0), idx, t_after)
+        if prev.kind == "duration":  # "12 weeks not 10": in the unit of the first
+            unit = re.search(
+                r"(?<=[\d\s])(years?|yrs?|y|quarters?|weeks?|wks?)\b", prev.span.text.lower()
+            )
+            per = (
+                _PERIODS.get(unit.group(1).rstrip("s"), _PERIODS.get(unit.group(1)))
+                if unit
+                else "month"
+            )
+            ctx.add("duration", value * _MONTHS_PER[per], idx, t_after)
             return
         if prev.kind in ("gpu_count", "headcount", "model_size"):
             ctx.add(prev.kind, value, idx, t_after)
             return
+    # --- "$0.31 per 1k requests ... our own benchmark says ~0.18": a second unit cost
+    unit_cost = next((q for q in reversed(ctx.out) if q.kind == "money"), None)
+    if (
+        unit_cost is not None
+        and unit_cost.value < 10
+        and unit_cost.period is None
+        and value != int(value)
+        and value < 10
+        and num.scale is None
+        and re.match(r"^\s*(?:[.,;!?)]|$)", after)
+    ):
+        ctx.add("money", value, idx, t_after)
+        return
     # --- "the 14k a month": thousands a month or year with no noun are an amount of money
     period, pend = _period_at(after)
     if (
         period in ("month", "year")
-        and ctx.nums[idx[-1]].scale in ("k", "thousand", "grand")  # "between 20 and 30k a month"
-        and not re.search(
-            r"\b(?:tok|req|(?<!-)call|quer|user|ticket|message|chat)", ctx.clause_before(i)
+        and (
+            ctx.nums[idx[-1]].scale in ("k", "thousand", "grand")  # "between 20 and 30k a month"
+            or ctx.nums[idx[-1]].separated  # "3,970 a month for the reserved option"
         )
+        and not re.search(
+            r"\b(?:tok|req|(?<!-)call|quer|user|ticket|message|chat(?!bot))", ctx.clause_before(i)
+        )  # "the chatbot runs ~40k/mo on sonnet" is money
         and not re.search(
             r"\b(?:tok|req|(?<!-)call|quer|user|ticket|message|chat)", after[pend : pend + 30]
         )
     ):
         currency = _currency_later(after[pend:])
         ctx.add("money", value, idx, t_after + pend, period=period, currency=currency, **kw)
+        return
+    # --- "the hosting line stays flat at 14.2k", "can't be north of 20k" (at our rate): an amount
+    if (
+        (num.scale in ("k", "thousand") or num.separated)
+        and re.search(
+            r"(?:\bnorth\s+of|\bsouth\s+of|\bflat\s+at|\bbe|\bat)\s*(?:about|around|only|~)?\s*$",
+            before,
+        )
+        and re.search(
+            r"\b(?:hosting|cost\w*|rate|price\w*|bill|spend|invoice|fees?|line)\b",
+            ctx.sentence_head(i),
+        )
+        and re.match(r"^\s*(?:[.,;!?]|$|(?:when|while|but|though|and)\b)", after)
+    ):
+        ctx.add("money", value, idx, t_after, **kw)
         return
     # --- "~8M/day", "3.5M a day": millions per period with no noun are tokens, unless paid
     if num.scale in ("m", "mm", "mn", "mil", "mill", "mln", "mio", "million", "bn", "b", "billion"):
@@ -1227,7 +1420,12 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     plain_year = (
         num.scale is None and not num.separated and 1900 <= value <= 2100 and value == int(value)
     )
-    if (num.scale is not None or num.separated or value >= 1000) and not plain_year:
+    per_unit = re.search(r"\bper\s*$", before) and value in (1e3, 1e6)  # "cheaper per 1M blended"
+    if (
+        (num.scale is not None or num.separated or value >= 1000)
+        and not plain_year
+        and not per_unit
+    ):
         ctx.add("number", value, idx, t_after, confidence=0.5, **kw)
 
 
@@ -1258,6 +1456,8 @@ def _field_value(
         kind = "gpu_count"
     elif field.startswith(("head", "team")):
         kind = "headcount"
+    elif field.endswith(("cost", "spend", "budget")):
+        kind = "money"  # "set hardware cost to zero"
     elif field.startswith("growth"):
         if value >= 1:  # "growth to 8" is no fraction anyone means
             return False
@@ -1299,7 +1499,11 @@ _WORD_RELATIVE = [
         2.0,
     ),
     # "twice as long", "grows twice that fast"
-    (re.compile(rf"\btwice\s+(?:(?:as|that|this)\s+{_AS_ADJ}|the)\b"), 2.0),
+    (
+        re.compile(rf"\btwice\s+(?:(?:as|that|this)\s+{_AS_ADJ}|the|what)\b"),
+        2.0,
+    ),  # "twice what you assumed"
+    (re.compile(r"\bhalf[\s-]price\b"), 0.5),
     (re.compile(r"\b(?:tripl(?:e|es|ed|ing))\b(?!\s+(?:every|each|per))"), 3.0),
     (re.compile(r"\b(?:quadrupl(?:e|es|ed|ing))\b(?!\s+(?:every|each|per))"), 4.0),
     (
@@ -1327,9 +1531,13 @@ _WORD_RELATIVE = [
         4 / 3,
     ),
     (re.compile(r"\b(?:increas\w*|rais\w*|grow\w*|bump\w*)\s+(?:\w+\s+){0,4}?by\s+half\b"), 1.5),
-    # "at half the token price", "same but half the traffic" (not "half the time")
+    # "at half the token price", "same but half the traffic" (not "half the time"),
+    # "if usage is half that", "what if only half of them actually adopt it"
     (
-        re.compile(r"\bhalf\s+(?:of\s+)?(?:the|our|its|their|current)\s+(?!time\b|day\b|team\b)"),
+        re.compile(
+            r"\bhalf\s+(?:of\s+)?(?:the|our|its|their|current)\s+(?!time\b|day\b|team\b)"
+            r"|\bhalf\s+that\b|\bonly\s+half\s+of\s+(?:them|those)\b"
+        ),
         0.5,
     ),
 ]
@@ -1342,7 +1550,9 @@ _FRAC = r"(?:half|(?:a|one|⟦\d+⟧)\s+(?:half|third|quarter|fifth|tenth)s?)"
 _PARTS = {"half": 1 / 2, "third": 1 / 3, "quarter": 1 / 4, "fifth": 1 / 5, "tenth": 1 / 10}
 # "goes up by a quarter" -> 1.25, "drops by a fifth" -> 0.8
 _PART_CHANGE = re.compile(
-    rf"\b(?:(?P<up>{_UP_VERB})|{_DOWN_VERB})\s+(?:\w+\s+){{0,4}}?by\s+(?P<frac>{_FRAC})(?!\w)"
+    rf"\b(?:(?P<up>{_UP_VERB}|high(?:er)?)|{_DOWN_VERB})\s+(?:\w+\s+){{0,4}}?"
+    # "prices down a third", "feels high by about a third"
+    rf"(?:by\s+(?:about\s+|around\s+|roughly\s+)?|(?<=down\s)|(?<=up\s))(?P<frac>{_FRAC})(?!\w)"
 )
 # "at a third of the price": a what-if at a fraction of a figure
 _PART_OF = re.compile(
@@ -1365,18 +1575,20 @@ _SHARE_PART = re.compile(
 _HALF_SECOND = re.compile(r"\bhalf\s+a\s+sec(?:ond)?\b")
 _ONE_SECOND = re.compile(r"\b(?:under|within|below|than|in|over|above)\s+a\s+sec(?:ond)?\b")
 _TIMES_GLUED = re.compile(
-    r"\b(?:volume|traffic|usage|load|spend|requests|tokens|demand)\s+(?:goes\s+|go\s+|went\s+|gets\s+)?"
-    r"[x×]\s?(\d+(?:\.\d+)?)\b"
+    r"\b(?:volume|traffic|usage|load|spend|requests|tokens|demand|it'?s|it\s+is|be|becomes?)\s+"
+    r"(?:goes\s+|go\s+|went\s+|gets\s+|is\s+)?[x×]\s?(\d+(?:\.\d+)?)\b"  # "what if it's x5"
 )
 # "slips by a year", "reserve them for a year", "holds for another year"
 _BY_ONE_PERIOD = re.compile(
     r"\bby\s+(?:a|one)\s+(year|month|week)\b"
     r"|\b(?:(?:for|over|within|closer\s+to)\s+(?:a|one|another)|another)\s+(year|month)\b"
+    # "wait a year for prices to fall", "we spend a year and two million building this"
+    r"|\b(?:wait\w*|spend|spends|spent|spending|takes?|took)\s+(?:a|one|another)\s+(year|month)\b"
 )
 _SECOND_AND_HALF = re.compile(r"\ba\s+second\s+and\s+a\s+half\b")
 # "a third of the day", "a quarter of them are retries", "half the acronyms are ours"
 _PART_SHARE = re.compile(
-    rf"(?<!\w)(?P<frac>{_FRAC})\s+(?:of\s+)?(?:the\s+day\b|(?:them|those|these)\s+(?:are|is)\b"
+    rf"(?<!\w)(?P<frac>{_FRAC})\s+(?:of\s+)?(?:the\s+day\b|(?:it|them|those|these)\s+(?:are|is|still)\b"
     r"|the\s+[a-z]+\s+(?:are|is)\b)"
 )
 _WORD_GROWTH = re.compile(
@@ -1468,7 +1680,7 @@ def _phrases(ctx: _Ctx) -> None:
     for m in _TIMES_GLUED.finditer(ctx.tmpl):  # "volume x5", "traffic ×3"
         add("relative_change", float(m.group(1)), m)
     for m in _BY_ONE_PERIOD.finditer(ctx.tmpl):
-        add("duration", _MONTHS_PER[m.group(1) or m.group(2)], m)
+        add("duration", _MONTHS_PER[m.group(1) or m.group(2) or m.group(3)], m)
     for pattern, factor in _WORD_RELATIVE:
         for m in pattern.finditer(ctx.tmpl):
             if factor == 0.5 and re.search(

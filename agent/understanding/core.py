@@ -641,7 +641,8 @@ def _is_fact(q: Quantity, clause: str) -> bool:
     if q.kind == "duration":
         return bool(
             re.search(
-                r"\b(?:horizon|over|look at|next|timeframe|time frame|for|commitment)\b", clause
+                r"\b(?:horizon|over|look at|next|timeframe|time frame|for|commitment|every|takes|cycle)\b",
+                clause,
             )
         )
     return False

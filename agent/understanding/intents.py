@@ -273,7 +273,7 @@ RULES: dict[str, list[str]] = {
         r"\binstead\b|\bworth a (?:look|try|shot)\b|\bwe (?:might|could|may) (?:try|use|go with|switch to)\b",
         r"\b(?:could|can) we (?:get away|run|use|do|go)\b",
         r"\b(?:the )?same (?:[\w,]+\s+){0,2}?but\b",
-        r"\bsame (?:idea|scenario|setup|set up|config|configuration|case|numbers|assumptions|inputs|exercise) (?:with|on|using|for|at|over)\b",
+        r"\bsame (?:idea|scenario|setup|set up|config|configuration|case|numbers|assumptions|inputs|exercise|q|question) (?:with|on|using|for|at|over)\b",
         r"\bthe same (?:thing |setup |scenario |again )?(?:with|on|using|for)\b|\bsame (?:as before|again)\b",
         r"\band with\b|^(?:ok |okay |so )?and (?:for|on|at|using|over) ",
         r"\bhalve\b|\bdouble (?:the )?(?:volume|usage|traffic|price)\b",
@@ -316,7 +316,13 @@ RULES: dict[str, list[str]] = {
         # "hmm that looks low", "seems way over the top", "what's that annualised?", "explain the 41%
         # in the utilisation row", "where does it come from?", "what am i looking at", "what's the
         # monthly GPU bill on that setup?", "how long are we talking"
-        r"\b(?:that|this|it|the \S+(?: \S+)?) (?:looks?|seems?|sounds?) (?:way |far |a bit |really |pretty )?(?:low|high|off|wrong|insane|crazy|nuts|over the top|excessive)\b",
+        r"\b(?:that|this|it|the|your) (?:\S+\s+){0,2}?(?:looks?|seems?|sounds?) (?:way |far |a bit |really |pretty |rather |quite |very )?(?:low|high|off|wrong|insane|crazy|nuts|over the top|excessive)\b",
+        # "seems low??", "I do not believe that figure", "what would that cost per month on haiku",
+        # "rough number for gemini flash instead?", "so what's the yearly spend on 4o mini for
+        # that", "how many L40S cards would be needed", "how long to train a lora on 40k alarms"
+        r"^(?:seems?|looks?|sounds?) (?:way |too |rather |a bit )?(?:low|high|off)\b|\b(?:don'?t|do not) (?:believe|buy) (?:that|this|the|your) (?:figure|number|estimate|total)\b",
+        r"\bwhat would (?:\S+\s+){0,3}cost\b(?!.*\b(?:each|both|all|side by side)\b)|\brough (?:number|figure|idea|total)\b|\bhow long to (?:train|fine tune|run)\b",
+        r"\bwhat(?:'s| is) the (?:\S+\s+){0,2}(?:spend|bill|total)\b(?!.*\b(?:vs|versus|difference|between|compar\w*|each|both|all)\b)|\bhow many (?:\S+\s+){0,3}(?:would be|are|is) (?:needed|required)\b",
         r"\bwhat (?:does|do|will) (?:\S+\s+){1,8}come to\b|\bannuali[sz]ed\b|\bexplain (?:the|that|this) [\d$€£]|\bwhere does (?:it|that) come from\b",
         r"\bwhat am i looking at\b|\bmeant to (?:be|show)\b|\bwhat(?:'s| is| are) (?:the|our|we) (?:\S+\s+){0,3}(?:bill|paying)\b(?!.*\b(?:vs|versus|against|compared)\b)|\bhow long are we talking\b",
         r"\b(?:can'?t|cannot|can not) be right\b|\b(?:seems?|looks?) (?:way |a bit )?off\b|\bis (?:pure )?fantasy\b|\blaughed at\b",

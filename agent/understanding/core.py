@@ -364,9 +364,8 @@ def _intents(
             named = [n for n in (*names, *unknown) if _in(n.span.start, clause)]
             if any(_in(p.span.start, clause) for p in pillars):
                 named = []  # "the chemistry nomenclature trips up gpt-4o": a pillar, not a setup
-            if (
-                pillars
-            ):  # "p95 target is 1.2 seconds", "2 million proprietary drawings": the pillar's
+            # "p95 target is 1.2 seconds", "2 million proprietary drawings": a pillar's own numbers set no input
+            if pillars:
                 facts = [
                     q for q in facts if q.kind not in ("latency", "number", "duration", "percent")
                 ]
@@ -449,10 +448,10 @@ def _intents(
     ) and ("explain_figure" in scores):
         for other in ("break_even", "risk", "compare", "recommend"):
             scores.pop(other, None)  # "the break even you gave seems too optimistic": that figure
-    if (quantities or names) and _SETTER.match(norm):
+    if (quantities or names) and (setter := _SETTER.match(norm)):
         # rule I3: "halve the GPU price and show me again", "rerun it with 16 GPUs", "nope, 2x"
         scores.pop("what_if", None)
-        scores["change_assumption"] = (0.8, "set: " + _SETTER.match(norm).group(1))
+        scores["change_assumption"] = (0.8, "set: " + setter.group(1))
     if (
         "recommend" in scores
         and re.search(

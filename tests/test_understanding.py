@@ -602,7 +602,16 @@ def test_reference_families_of_the_tenth_batch(text, references):
 
 @pytest.mark.parametrize(
     ("word", "kept"),
-    [("there", "there"), ("inference", "inference"), ("totals", "totals"), ("cheeper", "cheaper")],
+    [
+        ("there", "there"),
+        ("inference", "inference"),
+        ("totals", "totals"),
+        ("cheeper", "cheaper"),
+        ("computing", "computing"),  # not "comparing"
+        ("costing", "costing"),  # not "hosting"
+        ("inconsistent", "inconsistent"),  # not its opposite
+        ("shouldnt", "shouldn't"),
+    ],
 )
 def test_spelling_correction_leaves_real_words_alone(word, kept):
     from agent.understanding.intents import normalise_text
@@ -691,3 +700,45 @@ def test_eleventh_batch_families(text, intents, pillars):
 
 
 # end of the tenth-batch block
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        # a ratio told in a whole sentence is a fact (I3), not a what-if
+        ("fyi the winter timetable runs about 1.3x the summer one", {"change_assumption"}),
+        ("procurement got us 12% off list with anthropic", {"change_assumption"}),
+        ("what if the winter timetable runs 1.3x the summer one?", {"what_if"}),
+        ("our data team might double the corpus", {"what_if"}),
+        ("pls list which rates ur using for claude haiku", {"show_assumptions"}),
+        ("what token price do you have for gpt-4o, in vs out?", {"show_assumptions"}),
+        ("over how many years do you amortise the hardware?", {"show_assumptions"}),
+        ("how long would fine tuning on our three old a100s take for 20k tickets?", {"explain_figure"}),
+        ("suppose we host it on 2 l40s - monthly cost?", {"explain_figure", "what_if"}),
+        ("quantization in one sentence?", {"explain_concept"}),
+        ("is vendor fine tuning really the same as doing it in house?", {"explain_concept"}),
+        ("forget the price cut scenario, back to list price", {"undo"}),
+        ("we'd run just one node, update it", {"change_assumption"}),
+        ("which swings payback more, the gpu price or slower growth?", {"break_even", "risk"}),
+        ("good morning from the finance team", {"greeting_help"}),
+        ("is lora on mistral 7b enough for us or do we need the 70b?", {"recommend"}),
+        ("shouldnt we just stay on the api", {"recommend"}),
+        ("is the api more expensive than lora at our volume or about the same money?", {"compare"}),
+    ],
+)
+def test_session5_intent_families(text, intents):
+    assert set(understand(text, catalog=HAND).intent_ids) == intents
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the parts catalogue can go to a public cloud, nothing sensitive in it",
+        "under the AI act our chatbot is not a high-risk system",
+        "as CIO I must stress that answers have to be identical every time",
+    ],
+)
+def test_words_that_only_look_like_risk_questions(text):
+    from agent.understanding.intents import normalise_text, rule_hits
+
+    assert "risk" not in rule_hits(normalise_text(text))

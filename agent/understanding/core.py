@@ -128,7 +128,15 @@ _GREETING_LEAD = re.compile(
     r"^(?:hi|hello|hullo|hallo|hey|heya|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening)"
     r"|morning|afternoon|evening)(?: there| all| team| again| folks)?\b[\s,.!:;-]*"
 )
-_HYPOTHESIS = re.compile(r"\b(?:if|what|suppose|imagine|say|assume|assuming|try|rerun|redo|and)\b")
+_HYPOTHESIS = re.compile(
+    r"\b(?:if|what|suppose|imagine|pretend|hypothetically|say|assume|assuming|try|rerun|redo|and)\b"
+)
+# "our curation might double it", "stress it: traffic goes 8x": a change to explore
+_MAYBE = re.compile(r"\b(?:might|could|would|may|stress|scenario)\b")
+# "that monthly figure looks about 2x too high": a figure challenged, not a fact stated
+_CHALLENGE = re.compile(r"\b(?:looks?|seems?|feels?|too (?:high|low)|(?:high|low) by)\b")
+# "with 3x the volume", "but half the traffic": a fragment that swaps an input, not a statement
+_FRAGMENT_LEAD = re.compile(r"^\W*(?:with|w/|at|and|but|same|for|or|plus|only|just|maybe)\b")
 _DESCRIBING = re.compile(
     r"\b(?:is|are|was|were|looks?|seems?|feels?|should be|comes? out|came out|gets?|got|peaks?|at peak|in (?:your|the) table"
     r"|says?|said|beats?|costs?)\b"
@@ -344,6 +352,7 @@ def _intents(
                 continue  # "our real numbers are nowhere near the 40% you seem to assume"  # "at $0.5/M input, is mistral cheaper?": a premise of the question
             local = rule_hits(normalise_text(clause.text))
             if local.keys() & {
+                "show_assumptions",
                 "what_if",
                 "compare",
                 "break_even",
@@ -528,6 +537,8 @@ def _intents(
     if "same_but" in reference_kinds and not _SETTER.match(norm):
         scores.pop("change_assumption", None)  # "same thing again, only over 18 months"
     off_subject = not _DOMAIN.search(norm) and not (quantities or names or has_pillars)
+    if lead and off_subject and not scores and len(norm[lead.end() :].split()) <= 6:
+        scores["greeting_help"] = (0.7, "a greeting")  # "hello from the IT service desk"
     undecided = not scores and "thanks" not in hits  # no rule recognised the message
     if off_subject and "recommend" in scores and _RECOMMEND_OTHER.search(norm):
         scores = {"off_topic": (0.7, "a recommendation outside the advisor's topic")}
@@ -620,7 +631,20 @@ def _stated_change(q: Quantity, clause: _Clause) -> bool:
     return not clause.question and bool(
         _EXPECTED.search(clause.text)
         or _CORRECTED.search(clause.text)
-        or (_STATED_MOVE.search(lowered) and not _HYPOTHESIS.search(lowered))
+        or (
+            not _HYPOTHESIS.search(lowered)
+            # "the summer schedule runs ~1.4x winter", "procurement negotiated 15% off list":
+            # a whole sentence that reports a ratio, not a fragment to explore
+            and (
+                _STATED_MOVE.search(lowered)
+                or (
+                    len(lowered.split()) >= 4
+                    and not _FRAGMENT_LEAD.match(lowered)
+                    and not _MAYBE.search(lowered)
+                    and not _CHALLENGE.search(lowered)
+                )
+            )
+        )
     )
 
 

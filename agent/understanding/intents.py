@@ -22,7 +22,7 @@ _SHORTHAND = {
     "shld": "should", "shd": "should", "shud": "should", "shuld": "should", "wat": "what", "wht": "what", "whch": "which", "wich": "which",
     "ur": "your", "u": "you", "r": "are", "pls": "please", "plz": "please", "thx": "thanks",
     "ty": "thanks", "tnx": "thanks", "whats": "what's", "wats": "what's", "hows": "how's",
-    "cant": "can't", "dont": "don't", "doesnt": "doesn't", "isnt": "isn't", "wouldnt": "wouldn't",
+    "cant": "can't", "dont": "don't", "shouldnt": "shouldn't", "doesnt": "doesn't", "isnt": "isn't", "wouldnt": "wouldn't",
     "lets": "let's", "im": "i'm", "ive": "i've", "wed": "we'd", "b4": "before", "abt": "about",
     "w/": "with", "vs.": "vs", "v.": "vs", "btw": "by the way", "tbh": "to be honest",
     "fintuning": "finetuning", "finetunning": "finetuning", "fine-tuning": "fine tuning",
@@ -113,7 +113,8 @@ _WORD = re.compile(r"[a-z0-9'$€£%./-]+|[^\sa-z0-9]")
 # Real words one or two edits away from a cue word: never "corrected" into it
 _REAL_WORDS = frozenset(
     "there their these those where inference different differ shoulder regulator regulators "  # noqa: SIM905
-    "risky consistency worthy wealth heater conference".split()
+    "risky consistency worthy wealth heater conference costing posting computing competing north "
+    "forth world clearest adoption rises inconsistent consistently".split()
 )
 
 
@@ -162,6 +163,7 @@ def normalise_text(message: str) -> str:
 # rules: intent -> patterns over the normalised text
 RULES: dict[str, list[str]] = {
     "greeting_help": [
+        r"\bwho'?s (?:this|the) (?:tool|advisor|app|thing|bot) (?:meant |made |built )?for\b",
         r"^(?:hi|hello|hullo|hallo|hey|heya|hiya|howdy|yo|greetings|(?:good\s+)?(?:morning|afternoon|evening))\b",
         r"^help\W*$|\bhelp me (?:use|understand how)\b|\bhow (?:does|do) (?:this|you) (?:thing\s+)?work\b",
         r"\bwhat (?:can|do) you (?:actually\s+)?do\b|\bwhat (?:(?:kinds?|sorts?|types?) of )?(?:questions|things) can i ask\b",
@@ -189,10 +191,13 @@ RULES: dict[str, list[str]] = {
         r"\b(?:merci|danke|gracias|grazie|obrigad[oa]|arigat[oō]|dank je)\b|\b[àa] bient[ôo]t\b",
     ],
     "recommend": [
-        r"\bshould (?:we|i|our|they)\b",
+        # "is fine tuning even the right tool or should it be RAG?", "any good for that?", "enough for
+        # us or do we need the 70b"
+        r"\bshould (?:it|this|that) be\b|\bany good(?: for\b|\W*$)|\benough for us\b|\bor do we need (?:the|a|an) \S+",
+        r"\bshould(?:n't)? (?:we|i|our|they)\b",
         r"\bis it (?:smarter|wiser|better|cheaper|sensible|sane) to\b|\bor (?:just )?(?:stick|stay|keep|carry on)\b",
         r"\b(?:if|whether) (?:we|i) should\b|\bwhether to\b|\bhelp (?:me|us) (?:decide|figure out|choose|pick)\b",
-        r"\boverkill\b|\bsafe (?:bet|choice|option)\b|\bright (?:call|choice|move|approach)\b|\bgood fit\b",
+        r"\boverkill\b|\bsafe (?:bet|choice|option)\b|\bright (?:call|choice|move|approach|tool)\b|\bgood fit\b",
         r"\b(?:could|can|would|will) (?:\S+\s+){1,4}(?:handle|cope with|do the job|manage)\b",
         r"\b(?:viable|feasible|realistic|doable|sensible)\s*\?|\bwould (?:that|it|this) work\b",
         r"\bworth (?:it|the|building|doing|fine|paying)\b|\bis (?:\w+\s+){0,2}worth\b",
@@ -242,7 +247,9 @@ RULES: dict[str, list[str]] = {
         r"\b(?:could|can) we (?:just |even |actually |realistically )?(?:use|run|do (?:it|this|that)|serve|host|get away)\b(?! (?:the|those|these) numbers)",
     ],
     "compare": [
-        r"\b(?:difference|differ\w*) in (?:price|cost|costs|pricing|spend)\b|\bcost difference\b|\bcompar\w*\b|\bvs\b|\bversus\b|\bside by side\b|\bstack up\b|\bhead to head\b",
+        # "more expensive than RAG or roughly the same money?"
+        r"\bmore expensive than\b|\bthe same money\b",
+        r"\b(?:difference|differ\w*) in (?:price|cost|costs|pricing|spend)\b|\bcost difference\b|\bcompar\w*\b|(?<!\bin )(?<!\binput )\bvs\b(?! (?:out|output)\b)|\bversus\b|\bside by side\b|\bstack up\b|\bhead to head\b|\bput (?:\S+\s+){1,6}next to\b",
         r"\bwhich (?:\w+\s+){0,2}(?:is |would be |gets )?(?:cheap\w*|better|best|more expensive|lower)\b",
         r"\bcheap(?:er|est)\b|\bbetter value\b|\b(?:each|every|both|all) (?:\w+ )?(?:options?|paths?|routes?)\b",
         r"\b(?:api|self hosting|rag|vendor) (?:vs|against) \b",
@@ -281,6 +288,8 @@ RULES: dict[str, list[str]] = {
         r"\b(?:and|then) (?:rerun|re-run|redo|recompute|recalculate)\b|\blet'?s see (?:\S+\s+){0,2}(?:with|on|using|at|if)\b",
     ],
     "explain_figure": [
+        # "suppose we serve it on 4 h200s - monthly cost?": a figure asked for in a fragment
+        r"(?:^|[-:,]\s*)(?:the |our |its )?(?:monthly|yearly|annual|weekly|daily|total|hourly) (?:cost|bill|spend|price)\s*\?",
         r"\bwhy (?:is|are|does|do|did) (?:the|that|this|our)\b|\bwhy is it so\b|\bexplain why\b",
         r"\bwhat(?:'s| is) (?:driving|behind)\b|\bwhat drives (?:the|this|that|our)\b(?!.*\b(?:most|more)\b)",
         r"\bhow many (?:gpus?|h\d+s?|a\d+s?|l\d+s?|cards|nodes|replicas|servers|machines) (?:would|do|will|does|did|are)\b",
@@ -307,8 +316,8 @@ RULES: dict[str, list[str]] = {
         # count needed", "how many l4s for a 7b at 50 req/s", "how long takes the training",
         # "how much is costing the self hosted option", "what will be the cost per month"
         r"\bhow many (?:of (?:those|them|these) )?(?:\S+\s+){0,6}?need\b|\bcount (?:needed|required)\b",
-        r"\bhow many [\w-]+ (?:for|to (?:serve|run|host|handle)) (?:a|an|the|that|our) \S+",
-        r"\bhow long (?:would|will|does|do|did) (?:\S+\s+){0,8}?(?:take|train)\b(?!.*\b(?:pay ?back|pay off|break even|breakeven)\b)|\bhow long takes\b",
+        r"\bhow many (?:of (?:those|them|these) |[\w-]+ )(?:for|to (?:serve|run|host|handle)) (?:a|an|the|that|our) \S+",
+        r"\bhow long (?:would|will|does|do|did) (?:\S+\s+){0,12}?(?:take|train)\b(?!.*\b(?:pay ?back|pay off|break even|breakeven)\b)|\bhow long takes\b",
         r"\bhow much (?:is|are|would|will) (?:\S+\s+)?cost(?:ing)?\b|\bwhat (?:will|would) be the (?:\S+\s+)?cost\b",
         r"\bexplain how (?:\S+\s+){0,5}(?:computed|calculated|derived|worked out|built)\b|\bhow do you get (?:from|to)\b",
         r"\b(?:number|figure|total|estimate|price) (?:is|looks|seems) (?:not right|wrong|off)\b|\bpas possible\b|\bcan'?t be right\b",
@@ -328,6 +337,9 @@ RULES: dict[str, list[str]] = {
         r"\b(?:can'?t|cannot|can not) be right\b|\b(?:seems?|looks?) (?:way |a bit )?off\b|\bis (?:pure )?fantasy\b|\blaughed at\b",
     ],
     "explain_concept": [
+        # "rag in one sentence pls", "in plain words", "is vendor fine tuning basically the same thing
+        # as training it ourselves"
+        r"^(?:[\w-]+\s+){1,2}in (?:one|a|two) (?:sentence|line)\b|\bin plain (?:words|english|terms)\b|\b(?:basically|really|just) the same (?:thing )?as\b",
         r"\bwhat(?: exactly| actually)?(?:'s| is| are| does)(?: exactly| actually)? (?:a |an |the )?(?:difference|lora|qlora|rag|token|tokens|mfu|tco|npv|quantization|fine tuning|finetuning|data moat|inference|embedding|embeddings|context window|distillation|peft|sft|rlhf|mixture of experts|moe|throughput|vllm|a gpu|gpu hours?)\b(?!\s+(?:of|for|per)\b)",
         r"\bexplain (?:what |how )?(?:lora|qlora|rag|mfu|tco|npv|quantization|fine tuning|finetuning|tokens?|inference|peft|sft|rlhf|distillation|embeddings?)\b",
         r"\bdifference between\b|\bhow (?:does|do|is) (?!this\b|you\b|it\b)(?:\S+\s+){1,4}?(?:actually\s+|really\s+)?(?:differ|work)\b|\b\S+ mean\??$",
@@ -347,6 +359,10 @@ RULES: dict[str, list[str]] = {
         r"(?:^|[:,] ?)is (?!that\b|this\b|it\b|the\b|there\b|our\b|your\b)(?:a |an )?[\w-]+(?: [\w-]+)? (?:just|basically|like|roughly|the same as) (?:a |an )?[\w-]+",
     ],
     "show_assumptions": [
+        # "what's your per-million input price for 4.1 mini", "list everything you've got in the
+        # scenario", "over how many months do you spread the training cost?"
+        r"\bwhat'?s your (?:\S+\s+){0,2}(?:price|rate|figure)s? (?:for|on)\b|\blist (?:everything|all|what) you'?(?:ve| have) got\b",
+        r"\bdo you (?:spread|amorti[sz]e|depreciate|write off)\b",
         r"\bassumptions?\b|\bassum(?:e|ed|ing) (?:for|on)\b|\bwhat (?:\S+\s+){0,3}did you assume\b|\bdid you assume\b",
         r"\b(?:what|which) (?:\S+\s+){0,4}(?:are|is|were) you (?:using|working with|plugging in|assuming|going with|running with|applying|baking in|putting in)\b",
         r"\bwhat (?:\S+\s+){0,3}(?:do|did) you have (?:in |down )?(?:for|as)\b|\bwhat'?s in there for\b",
@@ -358,7 +374,7 @@ RULES: dict[str, list[str]] = {
         r"\bwhere do (?:your|the) (?:\S+\s+){0,2}(?:prices|rates|numbers|figures|assumptions) come from\b|\bsources?\b",
         # "which token price you are considering for gpt-4.1 mini?", "which electricity price you
         # take", "list every price ur using", "does your cost model include anything for X"
-        r"\bwhich (?:\S+\s+){0,2}(?:price|rate|figure|value|number) (?:do )?you (?:are )?(?:consider\w*|take|taking|use|using|apply|applying)\b",
+        r"\bwhich (?:\S+\s+){0,2}(?:price|rate|figure|value|number)s? (?:do )?(?:you|your) (?:are )?(?:consider\w*|take|taking|use|using|apply|applying)\b",
         # "do you account for ...", "what inputs have you got loaded", "which price list are you
         # pulling", "the 4o mini price you use", "does your build option assume", "where's it from"
         r"\b(?:do|does) (?:you|your \w+) account for\b|\binputs? (?:have you|do you have|you'?ve) (?:got )?(?:loaded|in|set)\b|\bthe inputs,? i mean\b",
@@ -371,6 +387,8 @@ RULES: dict[str, list[str]] = {
         r"\bis (?:that|this|it) what you(?:'ve)? (?:have|got|use|used|assume|assumed)\b|\bremind me (?:what|which|of)\b|\binputs? you\b|\bcurrent scenario\b|\bwhat(?:'s| is) in the scenario\b",
     ],
     "change_assumption": [
+        # "we'd only use two of them, change it"
+        r"[,;]\s*(?:please |pls )?(?:change|update|adjust|fix) (?:it|that)(?: (?:then|please|pls))?\W*$",
         r"^(?:set|change|update|make|use|switch|assume|let'?s assume)\b(?!.*\bwhat if\b)",
         r"\b(?:set|change|update) (?:the |our )?\S+(?: \S+)? (?:to|=)\b",
         r"\bactually (?:it'?s|we|our|the)\b|\bcorrection\b|^(?:\S+\s+)?typo\b|\b\d\S* not \d\S*\W*$",
@@ -385,6 +403,8 @@ RULES: dict[str, list[str]] = {
         r"\bafresh\b|\bscrap (?:this|the) (?:whole )?scenario\b|\bscrap the lot\b|\bstart clean\b|\bnuke (?:it|everything|all)\b|\bfresh scenario\b|\bclear (?:everything|all|it all)\b|\bnew scenario\b|\b(?:back )?to (?:the )?defaults\b|\bscrap (?:all|everything|it)\b|\bwipe\b",
     ],
     "undo": [
+        # "forget the subsidy scenario, back to CHF 2.60", "scrap the purchase option, back to rented cards"
+        r"\b(?:scrap|forget|drop|ditch|lose) (?:the|that|this) [^.?!]{0,40}\bback to\b",
         r"^(?:(?:ok|okay|so|right|fine|hmm)[,.!]?\s+)?(?:go\s+)?back to (?:the |our )?(?:\S+\s+){0,3}(?:case|scenario|numbers?|version|one|setup|\d\S*)\W*$",
         r"\bundo\b|\brevert\b|\bgo back\b|\bput it back\b|\broll ?back\b|\bhow it was\b|\btake (?:that|it) back\b",
         r"\bprevious (?:numbers|scenario|values|version|inputs|settings)\b|\bcancel (?:that|the last)\b",
@@ -397,7 +417,11 @@ RULES: dict[str, list[str]] = {
         r"\bback (?:where|how|what) (?:it|they) (?:was|were)\b|^(?:\S+\s+){0,2}back to the [\w-]+(?: [\w-]+)? (?:case|scenario|setup|version)\b",
     ],
     "risk": [
-        r"\brisks?\b(?! (?:committee|team|department|officer|function|management|polic\w+))|\brisky\b|\bsensitivit\w*\b|\bsensitive\b(?! (?:data|info\w*|documents?|records|material|content|customer|personal|client|patient)\b)|\bworst[ -]case\b|\bbest[ -]case\b|\bdownside\b",
+        # "what's driving it?", "the biggest thing that could wreck the self-host case", "which moves
+        # payback more, a swing in the gpu rate or a miss on growth?"
+        r"\bwhat'?s driving (?:it|this|that)\b|\b(?:wreck|sink|derail|torpedo|kill)s? (?:the|our|this|that) (?:\S+\s+){0,2}case\b",
+        r"\bwhich (?:\S+\s+){0,3}(?:moves|matters|affects|drives|swings|hits) (?:\S+\s+){0,3}more\b",
+        r"(?<!\bhigh-)(?<!\blow-)\brisks?\b(?! (?:committee|team|department|officer|function|management|polic\w+|category|class|tier|system))|\brisky\b|\bsensitivit\w*\b|(?<!\bnothing )(?<!\bnot )(?<!\bnon )(?<!\bnon-)\bsensitive\b(?! (?:data|info\w*|documents?|records|material|content|customer|personal|client|patient)\b)|\bworst[ -]case\b|\bbest[ -]case\b|\bdownside\b",
         r"\bhow (?:sure|confident|certain|reliable)\b|\bconfidence\b|\buncertain\w*\b|\btrust (?:those|these|the|that)\b",
         r"\bblows? up\b|\bexplode\w*\b|\bspiral\w*\b|\bpessimistic\b|\boptimistic\b|\brobust\w*\b",
         r"\b(?:flip|change|overturn|reverse) (?:the|our|your) (?:recommendation|verdict|answer|result|conclusion)\b",
@@ -415,7 +439,7 @@ RULES: dict[str, list[str]] = {
         # "what breaks first", "is it safe for a bank?", "what do we give up", "lose sleep over",
         # "the catch", "the worst that happens", "the one number that swings this whole decision"
         r"\b(?:biggest|main|largest|greatest) (?:driver|influence|lever|factor)\b|\bgreatest influence\b",
-        r"\bstress (?:it|that|this)\b|\bwhat breaks\b|\bis it safe\b|\bwhat do (?:we|i) (?:give up|lose)\b|\blose sleep\b|\bscar(?:y|ier|iest|iness)\b|\bthe catch\b",
+        r"(?<!\bmust )(?<!\bto )(?<!\bi )\bstress (?:it|that|this)\b|\bwhat breaks\b|\bis it safe\b|\bwhat do (?:we|i) (?:give up|lose)\b|\blose sleep\b|\bscar(?:y|ier|iest|iness)\b|\bthe catch\b",
         r"\bworst that (?:happens|could happen)\b|\bswings? (?:the|this|our) (?:whole )?(?:decision|answer|verdict|result)\b|\bany different\b",
         r"\bworst (?:that|thing that) (?:could|can|might)\b|\bhow (?:well )?(?:does|would|will) (?:this|it|that|the \w+) hold up\b",
         r"\bflips? it\b|\bbreak (?:the|your|our) (?:recommendation|verdict)\b|\bif wrong\b",

@@ -724,6 +724,10 @@ def test_eleventh_batch_families(text, intents, pillars):
         ("is lora on mistral 7b enough for us or do we need the 70b?", {"recommend"}),
         ("shouldnt we just stay on the api", {"recommend"}),
         ("is the api more expensive than lora at our volume or about the same money?", {"compare"}),
+        # rule I10: two techniques explained in general are no comparison of our options
+        ("sft vs dpo, what's the actual difference?", {"explain_concept"}),
+        ("what's a reserved instance vs a spot instance?", {"explain_concept"}),
+        ("api vs lora, which is cheaper for us?", {"compare"}),
     ],
 )
 def test_session5_intent_families(text, intents):

@@ -135,6 +135,8 @@ _HYPOTHESIS = re.compile(
 _MAYBE = re.compile(r"\b(?:might|could|would|may|stress|scenario)\b")
 # "that monthly figure looks about 2x too high": a figure challenged, not a fact stated
 _CHALLENGE = re.compile(r"\b(?:looks?|seems?|feels?|too (?:high|low)|(?:high|low) by)\b")
+# what makes "X vs Y" a comparison of our options rather than two techniques explained
+_COSTED = re.compile(r"\b(?:cost\w*|cheap\w*|pric\w+|spend|money|budget|tco|bill|for us|our)\b|[$€£]")
 # "with 3x the volume", "but half the traffic": a fragment that swaps an input, not a statement
 _FRAGMENT_LEAD = re.compile(r"^\W*(?:with|w/|at|and|but|same|for|or|plus|only|just|maybe)\b")
 _DESCRIBING = re.compile(
@@ -536,6 +538,12 @@ def _intents(
         scores.setdefault("what_if", (0.75, "one input swapped"))
     if "same_but" in reference_kinds and not _SETTER.match(norm):
         scores.pop("change_assumption", None)  # "same thing again, only over 18 months"
+    if (
+        "explain_concept" in scores
+        and re.fullmatch(r"(?:\S+ )?(?:vs|versus)\s*", scores.get("compare", (0, ""))[1])
+        and not _COSTED.search(norm)
+    ):  # rule I10: "qlora vs lora, what's the actual difference" explains two techniques
+        del scores["compare"]
     off_subject = not _DOMAIN.search(norm) and not (quantities or names or has_pillars)
     if lead and off_subject and not scores and len(norm[lead.end() :].split()) <= 6:
         scores["greeting_help"] = (0.7, "a greeting")  # "hello from the IT service desk"

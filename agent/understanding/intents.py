@@ -337,6 +337,9 @@ RULES: dict[str, list[str]] = {
         r"\b(?:can'?t|cannot|can not) be right\b|\b(?:seems?|looks?) (?:way |a bit )?off\b|\bis (?:pure )?fantasy\b|\blaughed at\b",
     ],
     "explain_concept": [
+        # "qlora vs lora, whats the actual difference", "prefill vs decode?", "are they the same thing?"
+        r"\b(?:what'?s|whats) (?:the )?(?:actual |real |practical )?(?:difference|diff)\b|\bwhat'?s (?:actually |really )?different\b|\bare they the same thing\b",
+        r"^(?:what'?s|whats|what is) (?:a |an )?[\w-]+(?: [\w-]+)? vs\b",
         # "rag in one sentence pls", "in plain words", "is vendor fine tuning basically the same thing
         # as training it ourselves"
         r"^(?:[\w-]+\s+){1,2}in (?:one|a|two) (?:sentence|line)\b|\bin plain (?:words|english|terms)\b|\b(?:basically|really|just) the same (?:thing )?as\b",

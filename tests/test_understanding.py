@@ -728,6 +728,10 @@ def test_eleventh_batch_families(text, intents, pillars):
         ("sft vs dpo, what's the actual difference?", {"explain_concept"}),
         ("what's a reserved instance vs a spot instance?", {"explain_concept"}),
         ("api vs lora, which is cheaper for us?", {"compare"}),
+        # a ratio inside a question about a figure describes the figure (I8)
+        ("why is the self-hosted line 4x the api one?", {"explain_figure"}),
+        ("how did you arrive at $12,500 a month for hosting?", {"explain_figure"}),
+        ("why would hosting go up 30% if we add a second region?", {"explain_figure", "what_if"}),
     ],
 )
 def test_session5_intent_families(text, intents):

@@ -110,7 +110,9 @@ _IF_CONDITION = re.compile(
 )
 # ... or a figure or a name the question is asked at: "cheapest option at 50M tokens a month?"
 _MARKED_CONDITION = re.compile(
-    r"(?:^|\b)(?:at|with|w/|assuming|instead of|and a|and an)"
+    # not "how did you arrive at $38,400", "hosting sits at 11.2k": where a figure stands
+    r"(?:^|\b)(?<!arrive )(?<!arrived )(?<!arriving )(?<!sits )(?<!sitting )(?<!stands )"
+    r"(?:at|with|w/|assuming|instead of|and a|and an)"
     r"\s+(?:\S+\s+){0,3}$"
 )
 # someone else's idea to weigh: "our account manager wants us on o3-mini, is that the better move"
@@ -316,6 +318,9 @@ def _intents(
         and not _stated_change(q, _clause_of(q.span.start, clauses))
         and not _described_change(q, _clause_of(q.span.start, clauses))
         for q in quantities
+    ) and not (  # "why does full ft cost 6x lora?", "do ur numbers include the 50% discount?"
+        scores.keys() & {"explain_figure", "show_assumptions"}
+        and not (_IF_CONDITION.search(norm) or _MAYBE.search(norm))
     ):
         scores.setdefault("what_if", (0.8, "relative change"))
     if len(

@@ -732,6 +732,10 @@ def test_eleventh_batch_families(text, intents, pillars):
         ("why is the self-hosted line 4x the api one?", {"explain_figure"}),
         ("how did you arrive at $12,500 a month for hosting?", {"explain_figure"}),
         ("why would hosting go up 30% if we add a second region?", {"explain_figure", "what_if"}),
+        # the options a question asks about are not the user's own setup (I3)
+        ("compare haiku, gpt-4o mini and a self-hosted mistral 7b over 2 years", {"compare"}),
+        ("qlora on a 70b on 2 h100s, is that overkill?", {"recommend"}),
+        ("we run gpt-4o today, should we fine tune?", {"change_assumption", "recommend"}),
     ],
 )
 def test_session5_intent_families(text, intents):

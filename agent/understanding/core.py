@@ -137,6 +137,11 @@ _HYPOTHESIS = re.compile(
 _MAYBE = re.compile(r"\b(?:might|could|would|may|stress|scenario)\b")
 # "that monthly figure looks about 2x too high": a figure challenged, not a fact stated
 _CHALLENGE = re.compile(r"\b(?:looks?|seems?|feels?|too (?:high|low)|(?:high|low) by)\b")
+# a clause about the user's own setup: "we run sonnet", "currently on 4o mini"
+_OWN = re.compile(
+    r"\b(?:we|we'?re|we'?ve|we'?d|our|ours|us|i|i'?m|i'?ve|my|currently|today|right now|at the moment"
+    r"|in production|have|has|got)\b"
+)
 # what makes "X vs Y" a comparison of our options rather than two techniques explained
 _COSTED = re.compile(r"\b(?:cost\w*|cheap\w*|pric\w+|spend|money|budget|tco|bill|for us|our)\b|[$€£]")
 # "with 3x the volume", "but half the traffic": a fragment that swaps an input, not a statement
@@ -387,6 +392,11 @@ def _intents(
                 ]
             if named and _TWO_OPTIONS.search(clause.text):
                 named = []
+            if scores.keys() & _ASKS and not _OWN.search(clause.text):
+                # "compare opus, sonnet and a fine-tuned llama 70b", "lora on a 70b on 4 h100s,
+                # overkill?": the options asked about, not what the user runs
+                named = []
+                facts = [q for q in facts if q.kind not in ("model_size", "gpu_count")]
             if facts or named:
                 what = facts[0].kind if facts else named[0].span.text
                 scores["change_assumption"] = (0.75, f"stated: {what}")

@@ -736,6 +736,13 @@ def test_eleventh_batch_families(text, intents, pillars):
         ("compare haiku, gpt-4o mini and a self-hosted mistral 7b over 2 years", {"compare"}),
         ("qlora on a 70b on 2 h100s, is that overkill?", {"recommend"}),
         ("we run gpt-4o today, should we fine tune?", {"change_assumption", "recommend"}),
+        # a yes/no on the verdict is recommend (I6); what would move it is risk (I11)
+        ("does that flip your recommendation?", {"recommend"}),
+        ("which input would change the answer the most?", {"risk"}),
+        ("is a vendor fine tune even possible for us?", {"recommend"}),
+        ("is self hosting a fantasy for a team like ours?", {"recommend"}),
+        ("rag or fine-tune, or leave it alone?", {"recommend"}),
+        ("what does lora rank even mean", {"explain_concept"}),
     ],
 )
 def test_session5_intent_families(text, intents):

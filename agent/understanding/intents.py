@@ -191,6 +191,14 @@ RULES: dict[str, list[str]] = {
         r"\b(?:merci|danke|gracias|grazie|obrigad[oa]|arigat[oō]|dank je)\b|\b[àa] bient[ôo]t\b",
     ],
     "recommend": [
+        # "is self hosting even realistic for them?", "can we even do a vendor fine tune inside EUR
+        # 12k?", "is self hosting a fantasy for us?", "fine-tune or leave it?", "build, buy, or wait?"
+        r"^(?:\S+\s+){0,4}?(?:is|are|does|do|can|could|would) (?:\S+\s+){0,5}?even\b(?! (?:mean|means|more|less|cheaper|higher|lower)\b)",
+        r"(?:^|[.!?;:]\s+)(?!.*\b(?:payback|breakeven)\b)(?:\S+\s+){0,3}?(?:is|are) (?!there\b)(?:\S+\s+){1,6}?(?<!more )(?<!less )(?:doable|realistic|viable|feasible|a fantasy|a joke|a no-brainer)\b",
+        r"\bfine[ -]?tune,? or (?:just |simply )?(?:not|leave|keep|stay|prompt|stick)\b|\bbuild,? (?:or )?buy\b|\bor (?:leave|keep) it (?:as is|alone)?\W*$",
+        # "does that change your recommendation?", "would that kill the self-hosting case entirely?",
+        # "does that rule out the vendor API?"
+        r"\b(?:does|do|would|will|could|can|did) (?:\S+\s+){0,6}?(?:change|flip|overturn|reverse|kill|rule out) (?:the|our|your|that) (?:\S+\s+){0,2}(?:recommendation|verdict|answer|conclusion|case|advice|option|api)\b",
         # "is fine tuning even the right tool or should it be RAG?", "any good for that?", "enough for
         # us or do we need the 70b"
         r"\bshould (?:it|this|that) be\b|\bany good(?: for\b|\W*$)|\benough for us\b|\bor do we need (?:the|a|an) \S+",
@@ -422,12 +430,15 @@ RULES: dict[str, list[str]] = {
     "risk": [
         # "what's driving it?", "the biggest thing that could wreck the self-host case", "which moves
         # payback more, a swing in the gpu rate or a miss on growth?"
-        r"\bwhat'?s driving (?:it|this|that)\b|\b(?:wreck|sink|derail|torpedo|kill)s? (?:the|our|this|that) (?:\S+\s+){0,2}case\b",
+        r"\bwhat'?s driving (?:it|this|that)\b|\b(?:what|which|thing|things|anything)\b[^.?!]*\b(?:wreck|sink|derail|torpedo|kill)s? (?:the|our|this|that) (?:\S+\s+){0,2}case\b",
         r"\bwhich (?:\S+\s+){0,3}(?:moves|matters|affects|drives|swings|hits) (?:\S+\s+){0,3}more\b",
         r"(?<!\bhigh-)(?<!\blow-)\brisks?\b(?! (?:committee|team|department|officer|function|management|polic\w+|category|class|tier|system))|\brisky\b|\bsensitivit\w*\b|(?<!\bnothing )(?<!\bnot )(?<!\bnon )(?<!\bnon-)\bsensitive\b(?! (?:data|info\w*|documents?|records|material|content|customer|personal|client|patient)\b)|\bworst[ -]case\b|\bbest[ -]case\b|\bdownside\b",
         r"\bhow (?:sure|confident|certain|reliable)\b|\bconfidence\b|\buncertain\w*\b|\btrust (?:those|these|the|that)\b",
         r"\bblows? up\b|\bexplode\w*\b|\bspiral\w*\b|\bpessimistic\b|\boptimistic\b|\brobust\w*\b",
-        r"\b(?:flip|change|overturn|reverse) (?:the|our|your) (?:recommendation|verdict|answer|result|conclusion)\b",
+        # "which input would change the answer the most": what drives the verdict ("does that change
+        # your recommendation?" asks for the verdict itself, rule I6)
+        r"\b(?:which|what)\b[^.?!]*\b(?:flip|change|overturn|reverse)s? (?:the|our|your) (?:recommendation|verdict|answer|result|conclusion)\b",
+        r"\bassumptions?\b[^.?!]*\b(?:flip|change|overturn|reverse)s? (?:the|our|your) (?:recommendation|verdict|answer|result|conclusion)\b",
         r"\bwhat could go wrong\b|\bwhat can go wrong\b|\bhow bad (?:could|can|would|might|does|will) (?:it|this|things|that) get\b",
         r"\b(?:matters?|moves?|drives?|swings?|affects?) (?:\S+\s+){0,4}(?:most|the most)\b",
         r"\bwhat(?:'s| is)? (?:moves?|drives?|driving) (?:\S+\s+){0,5}(?:more|most)\b|\bwhat(?:'s| is)? driving (?:\S+\s+){1,5}\S+ or \S+",

@@ -743,6 +743,10 @@ def test_eleventh_batch_families(text, intents, pillars):
         ("is self hosting a fantasy for a team like ours?", {"recommend"}),
         ("rag or fine-tune, or leave it alone?", {"recommend"}),
         ("what does lora rank even mean", {"explain_concept"}),
+        # an industry named in passing states no pillar (I12); a regulation or "we're a ..." does
+        ("hi, finance team at an insurer here, what can this tool do?", {"greeting_help"}),
+        ("list the inputs for the hospital case", {"show_assumptions"}),
+        ("we're a hospital, so patient data rules apply", {"pillar_answer"}),
     ],
 )
 def test_session5_intent_families(text, intents):

@@ -137,6 +137,13 @@ _HYPOTHESIS = re.compile(
 _MAYBE = re.compile(r"\b(?:might|could|would|may|stress|scenario)\b")
 # "that monthly figure looks about 2x too high": a figure challenged, not a fact stated
 _CHALLENGE = re.compile(r"\b(?:looks?|seems?|feels?|too (?:high|low)|(?:high|low) by)\b")
+# an industry named in passing ("at the bank here", "the hospital scenario") states no pillar;
+# a regulation, a rule book or an identity claim does
+_REGULATION = re.compile(
+    r"regulat\w*|complian\w*|\b(?:hipaa|phi|gdpr|pci|sox|fca|pra|finra|sec|gxp|gmp|nis2|bafin)\b|audit\w*"
+    r"|\b(?:law|laws|act|rules|secrecy|supervis\w*|licen[cs]\w*|classified|residency|sovereign\w*|polic(?:y|ies)|validation|accredit\w*)\b"
+)
+_WE_ARE = re.compile(r"\b(?:we'?re|we are|we work in|we operate in)\b")
 # a clause about the user's own setup: "we run sonnet", "currently on 4o mini"
 _OWN = re.compile(
     r"\b(?:we|we'?re|we'?ve|we'?d|our|ours|us|i|i'?m|i'?ve|my|currently|today|right now|at the moment"
@@ -281,7 +288,11 @@ def _intents(
 
     has_references = bool(reference_kinds)
     has_pillars = bool(pillars)
-    if has_pillars:
+    if has_pillars and (
+        not all(p.pillar == "regulated" and not _REGULATION.search(p.span.text.lower()) for p in pillars)
+        or _REGULATION.search(norm)
+        or _WE_ARE.search(norm)
+    ):  # "we're a bank", "healthcare, HIPAA applies"; not "CFO office at the bank here"
         scores.setdefault("pillar_answer", (0.85, "pillar signal"))
     lowered = text.lower()
     if (

@@ -747,6 +747,10 @@ def test_eleventh_batch_families(text, intents, pillars):
         ("hi, finance team at an insurer here, what can this tool do?", {"greeting_help"}),
         ("list the inputs for the hospital case", {"show_assumptions"}),
         ("we're a hospital, so patient data rules apply", {"pillar_answer"}),
+        # "what's X?" about a term (I10), whatever the term
+        ("whats a token bucket and why does it matter for our api limits?", {"explain_concept"}),
+        ("what is prompt compression exactly?", {"explain_concept"}),
+        ("wdym by 'blended rate'", {"explain_concept"}),
     ],
 )
 def test_session5_intent_families(text, intents):
@@ -765,3 +769,12 @@ def test_words_that_only_look_like_risk_questions(text):
     from agent.understanding.intents import normalise_text, rule_hits
 
     assert "risk" not in rule_hits(normalise_text(text))
+
+
+@pytest.mark.parametrize(
+    "text", ["what's the monthly bill on 2 h100s?", "what's your gpu price?", "what's 20% of that?"]
+)
+def test_what_is_the_figure_is_no_concept_question(text):
+    from agent.understanding.intents import normalise_text, rule_hits
+
+    assert "explain_concept" not in rule_hits(normalise_text(text))

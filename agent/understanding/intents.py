@@ -345,6 +345,10 @@ RULES: dict[str, list[str]] = {
         r"\b(?:can'?t|cannot|can not) be right\b|\b(?:seems?|looks?) (?:way |a bit )?off\b|\bis (?:pure )?fantasy\b|\blaughed at\b",
     ],
     "explain_concept": [
+        # "whats wacc?", "what's a 'student model'?", "what is few-shot exactly", "what's vLLM and do
+        # we need it", "what is a DPIA anyway", "what do you mean by output share" (rule I10)
+        r"(?:^|[.?!:]\s+)(?:\S+\s+){0,3}?what(?:'s| is| are)(?: an?)? (?!(?:the|your|our|my|his|her|their|this|that|these|those|it|its|we|you|they|there|here|next|left|new|up|going|included|in|on|at|for|with|to|of|so|more|less|better|best|worse|cheaper|good|bad|reasonable|realistic|typical|sensible|fair|rough|ballpark|likely|options?|\d\S*)\b)['\"]?[a-z][\w-]*(?:[ -](?!(?:at|on|for|with|our|your|the|per|in|of|to|vs|if|when|from|over|under|by|here|there|now)\b)[\w-]+){0,3}?['\"]?(?:\s+(?:exactly|anyway|actually|again|really|even|in (?:practice|plain \w+|this context|a nutshell|simple words|simple terms))\b|\s+and (?:why|how|what|does|do|is|should|would|could|can|where|when)\b|\s*[?,]|\s*$)",
+        r"\bwhat do (?:you|u) mean by\b|\bwdym\b",
         # "qlora vs lora, whats the actual difference", "prefill vs decode?", "are they the same thing?"
         r"\b(?:what'?s|whats) (?:the )?(?:actual |real |practical )?(?:difference|diff)\b|\bwhat'?s (?:actually |really )?different\b|\bare they the same thing\b",
         r"^(?:what'?s|whats|what is) (?:a |an )?[\w-]+(?: [\w-]+)? vs\b",

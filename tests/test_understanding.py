@@ -751,6 +751,11 @@ def test_eleventh_batch_families(text, intents, pillars):
         ("whats a token bucket and why does it matter for our api limits?", {"explain_concept"}),
         ("what is prompt compression exactly?", {"explain_concept"}),
         ("wdym by 'blended rate'", {"explain_concept"}),
+        ("fresh start please, new product line", {"reset"}),
+        ("nah, bin that last edit", {"undo"}),
+        ("merci, that's exactly what I needed", {"greeting_help"}),
+        ("hello, head of procurement here, just looking around", {"greeting_help"}),
+        ("hey can you book me a flight to rome", {"off_topic"}),
     ],
 )
 def test_session5_intent_families(text, intents):

@@ -571,8 +571,15 @@ def _intents(
     ):  # rule I10: "qlora vs lora, what's the actual difference" explains two techniques
         del scores["compare"]
     off_subject = not _DOMAIN.search(norm) and not (quantities or names or has_pillars)
-    if lead and off_subject and not scores and len(norm[lead.end() :].split()) <= 6:
-        scores["greeting_help"] = (0.7, "a greeting")  # "hello from the IT service desk"
+    if (
+        lead
+        and off_subject
+        and not scores
+        and len(norm[lead.end() :].split()) <= 10
+        and not re.search(r"\?|\b(?:can|could|would|will) you\b|\banyone\b", norm)
+    ):
+        # "hello from the IT service desk", "hey, PM from the growth squad, back with more questions"
+        scores["greeting_help"] = (0.7, "a greeting")
     undecided = not scores and "thanks" not in hits  # no rule recognised the message
     if off_subject and "recommend" in scores and _RECOMMEND_OTHER.search(norm):
         scores = {"off_topic": (0.7, "a recommendation outside the advisor's topic")}

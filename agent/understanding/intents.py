@@ -163,6 +163,10 @@ def normalise_text(message: str) -> str:
 # rules: intent -> patterns over the normalised text
 RULES: dict[str, list[str]] = {
     "greeting_help": [
+        # "can I export this to excel?", "what sort of stuff do you need from me to get started",
+        # "how do i feed my numbers in?", "what kinds of things can you calculate?"
+        r"\bexport (?:this|it|that|the \w+)\b|\bwhat (?:sort|kinds?|types?) of (?:stuff|things|info\w*|data|numbers) (?:do|would) you need\b",
+        r"\bhow (?:do|can|should) i (?:feed|enter|put|give|type|get) (?:my|the|our|in)\b|\bwhat (?:sort|kinds?|types?) of things can you\b",
         r"\bwho'?s (?:this|the) (?:tool|advisor|app|thing|bot) (?:meant |made |built )?for\b",
         r"^(?:hi|hello|hullo|hallo|hey|heya|hiya|howdy|yo|greetings|(?:good\s+)?(?:morning|afternoon|evening))\b",
         r"^help\W*$|\bhelp me (?:use|understand how)\b|\bhow (?:does|do) (?:this|you) (?:thing\s+)?work\b",
@@ -183,6 +187,9 @@ RULES: dict[str, list[str]] = {
         r"\bwhat are (?:the|my|our) options\b|\b(?:we'?re|i'?m|we are|i am) (?:\w+ )?(?:lost|confused)\b",
     ],
     "thanks": [
+        # "ok I go to meeting now, tchau", "vielen dank", "ta", "have a good weekend"
+        r"\b(?:tchau|ciao|adeus|tsch[üu]ss|au revoir|vielen dank|danke|merci|gracias|obrigad[oa]|grazie)\b|^ta\W*$",
+        r"\bhave a (?:good|nice|great|lovely) (?:day|weekend|evening|one|week)\b",
         r"^(?:thanks|thank you|cheers|great|perfect|ok thanks|awesome)\b|\b(?:thanks|thank you|many thanks|cheers)\b",
         r"\b(?:bye|goodbye|good bye|see you|see ya|talk (?:to you )?later|catch you later)\b",
         r"\bthat'?s all for now\b|\b(?:speak|talk|chat) (?:tomorrow|soon|next week)\b",
@@ -411,6 +418,8 @@ RULES: dict[str, list[str]] = {
         r"\blook at it over\b|\brun the numbers for\b",
     ],
     "reset": [
+        # "fresh start please", "restart the whole analysis", "clear it", "new slate"
+        r"\bfresh start\b|\brestart (?:the|this|our|my|everything|it|from)\b|^(?:\S+\s+)?clear (?:it|this)\W*$|\b(?:clean|new|blank) slate\b",
         r"^reset\b|\breset (?:it|everything|all|the (?:scenario|numbers|inputs|assumptions)|to (?:the )?defaults?)\b|\breset\W*$",
         r"\bstart (?:over|again|afresh|fresh|from scratch)\b|\bfrom scratch\b|\bbegin again\b|\b(?:begin|start) (?:from|at) (?:zero|square one|the beginning)\b",
         r"\bclear (?:the|my|our) (?:scenario|inputs|numbers|assumptions|chat|conversation|slate)\b",
@@ -418,6 +427,8 @@ RULES: dict[str, list[str]] = {
         r"\bafresh\b|\bscrap (?:this|the) (?:whole )?scenario\b|\bscrap the lot\b|\bstart clean\b|\bnuke (?:it|everything|all)\b|\bfresh scenario\b|\bclear (?:everything|all|it all)\b|\bnew scenario\b|\b(?:back )?to (?:the )?defaults\b|\bscrap (?:all|everything|it)\b|\bwipe\b",
     ],
     "undo": [
+        # "nope, bin that edit", "scrap both, back to the original"
+        r"\b(?:bin|ditch|drop|scrap|kill|lose) (?:that|the|this|my|both|those) (?:last )?(?:edit|change|tweak|update)s?\b|\bback to the original\b",
         # "forget the subsidy scenario, back to CHF 2.60", "scrap the purchase option, back to rented cards"
         r"\b(?:scrap|forget|drop|ditch|lose) (?:the|that|this) [^.?!]{0,40}\bback to\b",
         r"^(?:(?:ok|okay|so|right|fine|hmm)[,.!]?\s+)?(?:go\s+)?back to (?:the |our )?(?:\S+\s+){0,3}(?:case|scenario|numbers?|version|one|setup|\d\S*)\W*$",

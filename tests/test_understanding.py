@@ -783,3 +783,18 @@ def test_what_is_the_figure_is_no_concept_question(text):
     from agent.understanding.intents import normalise_text, rule_hits
 
     assert "explain_concept" not in rule_hits(normalise_text(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "pillars"),
+    [
+        ("nobody waits on the weekly reports", {"latency": False}),
+        ("no rush on the invoice summaries", {"latency": False}),
+        ("the audit digests can take hours, fine by us", {"latency": False}),
+        ("the style can drift a little, they're internal drafts", {"consistency": False}),
+        ("the same invoice must always get the same category", {"consistency": True}),
+        ("our dispatchers basically talk in codes", {"jargon": True}),
+    ],
+)
+def test_session5_pillar_wording(text, pillars):
+    assert {p.pillar: p.value for p in understand(text, catalog=HAND).pillars} == pillars

@@ -756,6 +756,7 @@ def test_eleventh_batch_families(text, intents, pillars):
         ("merci, that's exactly what I needed", {"greeting_help"}),
         ("hello, head of procurement here, just looking around", {"greeting_help"}),
         ("hey can you book me a flight to rome", {"off_topic"}),
+        ("so we're at roughly 2M tokens a day, correct?", {"change_assumption"}),
     ],
 )
 def test_session5_intent_families(text, intents):

@@ -144,6 +144,9 @@ _REGULATION = re.compile(
     r"|\b(?:law|laws|act|rules|secrecy|supervis\w*|licen[cs]\w*|classified|residency|sovereign\w*|polic(?:y|ies)|validation|accredit\w*)\b"
 )
 _WE_ARE = re.compile(r"\b(?:we'?re|we are|we work in|we operate in)\b")
+_CONFIRM = re.compile(
+    r"^(?:ok |okay |right |hmm )?so\b[^?]*\?\s*$|(?:,\s*|\s)(?:right|correct|yes|yeah|yep)\s*\?\s*$"
+)
 # a clause about the user's own setup: "we run sonnet", "currently on 4o mini"
 _OWN = re.compile(
     r"\b(?:we|we'?re|we'?ve|we'?d|our|ours|us|i|i'?m|i'?ve|my|currently|today|right now|at the moment"
@@ -571,6 +574,9 @@ def _intents(
     ):  # rule I10: "qlora vs lora, what's the actual difference" explains two techniques
         del scores["compare"]
     off_subject = not _DOMAIN.search(norm) and not (quantities or names or has_pillars)
+    if quantities and not scores and _CONFIRM.search(norm):
+        # "so we grow ~20% monthly, correct?": the user's own figure restated to confirm it (I3)
+        scores["change_assumption"] = (0.7, "a figure to confirm")
     if (
         lead
         and off_subject

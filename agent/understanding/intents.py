@@ -247,7 +247,7 @@ RULES: dict[str, list[str]] = {
         r"\b(?:look|looks) better\b|\bstill (?:ok|okay|fine|good|sensible)\b|\bno[\s-]brainer\b|\b(?:dumb|stupid|crazy|silly|smart|wise)\s*\?",
         r"\bworth a (?:look|try|shot)\b|\bcould (?:it|this|that) replace\b|\b(?:does|would|will|did) (?:the|our|your) (?:recommendation|answer|verdict) (?:still )?(?:change|flip|hold)\b",
         r"\b(?:does|would|will|did|could) (?:that|this|it) (?:\S+\s+)?(?:change|affect|alter|flip) (?:our) (?:recommendation|verdict|answer)\b",
-        r"\bcan we (?:\S+\s+){0,2}afford\b|\b(?:safer|safest) (?:bet|move|choice|option|call|route|path)\b|\byes\s*/\s*no\b",
+        r"\bcan (?:we|they|i|our \S+) (?:\S+\s+){0,2}afford\b|\b(?:safer|safest) (?:bet|move|choice|option|call|route|path)\b|\byes\s*/\s*no\b",
         r"\bdoes the (?:math|maths|business case|numbers?) (?:work|add up|stack up)\b|\bprove me wrong\b",
         r"\b(?:does|would|will|did|could) (?:that|this|it) (?:\S+\s+)?(?:change|affect|alter|flip) (?:your|the) (?:recommendation|verdict|answer)\b",
         # "does a 2x jump in token prices flip the answer?", "what happens to the recommendation if

@@ -757,6 +757,9 @@ def test_eleventh_batch_families(text, intents, pillars):
         ("hello, head of procurement here, just looking around", {"greeting_help"}),
         ("hey can you book me a flight to rome", {"off_topic"}),
         ("so we're at roughly 2M tokens a day, correct?", {"change_assumption"}),
+        ("payback in 9 months?? can't be right", {"explain_figure"}),
+        ("why did the break-even move to 22 months?", {"explain_figure"}),
+        ("could we get payback in 12 months?", {"break_even"}),
     ],
 )
 def test_session5_intent_families(text, intents):

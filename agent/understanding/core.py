@@ -144,6 +144,14 @@ _REGULATION = re.compile(
     r"|\b(?:law|laws|act|rules|secrecy|supervis\w*|licen[cs]\w*|classified|residency|sovereign\w*|polic(?:y|ies)|validation|accredit\w*)\b"
 )
 _WE_ARE = re.compile(r"\b(?:we'?re|we are|we work in|we operate in)\b")
+# a payback the advisor gave: "14 months payback", "payback in 40 months", "the payback chart"
+_PAYBACK_FIGURE = re.compile(
+    r"\b\d[\d.,]*\s*-?\s*months?\s+(?:of\s+)?(?:payback|breakeven)\b"
+    r"|\b(?:payback|breakeven)\s+(?:in|of|at|jump\w*\s+to|moved?\s+to|went\s+to|is|was)\s+"
+    r"(?:under\s+|over\s+|about\s+|only\s+|just\s+)?(?:a|an|\d[\d.,]*)\s*-?\s*months?\b"
+    r"|\b(?:payback|breakeven|roi)\s+(?:number|figure|chart|curve|line|date|band)\b"
+)
+_DOUBT = re.compile(r"\?\?|can'?t be right|cannot be right|\boff\b|fantasy|seriously|\blol\b|\blmao\b|\bdead\b")
 _CONFIRM = re.compile(
     r"^(?:ok |okay |right |hmm )?so\b[^?]*\?\s*$|(?:,\s*|\s)(?:right|correct|yes|yeah|yep)\s*\?\s*$"
 )
@@ -574,6 +582,13 @@ def _intents(
     ):  # rule I10: "qlora vs lora, what's the actual difference" explains two techniques
         del scores["compare"]
     off_subject = not _DOMAIN.search(norm) and not (quantities or names or has_pillars)
+    if (
+        "break_even" in scores
+        and _PAYBACK_FIGURE.search(norm)
+        and ("explain_figure" in scores or _DOUBT.search(norm))
+    ):  # "14 months payback?? this cannot be right", "why did break-even jump to 19 months?" (I8)
+        del scores["break_even"]
+        scores.setdefault("explain_figure", (0.8, "a payback figure questioned"))
     if quantities and not scores and _CONFIRM.search(norm):
         # "so we grow ~20% monthly, correct?": the user's own figure restated to confirm it (I3)
         scores["change_assumption"] = (0.7, "a figure to confirm")

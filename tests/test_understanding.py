@@ -760,6 +760,7 @@ def test_eleventh_batch_families(text, intents, pillars):
         ("payback in 9 months?? can't be right", {"explain_figure"}),
         ("why did the break-even move to 22 months?", {"explain_figure"}),
         ("could we get payback in 12 months?", {"break_even"}),
+        ("how many concurrent chats can one h100 handle with a 13b?", {"explain_figure"}),
     ],
 )
 def test_session5_intent_families(text, intents):

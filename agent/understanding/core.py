@@ -152,6 +152,7 @@ _PAYBACK_FIGURE = re.compile(
     r"|\b(?:payback|breakeven|roi)\s+(?:number|figure|chart|curve|line|date|band)\b"
 )
 _DOUBT = re.compile(r"\?\?|can'?t be right|cannot be right|\boff\b|fantasy|seriously|\blol\b|\blmao\b|\bdead\b")
+_CAPACITY = re.compile(r"\benough\b|\b(?:fit|fits|run|runs) on\b|\bhandle\b")
 _CONFIRM = re.compile(
     r"^(?:ok |okay |right |hmm )?so\b[^?]*\?\s*$|(?:,\s*|\s)(?:right|correct|yes|yeah|yep)\s*\?\s*$"
 )
@@ -589,6 +590,8 @@ def _intents(
     ):  # "14 months payback?? this cannot be right", "why did break-even jump to 19 months?" (I8)
         del scores["break_even"]
         scores.setdefault("explain_figure", (0.8, "a payback figure questioned"))
+    if "explain_figure" in scores and _CAPACITY.search(scores["explain_figure"][1]):
+        scores.pop("recommend", None)  # "would a 14b even fit on those l4s?" asks for sizing (I8)
     if quantities and not scores and _CONFIRM.search(norm):
         # "so we grow ~20% monthly, correct?": the user's own figure restated to confirm it (I3)
         scores["change_assumption"] = (0.7, "a figure to confirm")

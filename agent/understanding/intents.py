@@ -303,6 +303,10 @@ RULES: dict[str, list[str]] = {
         r"\b(?:and|then) (?:rerun|re-run|redo|recompute|recalculate)\b|\blet'?s see (?:\S+\s+){0,2}(?:with|on|using|at|if)\b",
     ],
     "explain_figure": [
+        # hardware sizing asked as yes/no (rule I8): "are 4 H100s enough to serve a 70b?", "2 gpus
+        # enough?", "does a 13b fit on one L4?", "how many concurrent users can one l40s handle"
+        r"\b(?:gpus?|cards?|h\d+s?|a\d+s?|l\d+s?|l40s|box|boxes|nodes?|servers?)\s+(?:be\s+)?enough\b",
+        r"\b(?:\d+(?:\.\d+)?b|model|it)\s+(?:even\s+)?(?:fit|fits|run|runs)\s+on\b|\bhow many (?:concurrent )?(?:users|requests|chats|sessions)\b[^?.!]*\bhandle\b",
         # "suppose we serve it on 4 h200s - monthly cost?": a figure asked for in a fragment
         r"(?:^|[-:,]\s*)(?:the |our |its )?(?:monthly|yearly|annual|weekly|daily|total|hourly) (?:cost|bill|spend|price)\s*\?",
         r"\bwhy (?:is|are|does|do|did) (?:the|that|this|our)\b|\bwhy is it so\b|\bexplain why\b",

@@ -392,6 +392,58 @@ _FAMILIES_D2841 = [
 ]
 
 
-@pytest.mark.parametrize("text, expected", _FAMILIES_D541 + _FAMILIES_D2241 + _FAMILIES_D2841)
+# families from the dev batches d4041-d4340 (airline, carmaker after-sales, university IT)
+_FAMILIES_D4041 = [
+    # durations in words
+    ("compare the options over a decade", [("duration", 120.0, None, None, None)]),
+    ("what if the rollout slips a month?", [("duration", 1.0, None, None, None)]),
+    ("could we stay on the api for 3 more years?", [("duration", 36.0, None, None, None)]),
+    # people
+    ("the one data engineer who built it is leaving", [("headcount", 1.0, None, None, None)]),
+    (
+        "we have 3 sysadmins and 2 postdocs",
+        [("headcount", 3.0, None, None, None), ("headcount", 2.0, None, None, None)],
+    ),
+    (
+        "what about 200 clinicians instead of all 1.2k?",
+        [("headcount", 200.0, None, None, None), ("headcount", 1200.0, None, None, None)],
+    ),
+    # GPU counts
+    ("and if we only use 3 of those?", [("gpu_count", 3.0, None, None, None)]),
+    ("on the four 80 gig H100s", [("gpu_count", 4.0, None, None, None)]),
+    ("we have 2 rtx 3090 in the lab", [("gpu_count", 2.0, None, None, None)]),
+    # shares and changes
+    ("about 1 in 4 of them escalate", [("percent", 0.25, None, None, None)]),
+    ("make the output share 1 in 4", [("output_share", 0.25, None, None, None)]),
+    ("she spends a third of her time on it", [("percent", 0.3333, None, None, None)]),
+    ("what if they knock a quarter off?", [("relative_change", 0.75, None, None, None)]),
+    ("what if google cuts gemini flash by half", [("relative_change", 0.5, None, None, None)]),
+    ("traffic spikes 40% at christmas", [("relative_change", 1.4, None, None, None)]),
+    ("and if output share drops to 15%?", [("output_share", 0.15, None, None, None)]),
+    # counts, rates and units of a rate
+    ("legal wants 2 bids for anything that size", [("number", 2.0, None, None, None)]),
+    ("what's the cost per 1k tickets?", []),
+    (
+        "we write 300k summaries generated per month",
+        [("request_volume", 300000.0, "month", None, None)],
+    ),
+    ("a yearly support charge of $9,000", [("money", 9000.0, "year", None, "USD")]),
+    ("colo is $900 per rack per month", [("money", 900.0, "month", None, "USD")]),
+    ("20k setup plus the cards", [("money", 20000.0, None, None, None)]),
+    (
+        "the bill says $4k/mo but our ledger shows 6k",
+        [("money", 4000.0, "month", None, "USD"), ("money", 6000.0, None, None, None)],
+    ),
+    (
+        "set tokens per request for the triage flow to 900",
+        [("tokens_per_request", 900.0, None, None, None)],
+    ),
+    ("if the L4 rate goes to EUR 0.80", [("gpu_price", 0.8, None, None, "EUR")]),
+]
+
+
+@pytest.mark.parametrize(
+    "text, expected", _FAMILIES_D541 + _FAMILIES_D2241 + _FAMILIES_D2841 + _FAMILIES_D4041
+)
 def test_quantity_families(text, expected):
     assert quantities(text) == expected

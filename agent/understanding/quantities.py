@@ -28,7 +28,7 @@ _PERIODS = {
     "minute": "minute", "minutes": "minute", "min": "minute", "mins": "minute",
     "quarter": "quarter", "quarters": "quarter", "qtr": "quarter", "quarterly": "quarter",
 }  # fmt: skip
-_MONTHS_PER = {"week": 12 / 52, "month": 1.0, "quarter": 3.0, "year": 12.0}
+_MONTHS_PER = {"week": 12 / 52, "month": 1.0, "quarter": 3.0, "year": 12.0, "decade": 120.0}
 
 _CUR_SYMBOL = {"$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD",
                "bucks": "USD", "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
@@ -46,7 +46,9 @@ _CUR_AFTER = re.compile(
     r"^\s?(usd|dollars?|bucks|eur|euros?|gbp|pounds?|€|\$|cents?|inr|rupees?|brl|reais|chf|francs?|jpy|yen|cad|aud|₹|¥)(?![a-z])"
 )
 _PERIOD_AFTER = re.compile(
-    r"^\s*(?:each\s+)?(?:per\s+(?:engineer|head|person|fte|seat|user)\s+)?(?:/\s*|(?:per|an|a|each|every|in\s+a|in\s+an)\s+)"
+    r"^\s*(?:each\s+)?(?:(?:fully\s+)?loaded\s+)?"
+    r"(?:per\s+(?:engineer|head|person|fte|seat|user|card|gpu|rack|server|node|model|licen[cs]e)\s+)?"
+    r"(?:/\s*|(?:per|an|a|each|every|in\s+a|in\s+an)\s+)"
     r"(seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|mths?|quarters?|qtr|years?|yrs?|y|annum)\b"
     r"|^\s*,?\s*(?:(?:loaded\s+)?per\s+(?:engineer|head|person|fte|seat|user|card|gpu|month\s+per)\s+)?"
     r"(hourly|daily|weekly|monthly|quarterly|yearly|annually|p\.a\.?|pa\b|mom\b|yoy\b|qoq\b|m/m|y/y|q/q|p/m|p/a|per\s+annum)"
@@ -56,20 +58,22 @@ _TOKENS_AFTER = re.compile(
     r"^[\s-]*(?:(?!and\b|or\b)[a-z]+\s+){0,2}?(?:(input|output|prompt|completion)\s+)?(?:tokens?|toks?)\b"
 )
 _REQUESTS_AFTER = re.compile(
-    r"^\s*(?:[a-z]+\s+)?(?:requests?|reqs?|req|calls?|queries|conversations|tickets|messages|chats|documents|docs|"
+    r"^\s*(?:[a-z]+\s+)?(?:[a-z]+&[a-z]+\s+)?"  # "2.4M product q&a answers"
+    r"(?:requests?|reqs?|req|calls?|queries|conversations|tickets|messages|chats|documents|docs|"
     r"questions|emails|inquiries|enquiries|interactions|sessions|transactions|cases|claims|completions|"
     r"invoices|orders|reviews|reports|contracts|records|searches|summaries|articles|forms|lookups|"
-    r"shipments|letters|prompts|transcripts|examples|files|pages|notes|tasks|jobs|items|logs|declarations)\b"
+    r"shipments|letters|prompts|transcripts|examples|files|pages|notes|tasks|jobs|items|logs|declarations|"
+    r"answers)\b"
 )
 _PER_REQUEST = re.compile(
-    r"^\s*(?:each|per\s+(?:request|call|query|req|message|conversation|docs?|documents?|tickets?|e?mails?|chats?"
-    r"|pages?|cases?|files?|turns?|claims?|invoices?|sessions?|letters?|reports?|contracts?|notes?|questions?)"
+    r"^\s*(?:each|per\s+(?:[a-z]+\s+)?(?:request|call|query|req|message|conversation|docs?|documents?|tickets?|e?mails?|chats?"
+    r"|pages?|cases?|files?|turns?|claims?|invoices?|sessions?|letters?|reports?|contracts?|notes?|questions?|convos?)"
     r"|a\s+(?:request|call)|/\s*req\w*|all[\s-]in(?![\s-]+(?:a|per|each|every)\s))\b"  # "~900 tokens all in"
 )
 _PRICE_PER = re.compile(
     r"^\s*(?:/|per|a|for|for\s+each)\s*(?:(?:every|1|one)\s*)?"
     r"(?:⟦(?P<mult>\d+)⟧|(?P<unit>million|mil|mtok|mtoks|m|thousand|k|token|tok)(?![a-z]))"
-    r"(?:\s*(?:on\s+|for\s+)?(?P<side>input|output|prompt|completion|in(?=\s*(?:and|,|;|/|\)|$|\.))"
+    r"(?:\s*(?:on\s+|for\s+)?(?P<side>input|output|prompt|completion|in(?=\s*(?:and|,|;|/|\)|$|\.|for\b|on\b))"
     r"|out(?=\s*(?:and|,|;|/|\)|$|\.|\?|on\b|for\b))))?"
     r"(?:\s*(?:tokens?|toks?))?"
     r"(?:\s*(?P<side2>input|output|prompt|completion))?"
@@ -78,7 +82,9 @@ _GPU_HOUR = re.compile(
     r"^\s*(?:/|per|an|a|each)\s*(?:gpu[\s-]?)?(?:hour|hr|h)\b|^\s*/\s*gpu[\s-]?h(?:ou)?r?\b"
     r"|^\s*(?:/|per|a)\s*gpu\s*(?:/|per|an?)\s*(?:hour|hr|h)\b"
 )
-_DURATION_AFTER = re.compile(r"^[\s-]*(years?|yrs?|y|months?|mos?|mths?|quarters?|weeks?|wks?)\b")
+_DURATION_AFTER = re.compile(  # "for 2 more years"
+    r"^[\s-]*(?:(?:more|extra|additional|further)\s+)?(years?|yrs?|y|months?|mos?|mths?|quarters?|weeks?|wks?)\b"
+)
 _LATENCY_MS = re.compile(r"^\s*(?:ms|msec|millis|milliseconds?)\b")
 _LATENCY_S = re.compile(r"^\s*(?:s|secs?|seconds?)\b")
 _PEOPLE = (
@@ -87,7 +93,9 @@ _PEOPLE = (
     r"reps|representatives|workers|lawyers|clinicians|doctors|nurses|translators|writers|coders|"
     r"guys?|folks|ppl|devops|sres?|mles?|seniors?|juniors?|handlers|caseworkers|clinicians|underwriters|"
     r"dispatchers|reviewers|adjusters|interns?|students?|users|operators|moderators|paralegals|accountants|"
-    r"recruiters|officers|managers|designers|researchers|teachers|pharmacists|advisors|advisers|auditors)\b"
+    r"recruiters|officers|managers|designers|researchers|teachers|pharmacists|advisors|advisers|auditors|"
+    r"postdocs?|professors?|lecturers?|technicians?|sysadmins?|admins?|mlops|informaticists?|validators?|"
+    r"assessors?|sellers)\b"
 )
 _HEADCOUNT = re.compile(r"^[\s-]*(?:[a-z][a-z-]*\s+){0,2}?" + _PEOPLE)
 # "30k CVs a day", "1.1M NPC turns/day": things counted per period
@@ -101,7 +109,8 @@ _FEW_GPUS = re.compile(
     r"(?!\s*(?:boxes|servers|nodes|machines))"
 )
 _GPU_AFTER = re.compile(
-    r"^[\s-]*(?:x|×)?\s*(?:(?!the\b|as\b|more\b|our\b)[a-z][a-z-]*\s+)?(?:⟪g⟫|gpus?\b|cards\b)"
+    r"^[\s-]*(?:x|×)?\s*(?:(?!the\b|as\b|more\b|our\b|gigs?\b|gb\b|months?\b|years?\b|weeks?\b)[a-z][a-z-]*\s+)?"
+    r"(?:⟦\d+⟧\s*(?:gigs?|gb|g)\s+)?(?:⟪g⟫|gpus?\b|cards\b)"  # "the two 40 gig A100s"
     r"(?![\s-]*(?:hours?|hrs?|h)\b)"  # "30 gpu hours" is compute time, not a count
 )
 _MODEL_B_AFTER = re.compile(r"^\s*(?:param(?:eter)?s?|model|llm|b\b)")
@@ -116,11 +125,12 @@ _GROWTH_BEFORE = re.compile(
 )
 _DOWN_BEFORE = re.compile(
     r"\b(?:cut\w*|reduc\w*|lower\w*|drop\w*|fall\w*|fell|decreas\w*|down|shrink\w*|declin\w*|"
-    r"slash\w*|less|lose|loses|losing|lost|throws?\s+out|filters?\s+out)\s+(?:\S+\s+){0,3}?(?:by|of|about|~|\s)*$"
+    r"slash\w*|trim\w*|less|lose|loses|losing|lost|throws?\s+out|filters?\s+out)\s+(?:\S+\s+){0,3}?(?:by|of|about|~|\s)*$"
     r"|\b(?:down|less|lower|cut)\s*$"
 )
 _UP_BEFORE = re.compile(
-    r"\b(?:increas\w*|rais\w*|ris\w*|up|grow\w*|bump\w*|hik\w*|jack\w*|overrun\w*|more)\s+(?:\S+\s+){0,4}?(?:by|of|about|~|\s)*$|\b(?:up|more)\s*$"
+    r"\b(?:increas\w*|rais\w*|ris\w*|up|grow\w*|bump\w*|hik\w*|jack\w*|overrun\w*|jump\w*|spik\w*|surg\w*|more)"
+    r"\s+(?:\S+\s+){0,4}?(?:by|of|about|~|\s)*$|\b(?:up|more)\s*$"
 )
 _APPROX_BEFORE = re.compile(
     r"(?:~|≈|\babout|\baround|\broughly|\bapprox\w*|\bcirca|\blike|\bsome|\bca\.?)\s*$"
@@ -158,8 +168,9 @@ _FIELD_BEFORE = re.compile(
     r"|(?:output|completion)\s+(?:tokens?\s+)?(?:share|ratio|fraction)|growth(?:\s+rate)?"
     r"|(?:hardware|hosting|gpu|infra\w*|training)\s+(?:cost|spend|budget))"
     # "tokens per request are between", "the team grows to 5", "growth drops to zero"
-    r"\s*(?:(?:are|grows|goes|drops|falls|shrinks|stays|stalls|slows)\s+)?"
-    r"(?:to|=|:|is|at|of|from|between)\s*(?:about|~|roughly|around|just)?\s*$"
+    r"\s*(?:(?:on|for|in)\s+(?:the\s+|our\s+)?(?:[\w-]+\s+){1,3}?)?"
+    r"(?:(?:is|are|grows|goes|drops|falls|shrinks|stays|stalls|slows)\s+)?"
+    r"(?:to|=|:|is|at|of|from|between)\s*(?:about|~|roughly|around|just|more\s+like|closer\s+to)?\s*$"
 )
 _EACH_BEFORE = re.compile(
     r"\b(?:each(?:\s+one)?|per\s+request|avg|average|(?:every|a|one)\s+(?:full\s+|single\s+|typical\s+)?"
@@ -183,18 +194,21 @@ _GPU_HOUR_BEFORE = re.compile(
     r"\bgpu\s+hourly\s+(?:price|cost|rate)\b"
     r"|(?:\bgpu|⟪g⟫)s?\s+(?:hourly\s+)?(?:price|cost|rate)\s*"
     r"(?:(?:drops?|dropped|falls?|fell|goes|went|rises?|rose|moves?|changes?|comes?\s+down|goes\s+up)\s+)?"
-    r"(?:is|of|at|to|from|=|:)\s*(?:about|around|~)?\s*(?:us\$|\$|€|£)?\s*$)"
+    r"(?:is|of|at|to|from|=|:)\s*(?:about|around|~)?\s*(?:us\$|\$|€|£|chf|usd|eur|gbp)?\s*$)"
     r"[^⟦]{0,20}$"
 )
 _ADJ_PERIOD_BEFORE = re.compile(
     r"(?:\b|(?<=\s)|^)(hourly|daily|weekly|monthly|quarterly|yearly|annual|p/m)\s+(?:(?!is\b|are\b|was\b)\S+\s+){0,2}?"
-    r"(usage|volume|traffic|tokens|requests|calls|queries|spend|bill|cost|budget|invoices?|fees?|opex|prepay\w*)"
+    r"(usage|volume|traffic|tokens|requests|calls|queries|spend|bill|cost|budget|invoices?|fees?|charges?|opex|prepay\w*)"
     r"(?:\s+(?:for|on|with|from)\s+(?:the\s+|our\s+)?[\w&-]+(?:\s+[\w&-]+)?)?\s*"  # "budget for AI is"
     r"(?:is|are|was|were|of|at|=|:|~|about|around|roughly|approximately|approx\.?|ca\.?|circa|came\s+in|comes\s+in"
-    r"|has\s+been|have\s+been|bouncing|bounces|swinging|swings|varies|hovers|between|somewhere|coming|\s)*$"
+    r"|has\s+been|have\s+been|bouncing|bounces|swinging|swings|varies|hovers|between|somewhere|coming"
+    r"|(?:rise|rises|grow|grows|go|goes|climb|climbs|drop|drops|fall|falls)\s+to|\s)*$"
 )
-# an unknown name that is a GPU: "4x MI300X"
-_GPU_LIKE = re.compile(r"(?i)^(?:mi\d{3}\w*|g?b[12]\d{2}\w*|gaudi\s?\d|tpu\s?v?\d\w*)$")
+# an unknown name that is a GPU: "4x MI300X", "1 rtx 4090"
+_GPU_LIKE = re.compile(
+    r"(?i)^(?:mi\d{3}\w*|g?b[12]\d{2}\w*|gaudi\s?\d|tpu\s?v?\d\w*|rtx\s?a?\d{4}\w*)$"
+)
 # a period adjective on a cost noun earlier in the text: "monthly ops/monitoring ...? $4-6k"
 _COST_PERIOD_NEAR = re.compile(
     r"\b(monthly|annual|yearly|weekly)\s+(?:[a-z&/-]+\s+){0,2}?(?:ops|opex|costs?|spend|bill|budget|invoices?|fees?)\b[^⟦]*$"
@@ -202,17 +216,19 @@ _COST_PERIOD_NEAR = re.compile(
 _SHARE_BEFORE = re.compile(
     r"\b(output|input|completion|prompt)s?\s+(?:tokens?\s+)?(?:share|ratio|fraction|portion|part|percentage)\s*"
     r"(?:(?:on|for|in)\s+(?:the\s+|our\s+)?(?:[\w-]+\s+){1,3}?)?"  # "share on the call summaries is"
+    r"(?:(?:goes|go|going|moves?|rises?|drops?|falls?|climbs?|changes?)\s+)?"  # "share goes to 45%"
     r"(?:to|=|of|is|at|:)?\s*(?:about|~|roughly)?\s*$"
 )
 _SIDE_IS_PCT = re.compile(
     r"\b(output|input|completion|prompt)s?\s+(?:tokens?\s+|part\s+|portion\s+|side\s+)?"
-    r"(?:(?:make\s+up|makes\s+up|accounts?\s+for|are|is)\s*(?:about|~|roughly|around|maybe|only|like|more\s+like)?"
+    r"(?:(?:make\s+up|makes\s+up|accounts?\s+for|compris\w*|represent\w*|are|is)\s*(?:about|~|roughly|around|maybe|only|like|more\s+like)?"
     r"|(?:about|~|roughly|around))\s*$"  # "output about 30%"
 )
 _SHARE_AFTER = re.compile(
     r"^\s*%\s*(?:of\s+(?:the\s+|our\s+)?(?:tokens?|it|them|traffic|volume|which|those|these|that"
     r"|what\s+(?:we|it|they)\s+(?:generate|produce|send|process)s?)\s+)?"  # "40% of what we generate is output"
-    r"(?:(?:are|is|being)\s+)?(?:tokens?\s+)?(input|output|prompt|completion)\b"
+    r"(?:(?:are|is|being)\s+)?(?:tokens?\s+|the\s+)?(input|output|prompt|completion"
+    r"|(?:bot|model|assistant)\s+(?:talking|speaking|writing|answering))\b"
 )
 # "output is about 40% of tokens", "the replies are short, maybe 15% of tokens"
 _SIDE_THEN_SHARE = re.compile(
@@ -389,14 +405,16 @@ def build_template(message: str, name_spans: list[tuple[int, int, str]]):
 
 def extract_quantities(message: str, name_spans: list[tuple[int, int, str]]) -> list[Quantity]:
     """Every quantity in ``message``; ``name_spans`` are (start, end, kind) of names found first."""
+    # an unknown GPU reads as one: "mi300x on oracle at 2.50/h", "4x MI300X", "a single rtx 4090"
+    name_spans = [
+        (s, e, "gpu" if k == "unknown" and _GPU_LIKE.match(message[s:e]) else k)
+        for s, e, k in name_spans
+    ]
     tmpl, ostart, oend, nums, npos = build_template(message, name_spans)
-    has_gpu = (
-        "⟪g⟫" in tmpl
-        or bool(re.search(r"\bgpus?\b", tmpl))
-        or any(k == "unknown" and _GPU_LIKE.match(message[s:e]) for s, e, k in name_spans)
-    )  # "mi300x on oracle at 2.50/h", "b200 time ... at £3 an hour"
+    has_gpu = "⟪g⟫" in tmpl or bool(re.search(r"\bgpus?\b", tmpl))
     ctx = _Ctx(message, tmpl, ostart, oend, nums, npos, has_gpu, set(), [])
     _ratios(ctx)
+    _one_in(ctx)
     _price_pairs(ctx)
     for pattern in _FRACTION_PHRASES:  # "three quarters of it is input" is no duration
         for m in pattern.finditer(tmpl):
@@ -530,11 +548,30 @@ def _ratios(ctx: _Ctx) -> None:
             ctx.add("output_share", 1 / (x + 1), [a, b], m.end(), t_start=m.start())
 
 
+def _one_in(ctx: _Ctx) -> None:
+    """ "1 in 8 of them" 0.125; "set the output share to 1 in 5", "one in five tokens is output"."""
+    for m in _ONE_IN.finditer(ctx.tmpl):
+        a, b = int(m.group(1)), int(m.group(2))
+        x, y = ctx.nums[a].value, ctx.nums[b].value
+        if not (0 < x < y <= 1000 and x == int(x) and y == int(y)) or {a, b} & ctx.consumed:
+            continue
+        share = _SHARE_BEFORE.search(ctx.clause_before(a)) or re.match(
+            r"^[^.?!⟦]{0,40}?\b(?:is|are)\s+(output|input)\b", ctx.tmpl[m.end() :]
+        )
+        if share:
+            output = _side(share.group(1)) == "output"
+            ctx.add("output_share", x / y if output else 1 - x / y, [a, b], m.end())
+        else:
+            ctx.add("percent", x / y, [a, b], m.end())
+
+
 def _one_number(ctx: _Ctx, i: int) -> None:
     num = ctx.nums[i]
     value = num.value
     idx = [i]
     before = ctx.before(i)
+    if re.search(r"\bper\s*$", before) and value in (1e3, 1e6):
+        return  # "cost per 1k chats", "cheaper per 1M blended": the unit of a rate, no quantity
     # a range "between $20k and $30k", "1M to 3M", "$20-30k", "roughly 1 to 2 seconds"
     low = high = None
     after = ctx.after(i)
@@ -809,11 +846,12 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             period = "year"  # "budget for this FY is EUR 600k"
         ctx.add("money", value, idx, rest_off + pend, period=period, currency=currency, **kw)
         return
-    # --- "a 50k budget", "$": an amount named by the noun after it
+    # --- "a 50k budget", "15k setup", "monthly 1.2k hosting fee": an amount named by the noun after it
     if (num.scale is not None or value >= 100) and re.match(
-        r"^\s*(?:[a-z]+\s+)?(?:budget|spend|bill|invoice)\b", after
+        r"^\s*(?:[a-z]+\s+)?(?:budget|spend|bill|invoice|setup|fees?|charges?)\b", after
     ):
-        ctx.add("money", value, idx, t_after, **kw)
+        adj = re.search(r"\b(monthly|annual|yearly|weekly)\s*$", before)
+        ctx.add("money", value, idx, t_after, period=adj and _PERIODS[adj.group(1)], **kw)
         return
     # --- a field named before the value: "set the gpu count to 12"
     if _field_value(ctx, idx, value, num, before, after, t_after, kw):
@@ -909,6 +947,10 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     rm = _REQUESTS_AFTER.match(after)
     if rm:
         period, pend = _period_at(after[rm.end() :])
+        gap = _WORDS_GAP.match(after[rm.end() :]) if period is None else None
+        if gap:  # "2.4M answers generated per month"
+            period, pend = _period_at(after[rm.end() + gap.end() :])
+            pend = pend and pend + gap.end()
         if period is None and (pa := _PERIOD_ADVERB_BEFORE.search(before)):
             period = _PERIODS[pa.group(1)]  # "daily ~ 90k calls"
         if period is None and (
@@ -1145,8 +1187,9 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         and not num.from_words  # not "if two customers ask the same question"
         and value == int(value)
         and re.match(
-            r"^(?:\s+(?:[a-z]+\s+)?(?:sites|languages|jurisdictions|countries|stores|branches|depots|offices"
-            r"|locations|hospitals|clinics|markets|regions|brands|customers|clients|groups|companies)"
+            r"^(?:\s+(?:[a-z&/]+\s+)?(?:sites|languages|jurisdictions|countries|stores|branches|depots|offices"
+            r"|locations|hospitals|clinics|markets|regions|brands|customers|clients|groups|companies"
+            r"|quotes|bids|tenders|shifts)"  # "3 competitive quotes", "300 O&D markets", "3 shifts of chat"
             r"|-(?:store|site|branch|office|location|hospital|clinic|country))\b",
             after,
         )
@@ -1165,17 +1208,16 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         ctx.add("headcount", value, idx, t_after)
         return
     # --- GPU counts: "8 H100s", "4 x H100", "16 GPUs", "h100 at $2.99/h, 8 of them"
-    gc = _GPU_AFTER.match(after) or (
-        ctx.has_gpu and re.match(r"^\s*of\s+(?:them|those|these)\b", after)
-    )
+    # "on 2 of those?": with no people in the message, a few of those (in digits) are GPUs
+    gc = _GPU_AFTER.match(after)
+    of_them = re.match(r"^\s*of\s+(?:them|those|these)\b(?!\s+(?:an?|per|each|every)\s)", after)
+    if gc is None and of_them:
+        no_people = (
+            not num.from_words and 1 < value < 100 and not re.search(r"\b" + _PEOPLE, ctx.tmpl)
+        )
+        gc = of_them if ctx.has_gpu or no_people else None
     if gc and num.scale is None and value == int(value):
         ctx.add("gpu_count", value, idx, t_after + gc.end())
-        return
-    # "4x MI300X": a GPU the catalogue lacks
-    xg = re.match(r"^\s*[x×]\s*⟪m⟫", after)
-    name = ctx.span(t_after + xg.end() - 3, t_after + xg.end()).text if xg else ""
-    if xg and num.scale is None and _GPU_LIKE.match(name):
-        ctx.add("gpu_count", value, idx, t_after + xg.end())
         return
     if (
         ctx.has_gpu
@@ -1271,8 +1313,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         ctx.add("latency", value * 1000, idx, t_after + ls.end(), **mkw)
         return
     hm = _HEADCOUNT.match(after)
-    if hm and value < 1_000_000:  # "14k staff", "~2,300 staff"
-        ctx.add("headcount", value, idx, t_after + hm.end())
+    if hm and value < 1_000_000:  # "14k staff", "~2,300 staff", "between 250 and 400 clinicians"
+        ctx.add("headcount", value, idx, t_after + hm.end(), **kw)
         return
     # --- "Token volume was 310M in March and 355M in April"
     if num.scale in ("m", "mn", "mil", "million", "bn", "b", "billion") and re.search(
@@ -1335,9 +1377,15 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         ctx.add(prev.kind, value, idx, t_after, period=prev.period, **kw)
         return
     # --- "5 years instead of 3": a bare number takes the unit of the quantity it stands against
-    against = re.search(r"\b(?:instead\s+of|rather\s+than|or|not|vs\.?|versus)\s*$", before)
-    if ctx.out and against and num.scale is None and not re.match(r"^\s*[a-z%$€£]", after):
-        prev = ctx.out[-1]
+    against = re.search(
+        r"\b(?:instead\s+of|rather\s+than|or|not|vs\.?|versus)\s*(?:all\s+)?$", before
+    )
+    if (
+        prev is not None
+        and against
+        and (num.scale is None or prev.kind == "headcount")  # "10,000 students instead of all 22k"
+        and not re.match(r"^\s*[a-z%$€£]", after)
+    ):
         if prev.kind == "duration":  # "12 weeks not 10": in the unit of the first
             unit = re.search(
                 r"(?<=[\d\s])(years?|yrs?|y|quarters?|weeks?|wks?)\b", prev.span.text.lower()
@@ -1383,6 +1431,15 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         currency = _currency_later(after[pend:])
         ctx.add("money", value, idx, t_after + pend, period=period, currency=currency, **kw)
         return
+    # --- "$1.1k/mo ..., finance sees 20k+", "31k/mo when the gpus are only ~9k of it": thousands after an amount
+    if (
+        num.scale in ("k", "thousand")
+        and any(q.kind == "money" for q in ctx.out)
+        and not re.search(r"\b(?:not|or|vs\.?|versus|instead\s+of|rather\s+than)\s*$", before)
+        and re.match(r"^\s*\+?\s*(?:of\s+(?:it|that)\b)?\s*(?:[.,;!?]|$)", after)
+    ):
+        ctx.add("money", value, idx, t_after, **kw)
+        return
     # --- "the hosting line stays flat at 14.2k", "can't be north of 20k" (at our rate): an amount
     if (
         (num.scale in ("k", "thousand") or num.separated)
@@ -1420,12 +1477,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     plain_year = (
         num.scale is None and not num.separated and 1900 <= value <= 2100 and value == int(value)
     )
-    per_unit = re.search(r"\bper\s*$", before) and value in (1e3, 1e6)  # "cheaper per 1M blended"
-    if (
-        (num.scale is not None or num.separated or value >= 1000)
-        and not plain_year
-        and not per_unit
-    ):
+    if (num.scale is not None or num.separated or value >= 1000) and not plain_year:
         ctx.add("number", value, idx, t_after, confidence=0.5, **kw)
 
 
@@ -1440,9 +1492,10 @@ def _field_value(
     kw: dict,
 ) -> bool:
     """A bare number after the scenario field it sets: "set tokens per request to 2,400"."""
-    fm = _FIELD_BEFORE.search(before)
+    # wide enough for "set the number of GPUs in the self-hosted configuration to 2"
+    fm = _FIELD_BEFORE.search(ctx.before(idx[0], 80))
     if not fm or re.match(
-        r"^\s*(?!(?:to|and|or|instead|rather|vs|versus|then|but|if|so|please|now)\b)"
+        r"^\s*(?!(?:to|and|or|instead|rather|vs|versus|then|but|if|so|please|now|once|when)\b)"
         r"(?:[a-z%$€£]|/\s*[a-z])",
         after,
     ):
@@ -1485,7 +1538,9 @@ def _side(word: str | None) -> str | None:
     w = {"in": "input", "out": "output"}.get(word.lower(), word.lower())
     if w.startswith(("input", "prompt")):
         return "input"
-    if w.startswith(("output", "completion", "answer", "response", "repl")):
+    if w.startswith(
+        ("output", "completion", "answer", "response", "repl", "bot", "model", "assistant")
+    ):
         return "output"
     return None
 
@@ -1550,7 +1605,7 @@ _FRAC = r"(?:half|(?:a|one|⟦\d+⟧)\s+(?:half|third|quarter|fifth|tenth)s?)"
 _PARTS = {"half": 1 / 2, "third": 1 / 3, "quarter": 1 / 4, "fifth": 1 / 5, "tenth": 1 / 10}
 # "goes up by a quarter" -> 1.25, "drops by a fifth" -> 0.8
 _PART_CHANGE = re.compile(
-    rf"\b(?:(?P<up>{_UP_VERB}|high(?:er)?)|{_DOWN_VERB})\s+(?:\w+\s+){{0,4}}?"
+    rf"\b(?:(?P<up>{_UP_VERB}|high(?:er)?)|{_DOWN_VERB})\s+(?:[\w⟪⟫]+\s+){{0,4}}?"  # "cuts haiku by a third"
     # "prices down a third", "feels high by about a third"
     rf"(?:by\s+(?:about\s+|around\s+|roughly\s+)?|(?<=down\s)|(?<=up\s))(?P<frac>{_FRAC})(?!\w)"
 )
@@ -1584,12 +1639,32 @@ _BY_ONE_PERIOD = re.compile(
     r"|\b(?:(?:for|over|within|closer\s+to)\s+(?:a|one|another)|another)\s+(year|month)\b"
     # "wait a year for prices to fall", "we spend a year and two million building this"
     r"|\b(?:wait\w*|spend|spends|spent|spending|takes?|took)\s+(?:a|one|another)\s+(year|month)\b"
+    # "the launch slips a year", "cancelled after a year", "slows to 5% after first year"
+    r"|\b(?:slip\w*|delay\w*|after)\s+(?:a|one|the\s+first|first)\s+(year|month)\b"
+    r"|\b(?:over|for|within|in|across)\s+(?:a|one)\s+(decade)\b"  # "TCO over a decade"
 )
 _SECOND_AND_HALF = re.compile(r"\ba\s+second\s+and\s+a\s+half\b")
 # "a third of the day", "a quarter of them are retries", "half the acronyms are ours"
 _PART_SHARE = re.compile(
     rf"(?<!\w)(?P<frac>{_FRAC})\s+(?:of\s+)?(?:the\s+day\b|(?:it|them|those|these)\s+(?:are|is|still)\b"
-    r"|the\s+[a-z]+\s+(?:are|is)\b)"
+    # "half our chats r in cebuano", "a quarter of their time", "no internet half the time"
+    r"|(?:the|our|their)\s+(?:[a-z]+\s+)?[a-z]+\s+(?:are|is|r)\b|(?:the|their|our|his|her|my)\s+time\b)"
+)
+# "knock a third off at renewal"
+_PART_OFF = re.compile(
+    rf"\b(?:knock\w*|tak(?:e|es|ing)|shav\w*)\s+(?:about\s+|around\s+|roughly\s+)?(?P<frac>{_FRAC})\s+off\b"
+)
+# "we could get a quarter of them"
+_PART_OF_THEM = re.compile(
+    rf"\b(?:get|use|take|have|give\s+us)\s+(?:about\s+|around\s+|roughly\s+|maybe\s+)?(?P<frac>{_FRAC})\s+of\s+"
+    r"(?:them|those|these)\b"
+)
+# "the one engineer who knows the cluster": one person
+_THE_ONE = re.compile(r"\bthe\s+one\s+(?:[a-z-]+\s+){0,3}?" + _PEOPLE)
+# "1 in 8 of them", "one in five tokens we send is output": a share
+_ONE_IN = re.compile(
+    r"(?<![\w⟧])⟦(\d+)⟧\s+in\s+(?:every\s+)?⟦(\d+)⟧"
+    r"(?!\s*(?:%|(?:[a-z]+\s+)?(?:years?|months?|weeks?|days?|hours?)\b))"  # not "1 in 5 years"
 )
 _WORD_GROWTH = re.compile(
     r"\b(doubl|tripl)\w*\s+(?:every|each|per|a)\s+(year|month|quarter)\b|\b(doubl|tripl)\w*\s+(yearly|annually|monthly)\b"
@@ -1606,7 +1681,9 @@ _SIDE_IS_PART = re.compile(
     rf"(?:(?:about|around|roughly|maybe|only|just)\s+|~\s*)*(?P<frac>{_FRAC})\s+of\s+"
     r"(?:all\s+|the\s+|our\s+)?(?:tokens?|traffic|volume|it|them|everything)\b"
 )
-_FRACTION_PHRASES = (_HALF_SHARE, _SHARE_PART, _PART_CHANGE, _PART_OF, _SIDE_IS_PART, _PART_SHARE)
+_FRACTION_PHRASES = (
+    _HALF_SHARE, _SHARE_PART, _PART_CHANGE, _PART_OF, _SIDE_IS_PART, _PART_SHARE, _PART_OFF, _PART_OF_THEM
+)  # fmt: skip
 
 
 def _fraction(ctx: _Ctx, words: str) -> float | None:
@@ -1664,6 +1741,14 @@ def _phrases(ctx: _Ctx) -> None:
     for m in _PART_OF.finditer(ctx.tmpl):
         if (part := _fraction(ctx, m.group("frac"))) is not None:
             add("relative_change", part, m)
+    for m in _PART_OFF.finditer(ctx.tmpl):
+        if (part := _fraction(ctx, m.group("frac"))) is not None:
+            add("relative_change", 1 - part, m)
+    for m in _PART_OF_THEM.finditer(ctx.tmpl):
+        if (part := _fraction(ctx, m.group("frac"))) is not None:
+            add("percent", part, m)
+    for m in _THE_ONE.finditer(ctx.tmpl):
+        add("headcount", 1.0, m)
     for m in _FOLD.finditer(ctx.tmpl):
         add("relative_change", float(_FOLD_N[m.group(1)]), m)
     for m in _PART_SHARE.finditer(ctx.tmpl):
@@ -1680,7 +1765,7 @@ def _phrases(ctx: _Ctx) -> None:
     for m in _TIMES_GLUED.finditer(ctx.tmpl):  # "volume x5", "traffic ×3"
         add("relative_change", float(m.group(1)), m)
     for m in _BY_ONE_PERIOD.finditer(ctx.tmpl):
-        add("duration", _MONTHS_PER[m.group(1) or m.group(2) or m.group(3)], m)
+        add("duration", _MONTHS_PER[next(g for g in m.groups() if g)], m)
     for pattern, factor in _WORD_RELATIVE:
         for m in pattern.finditer(ctx.tmpl):
             if factor == 0.5 and re.search(

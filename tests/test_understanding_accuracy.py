@@ -13,10 +13,10 @@ from agent.understanding import understand
 from agent.understanding.evaluation import load_labelled, score
 
 FLOOR = 0.90
-# NOT the issue's floor: held-out intents measured 88.4% of 1,399 on 2026-11-29 (session 4: 598
-# fresh held-out messages scored 87.6%; two annotators agree on only ~95% of intent sets). This
-# guards that figure against regression (about 20 messages of slack) while the issue stays open;
-# set it back to FLOOR once the held-out part reaches 90%.
+# NOT the issue's floor: held-out intents measured 89.2% of 1,499 on 2026-11-29 (session 5; two
+# annotators agree on only ~95% of intent sets). This guards that figure against regression (about
+# 33 messages of slack) while the issue stays open; set it back to FLOOR once the held-out part
+# reaches 90%.
 HELDOUT_INTENT_FLOOR = 0.87
 
 

@@ -768,26 +768,20 @@ def test_session5_intent_families(text, intents):
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "intent"),
     [
-        "the parts catalogue can go to a public cloud, nothing sensitive in it",
-        "under the AI act our chatbot is not a high-risk system",
-        "as CIO I must stress that answers have to be identical every time",
+        ("the parts catalogue can go to a public cloud, nothing sensitive in it", "risk"),
+        ("under the AI act our chatbot is not a high-risk system", "risk"),
+        ("as CIO I must stress that answers have to be identical every time", "risk"),
+        ("what's the monthly bill on 2 h100s?", "explain_concept"),
+        ("what's your gpu price?", "explain_concept"),
+        ("what's 20% of that?", "explain_concept"),
     ],
 )
-def test_words_that_only_look_like_risk_questions(text):
+def test_words_that_only_look_like_an_intent_cue(text, intent):
     from agent.understanding.intents import normalise_text, rule_hits
 
-    assert "risk" not in rule_hits(normalise_text(text))
-
-
-@pytest.mark.parametrize(
-    "text", ["what's the monthly bill on 2 h100s?", "what's your gpu price?", "what's 20% of that?"]
-)
-def test_what_is_the_figure_is_no_concept_question(text):
-    from agent.understanding.intents import normalise_text, rule_hits
-
-    assert "explain_concept" not in rule_hits(normalise_text(text))
+    assert intent not in rule_hits(normalise_text(text))
 
 
 @pytest.mark.parametrize(

@@ -797,3 +797,22 @@ def test_words_that_only_look_like_an_intent_cue(text, intent):
 )
 def test_session5_pillar_wording(text, pillars):
     assert {p.pillar: p.value for p in understand(text, catalog=HAND).pillars} == pillars
+
+
+@pytest.mark.parametrize(
+    ("text", "inferred", "intents"),
+    [
+        # only an industry named: the regulated signal is inferred, and states no pillar (I12)
+        ("CFO office at the bank here, what does the API cost us?", True, {"explain_figure"}),
+        # a regulation or a rule named anywhere in the message makes it stated
+        ("at the bank here the model risk policy reviews every model", False, {"pillar_answer"}),
+        ("MiFID II applies to everything we send out", False, {"pillar_answer"}),
+        ("healthcare, and the data residency rules are strict", False, {"pillar_answer"}),
+    ],
+)
+def test_regulated_signal_says_whether_only_an_industry_was_named(text, inferred, intents):
+    u = understand(text, catalog=HAND)
+    (signal,) = [p for p in u.pillars if p.pillar == "regulated"]
+    assert (signal.value, signal.inferred) == (True, inferred)
+    assert signal.confidence == (0.7 if inferred else 0.85)
+    assert set(u.intent_ids) == intents

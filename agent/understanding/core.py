@@ -137,12 +137,8 @@ _HYPOTHESIS = re.compile(
 _MAYBE = re.compile(r"\b(?:might|could|would|may|stress|scenario)\b")
 # "that monthly figure looks about 2x too high": a figure challenged, not a fact stated
 _CHALLENGE = re.compile(r"\b(?:looks?|seems?|feels?|too (?:high|low)|(?:high|low) by)\b")
-# an industry named in passing ("at the bank here", "the hospital scenario") states no pillar;
-# a regulation, a rule book or an identity claim does
-_REGULATION = re.compile(
-    r"regulat\w*|complian\w*|\b(?:hipaa|phi|gdpr|pci|sox|fca|pra|finra|sec|gxp|gmp|nis2|bafin)\b|audit\w*"
-    r"|\b(?:law|laws|act|rules|secrecy|supervis\w*|licen[cs]\w*|classified|residency|sovereign\w*|polic(?:y|ies)|validation|accredit\w*)\b"
-)
+# an industry named in passing ("at the bank here", "the hospital scenario": an inferred regulated
+# signal) states no pillar; a regulation, a rule book or an identity claim ("we're a bank") does
 _WE_ARE = re.compile(r"\b(?:we'?re|we are|we work in|we operate in)\b")
 # a payback the advisor gave: "14 months payback", "payback in 40 months", "the payback chart"
 _PAYBACK_FIGURE = re.compile(
@@ -301,8 +297,7 @@ def _intents(
     has_references = bool(reference_kinds)
     has_pillars = bool(pillars)
     if has_pillars and (
-        not all(p.pillar == "regulated" and not _REGULATION.search(p.span.text.lower()) for p in pillars)
-        or _REGULATION.search(norm)
+        not all(p.inferred for p in pillars)
         or _WE_ARE.search(norm)
     ):  # "we're a bank", "healthcare, HIPAA applies"; not "CFO office at the bank here"
         scores.setdefault("pillar_answer", (0.85, "pillar signal"))

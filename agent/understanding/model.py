@@ -135,6 +135,11 @@ class PillarSignal(_Frozen):
     )
     span: Span
     confidence: float = Field(ge=0, le=1)
+    inferred: bool = Field(
+        False,
+        description="True when only an industry named suggests it ('we're a bank', 'at the "
+        "hospital here') and no regulation or rule is stated.",
+    )
 
 
 class Reference(_Frozen):

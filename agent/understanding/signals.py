@@ -17,25 +17,16 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bno\s+(?:real\s+)?(?:regulatory|regulation|compliance)\b",
             r"\b(?:regulation|compliance|regulatory)\s+(?:is\s+)?(?:not|isn'?t)\s+(?:an?\s+)?(?:issue|concern|problem)\b",
         ],
-        [
+        [  # a regulation, a regulator or a rule stated
             r"\bregulat(?:ed|ion|ions|ory|or|ors)\b",
             r"\bcomplian(?:ce|t)\b",
-            r"\b(?:a|we'?re\s+an?|we\s+are\s+an?)\s+(?:\w+\s+)?(?:bank|fintech|hospital|pharma\w*|law\s+firm|government\s+agency|defen[cs]e\s+contractor)\b",
-            (
-                r"\b(?:banking|healthcare|health\s+care|financial\s+services|public\s+sector|medical|clinical)\b"
-                r"(?!\s+(?:billing\s+)?(?:codes?|abbreviations?|terms?|terminology|vocabulary|jargon|acronyms?|shorthand|language))"
-            ),
-            r"\bhospital\b|\b(?:in|we'?re\s+in)\s+defen[cs]e\b",
             r"\b(?:hipaa|gdpr|sox|pci(?:[\s-]dss)?|fedramp|finra|sec\s+rules|mifid|basel|fca|ema|fda)\b",
             r"\bdata\s+residency\b|\baudit\s+trail\b|\bvalidation\s+package\b",
             r"\b(?:gxp|gmp|glp|dpdp|nis\s?2|eu\s+ai\s+act|cnil|lgpd|pipl|dora|ferpa|ccpa|appi)\b",
             r"\bleave\s+the\s+(?:eu|uk|us|usa|country|region|eea)\b",
             r"\bsupervis(?:ion|ed|ory)\b|\bsolvency\s+ii\b|\b(?:eiopa|bafin|finma|occ|fdic|ecb|mas|apra)\b",
-            r"\blaw\s+firm\b",
             r"\bofficial\s+secrets\b|\b(?:acpr|pra|oversight|tax\s+secrecy|secrecy\s+laws?|accredited|classified|official[\s-]sensitive)\b",
             r"\bmodel\s+risk\s+polic\w+\b|\bindependent\s+validation\b|\b(?:failed|passed|pass)\s+(?:a|an|the|our)\s+(?:\w+\s+)?audit\b",
-            r"\b(?:bank|hospital|fintech|insurer|pharma\w*|law\s+firm|credit\s+union|pension\s+fund)\s+here\b",
-            r"\b(?:a|an|we'?re\s+an?|we\s+are\s+an?)\s+(?:\w+\s+)?(?:credit\s+union|building\s+society|clinic)\b",
         ],
     ),
     "on_prem": (
@@ -209,6 +200,28 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
 }
 
 
+# An industry that is usually regulated, named: "we're a bank", "healthcare", "CFO office at the
+# bank here". It sets the regulated pillar, marked inferred unless the message also states a
+# regulation or names a rule (_RULE_WORDS): "at the bank here" alone answers no pillar question.
+_INDUSTRY_NAMED = [
+    r"\b(?:a|we'?re\s+an?|we\s+are\s+an?)\s+(?:\w+\s+)?(?:bank|fintech|hospital|pharma\w*|law\s+firm|government\s+agency|defen[cs]e\s+contractor)\b",
+    (
+        r"\b(?:banking|healthcare|health\s+care|financial\s+services|public\s+sector|medical|clinical)\b"
+        r"(?!\s+(?:billing\s+)?(?:codes?|abbreviations?|terms?|terminology|vocabulary|jargon|acronyms?|shorthand|language))"
+    ),
+    r"\bhospital\b|\b(?:in|we'?re\s+in)\s+defen[cs]e\b",
+    r"\blaw\s+firm\b",
+    r"\b(?:bank|hospital|fintech|insurer|pharma\w*|law\s+firm|credit\s+union|pension\s+fund)\s+here\b",
+    r"\b(?:a|an|we'?re\s+an?|we\s+are\s+an?)\s+(?:\w+\s+)?(?:credit\s+union|building\s+society|clinic)\b",
+]
+_RULE_WORDS = (
+    r"regulat\w*|complian\w*|audit\w*|\b(?:phi|sec|laws?|act|rules|secrecy|supervis\w*|licen[cs]\w*"
+    r"|classified|residency|sovereign\w*|polic(?:y|ies)|validation|accredit\w*)\b"
+)
+_REGULATION_STATED = re.compile("|".join(f"(?:{x})" for x in [*_PILLARS["regulated"][1], _RULE_WORDS]))
+_PILLARS["regulated"][1].extend(_INDUSTRY_NAMED)
+
+
 def _alternation(patterns: list[str]) -> list[re.Pattern]:
     return [re.compile("|".join(f"(?:{x})" for x in patterns))]
 
@@ -239,8 +252,15 @@ def find_pillars(message: str) -> list[PillarSignal]:
             continue
         hit = next((m for p in pos if (m := p.search(lowered))), None)
         if hit is not None:
+            inferred = pillar == "regulated" and not _REGULATION_STATED.search(lowered)
             out.append(
-                PillarSignal(pillar=pillar, value=True, span=_span(message, hit), confidence=0.85)
+                PillarSignal(
+                    pillar=pillar,
+                    value=True,
+                    span=_span(message, hit),
+                    confidence=0.7 if inferred else 0.85,
+                    inferred=inferred,
+                )
             )
     return out
 

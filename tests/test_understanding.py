@@ -816,3 +816,22 @@ def test_regulated_signal_says_whether_only_an_industry_was_named(text, inferred
     assert (signal.value, signal.inferred) == (True, inferred)
     assert signal.confidence == (0.7 if inferred else 0.85)
     assert set(u.intent_ids) == intents
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        # a figure question takes its setup as parameters: no what_if (I8, session 6)
+        ("what would 4 H100s at $2.10 cost us a month?", {"explain_figure"}),
+        ("how many L40S would serve 30M tokens a day?", {"explain_figure"}),
+        ("how long would a lora run take on 2 a100s for 40M tokens", {"explain_figure"}),
+        ("does a 34b fit on two L4s?", {"explain_figure"}),
+        # ... unless it marks a hypothetical or asks how a change moves a figure already given
+        ("if we trained on 60M tokens, how long would it take on 8 h100s?", {"explain_figure", "what_if"}),
+        ("would quantising it reduce that gpu count?", {"explain_figure", "what_if"}),
+        ("what would those cost per month on gemini flash?", {"explain_figure", "what_if"}),
+        ("and a 13b, how many cards would that need?", {"explain_figure", "what_if"}),
+    ],
+)
+def test_figure_question_parameters_are_no_what_if(text, intents):
+    assert set(understand(text, catalog=HAND).intent_ids) == intents

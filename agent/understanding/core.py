@@ -78,7 +78,7 @@ _FRAGMENT = re.compile(
     r"^(?!.*\b(?:we|we'?re|we'?ve|our|i|i'?m|my|us|it'?s|they|their|is|are|was|were)\b)(?:\S+\s+){0,4}\S+$"
 )
 #: Readings the intent rules prescribe (I4, I5): the model's second opinion never drops them
-_BY_THE_RULES = frozenset({"a condition to explore", "one input swapped"})
+_BY_THE_RULES = frozenset({"a condition to explore", "one input swapped", "a figure under a change"})
 #: The learned model's second opinion on the rules' intents: added from, dropped below
 SECOND_OPINION_ADD = 0.6
 SECOND_OPINION_DROP = 0.1
@@ -164,6 +164,17 @@ _FRAGMENT_LEAD = re.compile(r"^\W*(?:with|w/|at|and|but|same|for|or|plus|only|ju
 _DESCRIBING = re.compile(
     r"\b(?:is|are|was|were|looks?|seems?|feels?|should be|comes? out|came out|gets?|got|peaks?|at peak|in (?:your|the) table"
     r"|says?|said|beats?|costs?)\b"
+)
+# I8: what makes a figure question hypothetical ("if" is _IF_CONDITION)
+_FIGURE_HYPOTHESIS = re.compile(r"\b(?:instead|imagine|say we|what if)\b")
+# I8: a figure asked under a change to what was given: "does quantising the 70b change how many
+# cards we need?", "how does that affect the maintenance costs?", "and a 405b, how many GPUs would
+# that need?", "what would those cost per month on claude 3 haiku?"
+_FIGURE_CHANGED = re.compile(
+    r"\b(?:does|do|would|will|could|can)\s+(?:\S+\s+){0,4}?(?:change|reduce|cut|affect|alter|lower|shrink)\b"
+    r"|\bhow\s+(?:does|do|would|will)\s+(?:\S+\s+){0,3}?(?:change|affect|alter)\b"
+    r"|^(?:(?:ok|okay|so|right)[,.!]?\s+)?and\s+(?:a|an|with|on)\b.*\b(?:that|those|it)\b"
+    r"|\b(?:that|those|it)\s+(?:\S+\s+){0,6}?on\s+(?:a\s+)?(?:claude|gpt|gemini|haiku|sonnet|opus|llama|mistral|mixtral|qwen|gemma|h\d00s?|a100s?)\b"
 )
 _SIZING = re.compile(r"\bhow (?:many|long)\b|^cost of\b")
 _ADVISOR_FIGURE = re.compile(
@@ -302,6 +313,9 @@ def _intents(
     ):  # "we're a bank", "healthcare, HIPAA applies"; not "CFO office at the bank here"
         scores.setdefault("pillar_answer", (0.85, "pillar signal"))
     lowered = text.lower()
+    # a figure question takes its setup as parameters, not as a change to explore (I8): "what
+    # would 8 H100s at $2.20 cost a month?"; only a marked hypothetical adds what_if
+    figure_only = scores.keys() & _ASKS == {"explain_figure"}
     if (
         (is_question or _EXPLICIT_COMPARE.search(norm))
         and scores.keys() & _ASKS
@@ -310,7 +324,10 @@ def _intents(
         )  # "why is hosting the same at 2M and 20M?" asks about a figure
         and (
             _IF_CONDITION.search(norm)
-            or any(
+            or figure_only
+            and _FIGURE_HYPOTHESIS.search(norm)
+            or not figure_only
+            and any(
                 q.kind != "duration"  # "over 3 years" is the window of the question, not a change
                 and (
                     _clause_of(q.span.start, clauses).question
@@ -336,6 +353,14 @@ def _intents(
         scores.setdefault("what_if", (0.75, "a condition to explore"))
     if "same_but" in reference_kinds:
         scores.setdefault("what_if", (0.8, "the same but ..."))
+    if (
+        "explain_figure" in scores
+        and "compare" not in scores
+        and not norm.startswith("why")
+        and _FIGURE_CHANGED.search(norm)
+    ):
+        # "would H200s reduce that number?", "what would those cost on haiku?" (I8)
+        scores.setdefault("what_if", (0.75, "a figure under a change"))
     if any(
         q.kind == "relative_change"
         and not _stated_change(q, _clause_of(q.span.start, clauses))

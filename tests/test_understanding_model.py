@@ -74,7 +74,10 @@ def test_rule_decisions_do_not_consult_the_model(model):
 class _UnsureOfAPillar(IntentModel):
     """A scripted model whose best guess is pillar_answer, well below THRESHOLD."""
 
+    calls = 0
+
     def probabilities(self, message: str) -> dict[str, float]:
+        self.calls += 1
         probs = dict.fromkeys(INTENT_IDS, 0.01)
         probs.update(pillar_answer=0.3, explain_figure=0.2)
         return probs
@@ -86,8 +89,10 @@ def test_pillar_answer_is_never_a_mere_best_guess(monkeypatch):
     unsure = _UnsureOfAPillar(embedder=None, word_tfidf=None, char_tfidf=None, classifiers=[])
     assert unsure.predict("x")[0] == ("pillar_answer", 0.3) and 0.3 < THRESHOLD
     monkeypatch.setattr(core, "intent_model", lambda wait=True: unsure)
+    unsure.calls = 0
     u = understand("what is the latency of gpt-4o?")  # no rule recognises it: the model answers
     assert [i.intent for i in u.intents] == ["explain_figure"]  # the next guess, not a pillar
+    assert unsure.calls == 1  # the message is embedded once, whatever the model is unsure of
 
 
 def test_a_question_about_latency_claims_no_pillar(model):

@@ -6,8 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .intent_model import THRESHOLD, intent_model
-from .intents import nearest_example_index, normalise_text, rule_hits
+from .intent_model import THRESHOLD, best_intents, intent_model
+from .intents import TENTATIVE_PLAN, nearest_example_index, normalise_text, rule_hits
 from .model import (
     ConversationContext,
     IntentScore,
@@ -316,6 +316,7 @@ def _intents(
     # a figure question takes its setup as parameters, not as a change to explore (I8): "what
     # would 8 H100s at $2.20 cost a month?"; only a marked hypothetical adds what_if
     figure_only = scores.keys() & _ASKS == {"explain_figure"}
+    q_clauses = [(q, _clause_of(q.span.start, clauses)) for q in quantities]
     if (
         (is_question or _EXPLICIT_COMPARE.search(norm))
         and scores.keys() & _ASKS
@@ -327,15 +328,15 @@ def _intents(
             or figure_only
             and _FIGURE_HYPOTHESIS.search(norm)
             or not figure_only
+            and not _SIZING.search(norm)  # "how many L40S to serve a 13b at that load?"
             and any(
                 q.kind != "duration"  # "over 3 years" is the window of the question, not a change
                 and (
-                    _clause_of(q.span.start, clauses).question
-                    or _EXPLICIT_COMPARE.search(_clause_of(q.span.start, clauses).text)
+                    clause.question
+                    or _EXPLICIT_COMPARE.search(clause.text)
                     or is_question
-                    and _PREMISE.match(_clause_of(q.span.start, clauses).text)
+                    and _PREMISE.match(clause.text)
                 )
-                and not _SIZING.search(norm)  # "how many L40S to serve a 13b at that load?"
                 and (
                     _MARKED_CONDITION.search(lowered, max(0, q.span.start - 40), q.span.start)
                     or q.kind == "gpu_count"  # "what would training cost on 16 A100s?"
@@ -345,7 +346,7 @@ def _intents(
                         lowered[max(0, q.span.start - 12) : q.span.start],
                     )
                 )
-                for q in quantities
+                for q, clause in q_clauses
             )
             or _PROPOSAL.search(lowered)
         )
@@ -361,14 +362,14 @@ def _intents(
     ):
         # "would H200s reduce that number?", "what would those cost on haiku?" (I8)
         scores.setdefault("what_if", (0.75, "a figure under a change"))
-    if any(
-        q.kind == "relative_change"
-        and not _stated_change(q, _clause_of(q.span.start, clauses))
-        and not _described_change(q, _clause_of(q.span.start, clauses))
-        for q in quantities
-    ) and not (  # "why does full ft cost 6x lora?", "do ur numbers include the 50% discount?"
+    if not (  # "why does full ft cost 6x lora?", "do ur numbers include the 50% discount?"
         scores.keys() & {"explain_figure", "show_assumptions"}
         and not (_IF_CONDITION.search(norm) or _MAYBE.search(norm))
+    ) and any(
+        q.kind == "relative_change"
+        and not _stated_change(q, clause)
+        and not _described_change(q, clause)
+        for q, clause in q_clauses
     ):
         scores.setdefault("what_if", (0.8, "relative change"))
     if len(
@@ -401,8 +402,7 @@ def _intents(
             if is_question and _PREMISE.match(clause.text):
                 continue
             if _ADVISOR_FIGURE.search(clause.text.lower()) or re.search(
-                r"\bwe (?:might|could|may) (?:try|use|go with|switch to|consider)\b",
-                clause.text.lower(),
+                TENTATIVE_PLAN, clause.text.lower()
             ):
                 continue  # "our real numbers are nowhere near the 40% you seem to assume"  # "at $0.5/M input, is mistral cheaper?": a premise of the question
             local = rule_hits(normalise_text(clause.text))
@@ -639,14 +639,15 @@ def _intents(
         scores.pop("greeting_help", None)  # rule I1: "hi! should we fine tune?" asks for a verdict
     learned = intent_model() if undecided else None
     if learned is not None:  # cross-validated on the dev messages: see bench/intent_cv.py
-        guesses = learned.predict(text)
+        probs = learned.probabilities(text)  # one embedding of the message
+        guesses = best_intents(probs)
         if guesses[0][0] == "pillar_answer" and guesses[0][1] < THRESHOLD:
             # a pillar answer is taken when the model is sure of it, never as a best guess
-            guesses = learned.predict(text, exclude=frozenset({"pillar_answer"}))
+            guesses = best_intents(probs, exclude=frozenset({"pillar_answer"}))
         if off_subject and guesses[0][1] < THRESHOLD:
             # nothing in it names the advisor's topic and the model is unsure: "what's the
             # meaning of life" is declined once off_topic is a serious candidate
-            off = learned.probabilities(text)["off_topic"]
+            off = probs["off_topic"]
             if off >= OFF_SUBJECT_RATIO * guesses[0][1]:
                 guesses = [("off_topic", off)]
         scores = {i: (round(p, 3), f"intent model ({p:.2f})") for i, p in guesses}

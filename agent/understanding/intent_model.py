@@ -93,6 +93,18 @@ def stored_embeddings(texts: list[str], path: Path = EMBEDDINGS_FILE) -> np.ndar
         return data["vectors"].astype(np.float32)
 
 
+def best_intents(
+    probabilities: dict[str, float], exclude: frozenset[str] = frozenset()
+) -> list[tuple[str, float]]:
+    """The intents at or above THRESHOLD, else the single most probable one; best first.
+    Intents in ``exclude`` are never returned."""
+    probs = {i: p for i, p in probabilities.items() if i not in exclude}
+    kept = [(i, p) for i, p in probs.items() if p >= THRESHOLD]
+    if not kept:
+        kept = [max(probs.items(), key=lambda kv: kv[1])]  # first maximum: deterministic
+    return sorted(kept, key=lambda kv: (-kv[1], kv[0]))
+
+
 @dataclass
 class IntentModel:
     embedder: Any
@@ -111,13 +123,7 @@ class IntentModel:
     def predict(
         self, message: str, exclude: frozenset[str] = frozenset()
     ) -> list[tuple[str, float]]:
-        """The intents at or above THRESHOLD, else the single most probable one; best first.
-        Intents in ``exclude`` are never returned."""
-        probs = {i: p for i, p in self.probabilities(message).items() if i not in exclude}
-        kept = [(i, p) for i, p in probs.items() if p >= THRESHOLD]
-        if not kept:
-            kept = [max(probs.items(), key=lambda kv: kv[1])]  # first maximum: deterministic
-        return sorted(kept, key=lambda kv: (-kv[1], kv[0]))
+        return best_intents(self.probabilities(message), exclude)
 
     def _features(self, texts: list[str], vectors: np.ndarray):
         from scipy.sparse import csr_matrix, hstack

@@ -161,6 +161,9 @@ def normalise_text(message: str) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # rules: intent -> patterns over the normalised text
+# "we might try a 7b", "we could go with claude": an option floated, not a fact about the setup
+TENTATIVE_PLAN = r"\bwe (?:might|could|may) (?:try|use|go with|switch to|consider)\b"
+
 RULES: dict[str, list[str]] = {
     "greeting_help": [
         # "can I export this to excel?", "what sort of stuff do you need from me to get started",
@@ -292,7 +295,7 @@ RULES: dict[str, list[str]] = {
         r"\blet'?s say\b|\bhypothetic\w*\b|\bin a world where\b",
         r"(?:^|[.;,!] )(?:(?:ok|okay|now|then|and|so|please|let'?s|can you|could you)\s+)*(?:try|rerun|redo)\b(?! (?:again|harder)\b)",
         r"\b(?:try|redo|rerun) (?:(?:it|that|this|the numbers) )?(?:with|on|using|at)\b|\brun (?:it|that|this|the numbers) (?:with|on|using|at)\b",
-        r"\binstead\b|\bworth a (?:look|try|shot)\b|\bwe (?:might|could|may) (?:try|use|go with|switch to)\b",
+        r"\binstead\b|\bworth a (?:look|try|shot)\b|" + TENTATIVE_PLAN,
         r"\b(?:could|can) we (?:get away|run|use|do|go)\b",
         r"\b(?:the )?same (?:[\w,]+\s+){0,2}?but\b",
         r"\bsame (?:idea|scenario|setup|set up|config|configuration|case|numbers|assumptions|inputs|exercise|q|question) (?:with|on|using|for|at|over)\b",

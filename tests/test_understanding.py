@@ -835,3 +835,23 @@ def test_regulated_signal_says_whether_only_an_industry_was_named(text, inferred
 )
 def test_figure_question_parameters_are_no_what_if(text, intents):
     assert set(understand(text, catalog=HAND).intent_ids) == intents
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        # a hypothetical then the verdict again: recommend (I6), not which input drives it (I11)
+        ("what if traffic triples - does that change your recommendation?", {"recommend", "what_if"}),
+        ("which single assumption is most likely to change your answer?", {"risk"}),
+        ("what's the one input most likely to flip the verdict?", {"risk"}),
+        # a saving or a better deal is a cost difference (I5)
+        ("how much would we save per month if we moved the batch work to a 7b?", {"compare", "what_if"}),
+        ("which of the two is the better deal over 2 years?", {"compare"}),
+        # a worry (I11)
+        ("what's speculative decoding and should we worry about it?", {"explain_concept", "risk"}),
+        ("how badly would a week-long outage hurt us?", {"risk"}),
+        ("what if the migration slips by a quarter?", {"risk", "what_if"}),
+    ],
+)
+def test_session6_intent_families(text, intents):
+    assert set(understand(text, catalog=HAND).intent_ids) == intents

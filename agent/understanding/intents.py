@@ -212,7 +212,7 @@ RULES: dict[str, list[str]] = {
         # "is fine tuning even the right tool or should it be RAG?", "any good for that?", "enough for
         # us or do we need the 70b"
         r"\bshould (?:it|this|that) be\b|\bany good(?: for\b|\W*$)|\benough for us\b|\bor do we need (?:the|a|an) \S+",
-        r"\bshould(?:n't)? (?:we|i|our|they)\b",
+        r"\bshould(?:n't)? (?:we|i|our|they)\b(?! (?:\S+ )?(?:worry|be worried|be concerned)\b)",
         r"\bis it (?:smarter|wiser|better|cheaper|sensible|sane) to\b|\bor (?:just )?(?:stick|stay|keep|carry on)\b",
         r"\b(?:if|whether) (?:we|i) should\b|\bwhether to\b|\bhelp (?:me|us) (?:decide|figure out|choose|pick)\b",
         r"\boverkill\b|\bsafe (?:bet|choice|option)\b|\bright (?:call|choice|move|approach|tool)\b|\bgood fit\b",
@@ -265,6 +265,8 @@ RULES: dict[str, list[str]] = {
         r"\b(?:could|can) we (?:just |even |actually |realistically )?(?:use|run|do (?:it|this|that)|serve|host|get away)\b(?! (?:the|those|these) numbers)",
     ],
     "compare": [
+        # "how much per month we save?", "which of those two is the better deal": a cost difference
+        r"\bhow much (?:\S+\s+){0,4}save\b|\b(?:would|do|could|can|will) we save\b|\bbetter (?:deal|value)\b",
         # "more expensive than RAG or roughly the same money?"
         r"\bmore expensive than\b|\bthe same money\b",
         r"\b(?:difference|differ\w*) in (?:price|cost|costs|pricing|spend)\b|\bcost difference\b|\bcompar\w*\b|(?<!\bin )(?<!\binput )\bvs\b(?! (?:out|output)\b)|\bversus\b|\bside by side\b|\bstack up\b|\bhead to head\b|\bput (?:\S+\s+){1,6}next to\b",
@@ -278,6 +280,7 @@ RULES: dict[str, list[str]] = {
         r"\b(?:does|would|will) (?:\S+\s+){1,3}(?:still )?win\b|\bholds? up better\b|\bbeat\w* (?:\S+\s+){0,3}on (?:cost|price)\b",
     ],
     "break_even": [
+        r"\bnever (?:\S+\s+)?(?:pays?|paid) (?:\S+\s+)?back\b|\bnever pays? (?:for )?itself\b|\bnever pays? off\b",
         r"\broi\b|\bbreakeven\b|\bpay(?:s|ing)? (?:for )?itself\b|\bpay(?:s|ing)? off\b|\bpayback\b|\bpay back\b",
         r"\bat (?:what|which) (?:volume|point|scale|usage|level)\b|\bat how (?:many|much)\b|\bfrom (?:which|what) (?:volume|point|scale|usage|level|spend)\b|\b(?:a|the) (?:volume|point|scale|usage|level) (?:at which|where)\b",
         r"\bbreak(?:s|ing)? even\b",
@@ -450,6 +453,10 @@ RULES: dict[str, list[str]] = {
         r"\bback (?:where|how|what) (?:it|they) (?:was|were)\b|^(?:\S+\s+){0,2}back to the [\w-]+(?: [\w-]+)? (?:case|scenario|setup|version)\b",
     ],
     "risk": [
+        # "should it concern an authority such as ours?", "how badly would that affect us?", "what
+        # could bite them", "what if the build slips by 6 months?": a worry (I11)
+        r"\bshould (?:we|i|it|that|this|they) (?:\S+\s+)?(?:worry|concern)\b|\bworry about\b|\bhow bad(?:ly)? (?:would|will|could|does|is|might)\b|\b(?:could|would|might|will) bite\b",
+        r"\bwhat if\b[^.?!]*\b(?:slips?|rejects?|fails?|withdr\w+|turns out|too dumb|goes down|outage|cancel\w*)\b",
         # "what's driving it?", "the biggest thing that could wreck the self-host case", "which moves
         # payback more, a swing in the gpu rate or a miss on growth?"
         r"\bwhat'?s driving (?:it|this|that)\b|\b(?:what|which|thing|things|anything)\b[^.?!]*\b(?:wreck|sink|derail|torpedo|kill)s? (?:the|our|this|that) (?:\S+\s+){0,2}case\b",
@@ -459,7 +466,7 @@ RULES: dict[str, list[str]] = {
         r"\bblows? up\b|\bexplode\w*\b|\bspiral\w*\b|\bpessimistic\b|\boptimistic\b|\brobust\w*\b",
         # "which input would change the answer the most": what drives the verdict ("does that change
         # your recommendation?" asks for the verdict itself, rule I6)
-        r"\b(?:which|what)\b[^.?!]*\b(?:flip|change|overturn|reverse)s? (?:the|our|your) (?:recommendation|verdict|answer|result|conclusion)\b",
+        r"\b(?:which|what)\b(?! if\b)[^.?!]*\b(?:flip|change|overturn|reverse)s? (?:the|our|your) (?:recommendation|verdict|answer|result|conclusion)\b",
         r"\bassumptions?\b[^.?!]*\b(?:flip|change|overturn|reverse)s? (?:the|our|your) (?:recommendation|verdict|answer|result|conclusion)\b",
         r"\bwhat could go wrong\b|\bwhat can go wrong\b|\bhow bad (?:could|can|would|might|does|will) (?:it|this|things|that) get\b",
         r"\b(?:matters?|moves?|drives?|swings?|affects?) (?:\S+\s+){0,4}(?:most|the most)\b",

@@ -851,7 +851,22 @@ def test_figure_question_parameters_are_no_what_if(text, intents):
         ("what's speculative decoding and should we worry about it?", {"explain_concept", "risk"}),
         ("how badly would a week-long outage hurt us?", {"risk"}),
         ("what if the migration slips by a quarter?", {"risk", "what_if"}),
+        # the verdict asked for in other words (I6)
+        ("patient data stays in our building. is an on-prem model the only real option?", {"pillar_answer", "recommend"}),
+        ("we're on sonnet, about 3M tokens a day, 2 ML engineers. go", {"change_assumption", "recommend"}),
+        ("claude vs a self-hosted 8b, 2-year cost, go", {"compare"}),
     ],
 )
 def test_session6_intent_families(text, intents):
     assert set(understand(text, catalog=HAND).intent_ids) == intents
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what's the play?", "where do we land?", "does fine tuning buy us anything?", "talk me through options"],
+)
+def test_verdict_wordings_are_recommend_cues(text):
+    # the cue itself (I6); the learned model's second opinion may still overrule a rare wording
+    from agent.understanding.intents import normalise_text, rule_hits
+
+    assert "recommend" in rule_hits(normalise_text(text))

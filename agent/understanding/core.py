@@ -181,6 +181,7 @@ _FIGURE_CHANGED = re.compile(
 )
 # the crossing itself, not the break-even figure: "beats the api", "never pays back"
 _CROSSING_EVENT = re.compile(r"\b(?:beats?|pays?|paid)\b")
+_GO = re.compile(r"(?:^|[.!,;]\s*)go[.!]*$")
 _SIZING = re.compile(r"\bhow (?:many|long)\b|^cost of\b")
 _ADVISOR_FIGURE = re.compile(
     r"\byou(?:'re| are)?\s+(?:\w+\s+){0,2}(?:assum\w*|us(?:e|ed|ing)|gave|quoted|said|say|have|got|came up with)\b"
@@ -620,6 +621,9 @@ def _intents(
         scores.setdefault("explain_figure", (0.8, "a payback figure questioned"))
     if "explain_figure" in scores and _CAPACITY.search(scores["explain_figure"][1]):
         scores.pop("recommend", None)  # "would a 14b even fit on those l4s?" asks for sizing (I8)
+    if (quantities or names) and not scores.keys() & _ASKS and _GO.search(norm):
+        # "EUR 12k a month today, 3 yrs horizon, 5% monthly growth. go": the verdict on those facts
+        scores["recommend"] = (0.7, "go")
     if quantities and not scores and _CONFIRM.search(norm):
         # "so we grow ~20% monthly, correct?": the user's own figure restated to confirm it (I3)
         scores["change_assumption"] = (0.7, "a figure to confirm")

@@ -201,6 +201,9 @@ RULES: dict[str, list[str]] = {
         r"\b(?:merci|danke|gracias|grazie|obrigad[oa]|arigat[oō]|dank je)\b|\b[àa] bient[ôo]t\b",
     ],
     "recommend": [
+        # "talk me through options?", "what's the play?", "where do we land?", "does fine tuning buy
+        # us anything?", "is self-hosting our only real option then?": the verdict asked for (I6)
+        r"\btalk (?:me|us) through (?:the |our |my )?options\b|\bwhat(?:'s| is) the play\b|\bwhere do (?:we|i) land\b|\b(?:serve|suit) us better\b|\bbuy us anything\b|\bonly (?:real |viable |sensible )?option\b",
         # "is self hosting even realistic for them?", "can we even do a vendor fine tune inside EUR
         # 12k?", "is self hosting a fantasy for us?", "fine-tune or leave it?", "build, buy, or wait?"
         r"^(?:\S+\s+){0,4}?(?:is|are|does|do|can|could|would) (?:\S+\s+){0,5}?even\b(?! (?:mean|means|more|less|cheaper|higher|lower)\b)",

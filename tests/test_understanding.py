@@ -855,6 +855,10 @@ def test_figure_question_parameters_are_no_what_if(text, intents):
         ("patient data stays in our building. is an on-prem model the only real option?", {"pillar_answer", "recommend"}),
         ("we're on sonnet, about 3M tokens a day, 2 ML engineers. go", {"change_assumption", "recommend"}),
         ("claude vs a self-hosted 8b, 2-year cost, go", {"compare"}),
+        # no hypothetical: a fact, a deadline, a best case (I3, I4)
+        ("we run it on gpt-4o mini and the bill is about $6k a month", {"change_assumption"}),
+        ("lora or stay on the api? my cfo wants a yes/no by monday", {"recommend"}),
+        ("what's the best case for self hosting if everything goes to plan?", {"risk"}),
     ],
 )
 def test_session6_intent_families(text, intents):

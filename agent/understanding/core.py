@@ -109,6 +109,7 @@ _IF_CONDITION = re.compile(
     r"(?<!\bknow )(?<!\btell me )(?<!\bsee )(?<!\bcheck )(?<!\bsorry )(?<!\bwonder )(?<!\bwondering )"
     r"(?<!\bsure )(?<!\bout )(?<!\bask )(?<!\bdecide )(?<!\bus )(?<!\bme )(?<!\bwhether or )"
     r"\b(?:if|assuming|supposing|suppose|in case)\b(?!\s+(?:we|i|you)\s+(?:should|need)\b)(?!\s+wrong\b)"
+    r"(?!\s+(?:everything|all|things)\s+go(?:es)?\s+(?:right|well|wrong|to\s+plan)\b)"
     r"(?!\s+(?:it'?s|it is|this is|that'?s|that is|there'?s)\s+(?:worth|a good|the right|smart|wise)\b)"
 )
 # ... or a figure or a name the question is asked at: "cheapest option at 50M tokens a month?"
@@ -121,6 +122,8 @@ _MARKED_CONDITION = re.compile(
 # someone else's idea to weigh: "our account manager wants us on o3-mini, is that the better move"
 _PROPOSAL = re.compile(
     r"\b(?:our|my|the|their)\s+(?:[\w-]+\s+){0,2}(?:wants?|suggests?|suggested|proposes?|proposed|is\s+pushing|pushes)\b"
+    # not "my director wants a yes/no by friday", "the partner wants to know": a deadline, a question
+    r"(?!\s+(?:a|an|one|the|to\s+know|answers?|numbers?)\b)"
 )
 # an order that sets an input: "halve the GPU price and show me again", "nope, 2x"
 _SETTER = re.compile(

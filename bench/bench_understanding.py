@@ -146,7 +146,7 @@ def agreement_rows() -> list[dict]:
         part = [m for m in later if m["id"].startswith(prefix)]
         rows.append(
             _accuracy_row(
-                f"two annotators agree on intents, by the intent rules [{split}, sessions 3-5 batches]",
+                f"two annotators agree on intents, by the intent rules [{split}, sessions 3-6 batches]",
                 sum(set(m["first"]) == set(m["second"]) for m in part) / len(part),
                 len(part),
                 split,

@@ -874,3 +874,23 @@ def test_verdict_wordings_are_recommend_cues(text):
     from agent.understanding.intents import normalise_text, rule_hits
 
     assert "recommend" in rule_hits(normalise_text(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "pillars"),
+    [
+        ("the decisions are legally binding and can be appealed", {"regulated": True}),
+        ("the DSA applies to our marketplace now", {"regulated": True}),
+        ("the medical information team is 9 people", {}),  # a department, no pillar
+        ("the reports go out weekly and the tone changes every time", {"consistency": True}),
+        ("drafts can vary in wording, an editor fixes them", {"consistency": False}),
+        ("the minutes aren't time sensitive", {"latency": False}),
+        ("seller replies don't need to be instant", {"latency": False}),
+        ("the kiosk has to answer in under two seconds", {"latency": True}),
+        ("our planners write in council-speak nobody outside gets", {"jargon": True}),
+        ("the agendas are published anyway, no secret sauce", {"proprietary_data": False}),
+        ("cloud's fine for this one", {"on_prem": False}),
+    ],
+)
+def test_session6_pillar_wording(text, pillars):
+    assert {p.pillar: p.value for p in understand(text, catalog=HAND).pillars} == pillars

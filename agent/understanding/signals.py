@@ -18,6 +18,9 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:regulation|compliance|regulatory)\s+(?:is\s+)?(?:not|isn'?t)\s+(?:an?\s+)?(?:issue|concern|problem)\b",
         ],
         [  # a regulation, a regulator or a rule stated
+            # "legally binding decisions under the planning act", "fixed by statute", "the DSA
+            # applies to us", "off-label wording is a breach"
+            r"\blegally\b|\bstatut(?:e|es|ory)\b|\b(?:dsa|dma)\b|\bunder\s+the\s+(?:\w+\s+){1,3}act\b|\boff[\s-]label\b",
             r"\bregulat(?:ed|ion|ions|ory|or|ors)\b",
             r"\bcomplian(?:ce|t)\b",
             r"\b(?:hipaa|gdpr|sox|pci(?:[\s-]dss)?|fedramp|finra|sec\s+rules|mifid|basel|fca|ema|fda)\b",
@@ -32,6 +35,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
     "on_prem": (
         [
             r"\bcloud\s+is\s+(?:fine|ok|okay|allowed|acceptable)\b",
+            r"\bcloud'?s\s+(?:fine|ok|okay|allowed|acceptable)\b",
             r"\bcloud(?:'s|\s+is)\s+(?:not|never)\s+(?:an?\s+)?(?:issue|problem|concern|blocker)\b",
             r"\bcloud\s+(?:\w+\s+)?(?:is|'s)\s+(?:totally\s+|perfectly\s+|completely\s+)?(?:fine|ok|okay|allowed|acceptable|no\s+(?:problem|issue))\b",
             r"\b(?:we\s+)?(?:can|could|may|are\s+allowed\s+to)\s+(?:use|go\s+to|run\s+on)\s+(?:the\s+)?(?:public\s+)?(?:cloud|azure|aws|gcp|google\s+cloud)\b",
@@ -65,6 +69,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
     ),
     "consistency": (
         [
+            r"\b(?:can|may)\s+vary\s+(?:in|a\s+bit|a\s+little|slightly)\b|\bwording\s+(?:can|may)\s+vary\b",
             r"\b(?:variety|variation|variance|randomness)\b.*\b(?:fine|ok|okay|good|welcome|great|acceptable)\b",
             # "tone can wander a bit", "fine if the upsell wording varies from one email to the next"
             r"\b(?:tone|style|wording|phrasing)\s+can\s+(?:wander|drift|vary|differ|change)\b|\bfine\s+if\s+(?:the\s+)?(?:\w+\s+){0,2}(?:wording|phrasing|tone|style|outputs?|answers?)\s+(?:varies|vary|differs?|changes?|wanders?)\b",
@@ -80,6 +85,9 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bsame\s+\w+\s+(?:must|should|has\s+to|needs?\s+to)\s+(?:always\s+)?(?:get|give|produce|return)\s+the\s+same\b",
             r"\b(?:randomness|variance|variation|non[\s-]?determinis\w+)\b.{0,40}\b(?:dealbreaker|deal[\s-]breaker|unacceptable|not\s+acceptable|a\s+problem|an\s+issue)\b",
             r"\bconsisten(?:t|cy)\b",
+            # "it must read the same each time", "the style is different every time", "must quote
+            # them exactly"
+            r"\b(?:read|sound|look)s?\s+the\s+same\b|\b(?:different|differs?|varies|changes)\s+(?:\w+\s+)?(?:every|each)\s+time\b|\bquote\s+(?:\w+\s+){0,2}exactly\b",
             r"\bsame\s+(?:question|input|prompt)s?\s*(?:->|→|=>|gives?|,)\s*same\b|\bidentical(?:ly)?\b|\bnever\s+contradict\w*\b|\bsame\s+(?:\w+\s+){0,2}wording\b",
             # "have to read the same way every time", "should be always the same", "same facts in,
             # same wording out", "come out in the exact same format every time"
@@ -109,6 +117,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:anyone|anybody)\s+(?:could|can)\s+(?:get|buy|find|download|access|scrape)\b",
             r"\b(?:not|isn'?t|aren'?t)\s+(?:\w+\s+)?(?:secret|confidential|proprietary|unique|special)\b",
             r"\bscraped\b|\bpublicly\s+available\b|\bopen[\s-]source\s+(?:data|dataset)s?\b",
+            r"\bno\s+secret\s+sauce\b|\bpublished\s+anyway\b",
         ],
         [
             r"\bproprietary\b",
@@ -132,6 +141,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bcompetitors?\s+(?:can'?t|cannot|couldn'?t|could\s+not|don'?t|do\s+not|will\s+never)\s+(?:\w+\s+)?(?:get|have|buy|copy|access)\b",
             r"\b(?:labell?ed|annotated|curated|hand[\s-]labell?ed)\s+(?:\w+\s+){0,2}(?:examples|data|dataset|records|reports|pairs|samples|transcripts|tickets|documents|cases|conversations)\b",
             r"\bunique\s+to\s+us\b|\b(?:archive|data|dataset|records|corpus|logs)\s+(?:is|are)\s+unique\b",
+            r"\bno\s+one\s+outside\s+(?:\w+\s+){0,3}(?:has|have|owns)\b|\b(?:that'?s|is|are)\s+our\s+edge\b|\ball\s+internal\b",
         ],
     ),
     "jargon": (
@@ -154,6 +164,8 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:talk|speak|write)s?\s+in\s+(?:their|our|its)\s+own\s+(?:language|lingo|vocabulary|dialect)\b",
             # "our agents basically talk in codes", "loads of local HR terms like 'ATV'"
             r"\b(?:talk|speak|write)s?\s+in\s+codes\b|\b(?:loads|lots|full)\s+of\s+(?:local\s+|internal\s+|in-house\s+)?(?:\w+\s+)?(?:terms|codes|abbreviations)\b",
+            # "our clerks write in committee-speak", "scammers use coded language", "our internal terms"
+            r"\b[a-z]+-speak\b|\bcoded\s+language\b|\b(?:internal|in[\s-]house|house)\s+(?:terms|terminology|lingo|vocabulary)\b",
         ],
     ),
     "latency": (
@@ -170,6 +182,8 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bno\s+(?:strict|hard|real|special|tight)\s+latency\b",
             r"\b(?:users|people|customers|they)\s+(?:can|could|will|don'?t\s+mind\s+to)\s+wait\b",
             r"\bnot\s+(?:time[\s-])?(?:critical|sensitive)\b",
+            r"\b(?:aren'?t|isn'?t|are\s+not|is\s+not)\s+(?:\w+\s+)?time[\s-](?:sensitive|critical)\b",
+            r"\b(?:don'?t|doesn'?t|do\s+not|does\s+not|needn'?t)\s+(?:need\s+to\s+)?be\s+(?:instant\w*|immediate|real[\s-]?time|fast)\b",
             r"\b(?:don'?t|do\s+not|doesn'?t|does\s+not)\s+(?:really\s+)?(?:care|worry)\s+(?:much\s+)?about\s+(?:latency|speed|response\s+times?)\b",
             r"\bruns?\s+over\s?night\b|\b(?:generated|run|processed)\s+over\s?night\b|\b(?:nobody|no\s*one)(?:'s|\s+is)\s+(?:\w+\s+)?waiting\b",
             r"\b(?:near[\s-])?(?:instant\w*|real[\s-]?time|speed|fast\s+(?:answers|responses|replies))\s+(?:isn'?t|is\s+not|aren'?t|are\s+not|not)\s+(?:really\s+)?(?:needed|required|necessary|important|critical|a\s+(?:priority|requirement|concern))\b",
@@ -195,6 +209,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             # problem", "players hate lag"
             r"\b(?:under|within|below|before|slower\s+than)\s+~?\s*(?:half\s+a|a|one|\d+(?:[.,]\d+)?)\s*(?:s|secs?|seconds?)\b",
             r"\b(?:hate|can'?t\s+stand|notice)\s+(?:any\s+)?(?:lag|delays?)\b|\b(?:drop\s+off|hang\s+up|close\s+the\s+app)\b",
+            r"\b(?:under|within|below)\s+(?:two|three|four|five|ten)\s+(?:s|secs?|seconds?)\b",
         ],
     ),
 }
@@ -237,6 +252,8 @@ def _span(message: str, m: re.Match) -> Span:
 # ("I'm from compliance") is blanked out before the pillars are looked for.
 _NEUTRAL = re.compile(
     r"\b(?:i'?m|im|i\s+am|i\s+work)\s+(?:from|in|on)\s+(?:the\s+)?(?:compliance|legal|risk)(?:\s+(?:team|side|department|dept))?\b"
+    # a department or a role: "regulatory affairs here", "medical information spends 12k"
+    r"|\b(?:regulatory|medical)[\s-]+(?:affairs|information|intelligence)\b|\bcompliance\s+officer\b"
 )
 
 

@@ -859,6 +859,22 @@ def test_figure_question_parameters_are_no_what_if(text, intents):
         ("we run it on gpt-4o mini and the bill is about $6k a month", {"change_assumption"}),
         ("lora or stay on the api? my cfo wants a yes/no by monday", {"recommend"}),
         ("what's the best case for self hosting if everything goes to plan?", {"risk"}),
+        # a cost or a size asked for (I8)
+        ("what would a LoRA on a 13b cost on 4 A100s?", {"explain_figure"}),
+        ("what's the monthly cost of the claims bot on haiku?", {"explain_figure"}),
+        ("how much does the security review add on top of your estimate?", {"explain_figure"}),
+        ("how many tokens is a 30-page contract, roughly?", {"explain_figure"}),
+        ("hm, that sounds way too fast to me", {"explain_figure"}),
+        ("what would the cost be over 3 years for each option, side by side?", {"compare"}),
+        # greetings, thanks and undo in other words (I1, I13)
+        ("much appreciated, I'll share it with the board", {"greeting_help"}),
+        ("hello, ops team at the port authority here. what can you help us work out?", {"greeting_help"}),
+        ("nope, take the spot discount out again", {"undo"}),
+        # verdicts and worries (I6, I11)
+        ("what's speculative decoding and do we need it?", {"explain_concept", "recommend"}),
+        ("the board caps us at $8k a month. can we stay under it?", {"change_assumption", "recommend"}),
+        ("how solid is that payback figure?", {"risk"}),
+        ("give me the rosy scenario for the lora path", {"risk"}),
     ],
 )
 def test_session6_intent_families(text, intents):

@@ -466,7 +466,7 @@ def _intents(
     if imperative and scores.get("what_if", (0, ""))[1] == "instead":
         del scores["what_if"]  # "use H200 instead of H100 from now on" sets, not explores
     if "risk" in scores and re.search(
-        r"\bhow (?:sure|confident|certain|reliable|likely)\b|\b(?:chances?|odds|probability|likelihood) (?:that|of)\b"
+        r"\bhow (?:sure|confident|certain|reliable|likely|solid)\b|\b(?:chances?|odds|probability|likelihood) (?:that|of)\b"
         r"|\bhow (?:much|far) (?:do|can|should|would) (?:i|we|you) (?:trust|believe|rely on)\b"
         r"|\bwhat are the (?:odds|chances)\b|\bhow wrong\b|\bhow sensitive\b",
         norm,

@@ -188,8 +188,11 @@ RULES: dict[str, list[str]] = {
         r"\bare you (?:still )?there\b|\b(?:back again|hello again|it'?s me again)\b|^(?:it'?s )?me again\b|\bchecking in\W*$",
         r"\bwhat (?:do|would) you need (?:from me|to know)\b|\bwhat (?:information|info|inputs?|data) do you need\b",
         r"\bwhat are (?:the|my|our) options\b|\b(?:we'?re|i'?m|we are|i am) (?:\w+ )?(?:lost|confused)\b",
+        # "what can you help us work out?", "mornin' folks"
+        r"\bwhat can you help (?:us|me) (?:with|work out|figure out)\b|^mornin'?\b",
     ],
     "thanks": [
+        r"\bmuch appreciated\b",
         # "ok I go to meeting now, tchau", "vielen dank", "ta", "have a good weekend"
         r"\b(?:tchau|ciao|adeus|tsch[üu]ss|au revoir|vielen dank|danke|merci|gracias|obrigad[oa]|grazie)\b|^ta\W*$",
         r"\bhave a (?:good|nice|great|lovely) (?:day|weekend|evening|one|week)\b",
@@ -201,6 +204,10 @@ RULES: dict[str, list[str]] = {
         r"\b(?:merci|danke|gracias|grazie|obrigad[oa]|arigat[oō]|dank je)\b|\b[àa] bient[ôo]t\b",
     ],
     "recommend": [
+        # "what's vLLM and do we need it", "do we need both?", "can we stay under it?", "does the
+        # fine-tune case get any better?"
+        r"\bdo (?:we|they|i) (?:even |really |actually )?need (?:it|one|both|them|this)\b(?! for\b)|\bcan we stay (?:under|within|below)\b",
+        r"\bdoes the (?:\S+\s+){0,2}case (?:get|look) (?:any )?(?:better|worse|stronger|weaker)\b",
         # "talk me through options?", "what's the play?", "where do we land?", "does fine tuning buy
         # us anything?", "is self-hosting our only real option then?": the verdict asked for (I6)
         r"\btalk (?:me|us) through (?:the |our |my )?options\b|\bwhat(?:'s| is) the play\b|\bwhere do (?:we|i) land\b|\b(?:serve|suit) us better\b|\bbuy us anything\b|\bonly (?:real |viable |sensible )?option\b",
@@ -312,6 +319,13 @@ RULES: dict[str, list[str]] = {
         r"\b(?:and|then) (?:rerun|re-run|redo|recompute|recalculate)\b|\blet'?s see (?:\S+\s+){0,2}(?:with|on|using|at|if)\b",
     ],
     "explain_figure": [
+        # a cost or a size asked for (I8): "what would a full fine tune of an 8b cost on 8 A100s?",
+        # "what's the yearly cost of the bot?", "how much does validation add on top of your
+        # estimate?", "one number: the 5-year TCO", "how many tokens is a 40-page report?",
+        # "training time for an adapter, single l40s?", "that feels backwards"
+        r"\bwhat (?:does|do|would|will|did) (?:\S+\s+){1,10}?cost\b(?! (?:of|more|less|effective)\b)(?![^.?!]*\b(?:compared?|versus|vs|side by side)\b)|\bwhat(?:'s| is) the (?:\S+\s+)?cost of\b",
+        r"\bhow much (?:does|would|will|do) (?:\S+\s+){1,6}?add\b|\bone number\b|\bhow many tokens (?:is|are|does|would|will)\b",
+        r"^(?:\S+\s+){0,2}training time\b|\bfeels? backwards\b|\bdoesn'?t add up\b",
         # hardware sizing asked as yes/no (rule I8): "are 4 H100s enough to serve a 70b?", "2 gpus
         # enough?", "does a 13b fit on one L4?", "how many concurrent users can one l40s handle"
         r"\b(?:gpus?|cards?|h\d+s?|a\d+s?|l\d+s?|l40s|box|boxes|nodes?|servers?)\s+(?:be\s+)?enough\b",
@@ -332,7 +346,7 @@ RULES: dict[str, list[str]] = {
         r"\bi don'?t (?:get|understand) why\b",
         r"\b(?:row|line|column|total|figure|number)'?\s+(?:includes?|contains?|covers?)\b",
         r"\byou (?:just )?(?:gave|quoted|showed|came up with|got|computed|calculated) (?:\S+\s+){0,4}(?:seems?|looks?|feels?|sounds?)\b",
-        r"\b(?:sounds?|seems?|looks?|feels?) (?:way |far |much |a bit |a little )?too (?:good|high|low|optimistic|cheap|expensive|small|big|rosy|many|much|few|little)\b|^too (?:high|low|much|cheap|expensive)\W*$",
+        r"\b(?:sounds?|seems?|looks?|feels?) (?:way |far |much |a bit |a little )?too (?:good|high|low|optimistic|cheap|expensive|small|big|rosy|many|much|few|little|quick|fast|slow|long|short)\b|^too (?:high|low|much|cheap|expensive)\W*$",
         r"\bhow much would (?:the |it )?(?:\S+\s+){0,3}cost\b",
         r"\bhow many (?:gpus?|replicas|nodes|cards|engineers) (?:would|do|will|does|did)\b",
         r"\bwhy (?:do |did )?(?:you|u) (?:say|said|assume|pick|picked|use|used|think)\b|\bthe (?:\S+\s+){0,3}(?:number|figure|estimate)\b(?! of)(?=.*\?)",
@@ -445,7 +459,7 @@ RULES: dict[str, list[str]] = {
         # "forget the subsidy scenario, back to CHF 2.60", "scrap the purchase option, back to rented cards"
         r"\b(?:scrap|forget|drop|ditch|lose) (?:the|that|this) [^.?!]{0,40}\bback to\b",
         r"^(?:(?:ok|okay|so|right|fine|hmm)[,.!]?\s+)?(?:go\s+)?back to (?:the |our )?(?:\S+\s+){0,3}(?:case|scenario|numbers?|version|one|setup|\d\S*)\W*$",
-        r"\bundo\b|\brevert\b|\bgo back\b|\bput it back\b|\broll ?back\b|\bhow it was\b|\btake (?:that|it) back\b",
+        r"\btake (?:the|that|this) (?:\S+\s+){0,3}out again\b|\bundo\b|\brevert\b|\bgo back\b|\bput it back\b|\broll ?back\b|\bhow it was\b|\btake (?:that|it) back\b",
         r"\bprevious (?:numbers|scenario|values|version|inputs|settings)\b|\bcancel (?:that|the last)\b",
         r"\b(?:ctrl|cmd|control)[ +-]?z\b|\bback to (?:where|how|what) (?:we|it|things|they) (?:were|was|had)\b|\bthe way (?:it|things) (?:was|were)\b",
         r"\b(?:put|set|change|turn|switch) (?:it|that|this|them|the \S+(?: \S+)?) back\b",
@@ -456,6 +470,7 @@ RULES: dict[str, list[str]] = {
         r"\bback (?:where|how|what) (?:it|they) (?:was|were)\b|^(?:\S+\s+){0,2}back to the [\w-]+(?: [\w-]+)? (?:case|scenario|setup|version)\b",
     ],
     "risk": [
+        r"\brosy (?:scenario|case|picture|version)\b",
         # "should it concern an authority such as ours?", "how badly would that affect us?", "what
         # could bite them", "what if the build slips by 6 months?": a worry (I11)
         r"\bshould (?:we|i|it|that|this|they) (?:\S+\s+)?(?:worry|concern)\b|\bworry about\b|\bhow bad(?:ly)? (?:would|will|could|does|is|might)\b|\b(?:could|would|might|will) bite\b",

@@ -875,6 +875,11 @@ def test_figure_question_parameters_are_no_what_if(text, intents):
         ("the board caps us at $8k a month. can we stay under it?", {"change_assumption", "recommend"}),
         ("how solid is that payback figure?", {"risk"}),
         ("give me the rosy scenario for the lora path", {"risk"}),
+        ("would three be enough for the claims workload?", {"explain_figure"}),
+        ("with batch pricing on that, what happens to the sonnet bill?", {"explain_figure", "what_if"}),
+        ("would caching cut that api cost much?", {"explain_figure", "what_if"}),
+        ("do you size the cards for the peak or the average?", {"show_assumptions"}),
+        ("the reports aren't time sensitive, nobody reads them before noon", {"pillar_answer"}),
     ],
 )
 def test_session6_intent_families(text, intents):

@@ -177,7 +177,7 @@ _FIGURE_HYPOTHESIS = re.compile(r"\b(?:instead|imagine|say we|what if)\b")
 # cards we need?", "how does that affect the maintenance costs?", "and a 405b, how many GPUs would
 # that need?", "what would those cost per month on claude 3 haiku?"
 _FIGURE_CHANGED = re.compile(
-    r"\b(?:does|do|would|will|could|can)\s+(?:\S+\s+){0,4}?(?:change|reduce|cut|affect|alter|lower|shrink)\b"
+    r"(?<!\bwhy )\b(?:does|do|would|will|could|can)\s+(?:\S+\s+){0,4}?(?:change|reduce|cut|affect|alter|lower|shrink)\b|\bwhat happens to\b"
     r"|\bhow\s+(?:does|do|would|will)\s+(?:\S+\s+){0,3}?(?:change|affect|alter)\b"
     r"|^(?:(?:ok|okay|so|right)[,.!]?\s+)?and\s+(?:a|an|with|on)\b.*\b(?:that|those|it)\b"
     r"|\b(?:that|those|it)\s+(?:\S+\s+){0,6}?on\s+(?:a\s+)?(?:claude|gpt|gemini|haiku|sonnet|opus|llama|mistral|mixtral|qwen|gemma|h\d00s?|a100s?)\b"

@@ -319,6 +319,11 @@ RULES: dict[str, list[str]] = {
         r"\b(?:and|then) (?:rerun|re-run|redo|recompute|recalculate)\b|\blet'?s see (?:\S+\s+){0,2}(?:with|on|using|at|if)\b",
     ],
     "explain_figure": [
+        # "would two be enough for the workload?", "what happens to the haiku bill?", "would batch
+        # cut that API cost much?"
+        r"\b(?:would|will|are|is)\s+(?:one|two|three|four|five|six|eight|\d+)\s+(?:\w+\s+)?(?:be\s+)?enough\b",
+        r"\bwhat happens to (?:the|our|that|this) (?:\S+\s+){0,2}(?:bill|cost|costs|total|spend|number|figure)\b",
+        r"\b(?:cut|reduce|lower|raise|increase)\s+(?:that|the|our|this)\s+(?:\S+\s+){0,2}(?:cost|bill|spend|number|figure|total)\b",
         # a cost or a size asked for (I8): "what would a full fine tune of an 8b cost on 8 A100s?",
         # "what's the yearly cost of the bot?", "how much does validation add on top of your
         # estimate?", "one number: the 5-year TCO", "how many tokens is a 40-page report?",
@@ -408,6 +413,8 @@ RULES: dict[str, list[str]] = {
         r"(?:^|[:,] ?)is (?!that\b|this\b|it\b|the\b|there\b|our\b|your\b)(?:a |an )?[\w-]+(?: [\w-]+)? (?:just|basically|like|roughly|the same as) (?:a |an )?[\w-]+",
     ],
     "show_assumptions": [
+        # "do you size the GPUs for the peak or the average?", "the per-token prices you have for it"
+        r"\bdo you size\b|\bprices? you (?:have|use|are using|assume)\b",
         # "what's your per-million input price for 4.1 mini", "list everything you've got in the
         # scenario", "over how many months do you spread the training cost?"
         r"\bwhat'?s your (?:\S+\s+){0,2}(?:price|rate|figure)s? (?:for|on)\b|\blist (?:everything|all|what) you'?(?:ve| have) got\b",
@@ -479,7 +486,7 @@ RULES: dict[str, list[str]] = {
         # payback more, a swing in the gpu rate or a miss on growth?"
         r"\bwhat'?s driving (?:it|this|that)\b|\b(?:what|which|thing|things|anything)\b[^.?!]*\b(?:wreck|sink|derail|torpedo|kill)s? (?:the|our|this|that) (?:\S+\s+){0,2}case\b",
         r"\bwhich (?:\S+\s+){0,3}(?:moves|matters|affects|drives|swings|hits) (?:\S+\s+){0,3}more\b",
-        r"(?<!\bhigh-)(?<!\blow-)\brisks?\b(?! (?:committee|team|department|officer|function|management|polic\w+|category|class|tier|system))|\brisky\b|\bsensitivit\w*\b|(?<!\bnothing )(?<!\bnot )(?<!\bnon )(?<!\bnon-)\bsensitive\b(?! (?:data|info\w*|documents?|records|material|content|customer|personal|client|patient)\b)|\bworst[ -]case\b|\bbest[ -]case\b|\bdownside\b",
+        r"(?<!\bhigh-)(?<!\blow-)\brisks?\b(?! (?:committee|team|department|officer|function|management|polic\w+|category|class|tier|system))|\brisky\b|\bsensitivit\w*\b|(?<!\bnothing )(?<!\bnot )(?<!\bnon )(?<!\bnon-)(?<!\btime )(?<!\btime-)\bsensitive\b(?! (?:data|info\w*|documents?|records|material|content|customer|personal|client|patient)\b)|\bworst[ -]case\b|\bbest[ -]case\b|\bdownside\b",
         r"\bhow (?:sure|confident|certain|reliable)\b|\bconfidence\b|\buncertain\w*\b|\btrust (?:those|these|the|that)\b",
         r"\bblows? up\b|\bexplode\w*\b|\bspiral\w*\b|\bpessimistic\b|\boptimistic\b|\brobust\w*\b",
         # "which input would change the answer the most": what drives the verdict ("does that change

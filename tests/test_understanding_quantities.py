@@ -442,8 +442,78 @@ _FAMILIES_D4041 = [
 ]
 
 
+# --- new rules from d4341-d4640: quantities ----------------------------------------------------
+
+
+_FAMILIES_D4341 = [
+    # countable things per period from ten up, request nouns named before the count, new roles
+    ("each reviewer clears ~40 appeals a day", [("request_volume", 40.0, "day", None, None)]),
+    ("permit submissions: about 2,400 a week", [("request_volume", 2400.0, "week", None, None)]),
+    ("we only run 16 hrs a day", [("percent", 0.6667, None, None, None)]),
+    ("we have 45 MSLs in the field", [("headcount", 45.0, None, None, None)]),
+    ("30 evaluators score calls", [("headcount", 30.0, None, None, None)]),
+    # an hourly price under 20 is a GPU's, a person's is more
+    ("we get them at $1.80/h from the lab", [("gpu_price", 1.8, None, None, "USD")]),
+    ("contractors bill $120/h", [("money", 120.0, "hour", None, "USD")]),
+    # a second token price by side
+    (
+        "we pay $0.40 per million in and $1.60 out",
+        [
+            ("price_per_token", 0.4, None, "input", "USD"),
+            ("price_per_token", 1.6, None, "output", "USD"),
+        ],
+    ),
+    (
+        "haiku costs us one dollar a million in, five out",
+        [
+            ("price_per_token", 1.0, None, "input", "USD"),
+            ("price_per_token", 5.0, None, "output", "USD"),
+        ],
+    ),
+    # token counts by side after "tokens", per a singular noun
+    (
+        "summary tokens are 900 in and 150 out",
+        [
+            ("tokens_per_request", 900.0, None, "input", None),
+            ("tokens_per_request", 150.0, None, "output", None),
+        ],
+    ),
+    ("say 2k tokens a ticket", [("tokens_per_request", 2000.0, None, None, None)]),
+    # fractions of a count, of capacity
+    ("what if a quarter of claims need a human?", [("percent", 0.25, None, None, None)]),
+    ("the cards idle at a third of capacity", [("percent", 0.3333, None, None, None)]),
+    # latency named by a percentile or "inside"
+    ("p99 target is 0.8 seconds", [("latency", 800.0, None, None, None)]),
+    # counts of parties; a "40-page" document
+    ("we report to 25 regulatory authorities", [("number", 25.0, None, None, None)]),
+    ("a 60-page contract", [("number", 60.0, None, None, None)]),
+    # a volume instead of another keeps its unit; a headcount field with a time after it
+    (
+        "what about 40k chats/day instead of 25k?",
+        [
+            ("request_volume", 40000.0, "day", None, None),
+            ("request_volume", 25000.0, "day", None, None),
+        ],
+    ),
+    ("headcount goes to 40 after the merger", [("headcount", 40.0, None, None, None)]),
+    # "single l40s", zero growth, an undone change is no change
+    ("would a fine-tune fit on single h100?", [("gpu_count", 1.0, None, None, None)]),
+    ("what about zero growth", [("growth", 0.0, None, None, None)]),
+    ("revert the doubling please", []),
+    # a slowing rate is growth; a raise a few words before its percentage; money periods and codes
+    ("and if it slows to 1%?", [("growth", 0.01, None, None, None)]),
+    (
+        "what if openai raises its fine-tuned model prices by 20%",
+        [("relative_change", 1.2, None, None, None)],
+    ),
+    ("our monthly run-rate is about $9k", [("money", 9000.0, "month", None, "USD")]),
+    ("we spend ~15k/mo GBP on it", [("money", 15000.0, "month", None, "GBP")]),
+]
+
+
 @pytest.mark.parametrize(
-    "text, expected", _FAMILIES_D541 + _FAMILIES_D2241 + _FAMILIES_D2841 + _FAMILIES_D4041
+    "text, expected",
+    _FAMILIES_D541 + _FAMILIES_D2241 + _FAMILIES_D2841 + _FAMILIES_D4041 + _FAMILIES_D4341,
 )
 def test_quantity_families(text, expected):
     assert quantities(text) == expected

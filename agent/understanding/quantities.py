@@ -69,9 +69,11 @@ _PER_REQUEST = re.compile(
     r"^\s*(?:each|per\s+(?:[a-z]+\s+)?(?:request|call|query|req|message|conversation|docs?|documents?|tickets?|e?mails?|chats?"
     r"|pages?|cases?|files?|turns?|claims?|invoices?|sessions?|letters?|reports?|contracts?|notes?|questions?|convos?)"
     r"|a\s+(?:request|call)|/\s*req\w*|all[\s-]in(?![\s-]+(?:a|per|each|every)\s))\b"  # "~900 tokens all in"
+    # "at 3k tokens a question", "~3k tokens apiece"
+    r"|^\s*(?:a\s+(?:question|ticket|chat|letter|document|message|conversation|case|contact)|apiece)\b"
 )
 _PRICE_PER = re.compile(
-    r"^\s*(?:/|per|a|for|for\s+each)\s*(?:(?:every|1|one)\s*)?"
+    r"^\s*(?:(?:/|per|a|for|for\s+each)\s*(?:(?:every|1|one)\s*)?|(?=⟦))"
     r"(?:⟦(?P<mult>\d+)⟧|(?P<unit>million|mil|mtok|mtoks|m|thousand|k|token|tok)(?![a-z]))"
     r"(?:\s*(?:on\s+|for\s+)?(?P<side>input|output|prompt|completion|in(?=\s*(?:and|,|;|/|\)|$|\.|for\b|on\b))"
     r"|out(?=\s*(?:and|,|;|/|\)|$|\.|\?|on\b|for\b))))?"
@@ -95,17 +97,19 @@ _PEOPLE = (
     r"dispatchers|reviewers|adjusters|interns?|students?|users|operators|moderators|paralegals|accountants|"
     r"recruiters|officers|managers|designers|researchers|teachers|pharmacists|advisors|advisers|auditors|"
     r"postdocs?|professors?|lecturers?|technicians?|sysadmins?|admins?|mlops|informaticists?|validators?|"
-    r"assessors?|sellers)\b"
+    r"assessors?|sellers|msls?|evaluators?)\b"
 )
 _HEADCOUNT = re.compile(r"^[\s-]*(?:[a-z][a-z-]*\s+){0,2}?" + _PEOPLE)
 # "30k CVs a day", "1.1M NPC turns/day": things counted per period
 _COUNT_NOUN_AFTER = re.compile(
-    r"^\s*(?:[a-z][a-z-]*\s+){0,2}?(?!(?:seconds|minutes|hours|days|weeks|months|years|gpus|cards|params"
+    r"^\s*(?:[a-z][a-z-]*\s+){0,2}?(?!(?:seconds|secs|minutes|mins|hours|hrs|days|weeks|wks|months|mos|years|yrs|gpus|cards|params"
     r"|parameters|dollars|euros|pounds|bucks|rupees|francs|reais|cents|percent|us|is|was|has|does|its|this"
     r"|less|unless|perhaps|always)\b)[a-z][a-z-]*s\b(?=\s*(?:/|(?:per|an?|each|every|in)\s))"
 )
 _FEW_GPUS = re.compile(
-    r"\ba (single|lone|couple of|pair of)\s+(?:[a-z][a-z-]*\s+)?(?:⟪g⟫|gpus?\b|cards\b)"
+    # "a single L40S", "fit on single h100?", "case files, single l40s?"
+    r"(?:\b(?:a|on|with) |(?<![\w\s])\s*|^)(single|lone|couple of|pair of)\s+"
+    r"(?:[a-z][a-z-]*\s+)?(?:⟪g⟫|gpus?\b|cards\b)"
     r"(?!\s*(?:boxes|servers|nodes|machines))"
 )
 _GPU_AFTER = re.compile(
@@ -152,8 +156,10 @@ _PERIOD_ADVERB_BEFORE = re.compile(
     r"(?:^|[^\w\s]|\b(?:we|we're|is|are|get|do|have|about))\s*(hourly|daily|weekly|monthly|quarterly|yearly|annually)"
     r"\s*(?:[:=~]|about|around|roughly|approx\w*)?\s*$"
 )
+# "permit decision letters: ~3,100 a week"
 _REQUEST_NOUN_BEFORE = re.compile(
-    r"\b(?:requests?|calls?|queries|tickets|conversations|messages|chats|documents|emails|sessions)\b"
+    r"\b(?:requests?|calls?|queries|tickets|conversations|messages|chats|documents|emails|sessions|letters"
+    r"|submissions|enquiries|inquiries|appeals|contacts)\b"
 )
 # an amount paid: "we pay about 1.5 mil a year to openai", "spending 40k a month"
 _PAY_BEFORE = re.compile(
@@ -199,7 +205,8 @@ _GPU_HOUR_BEFORE = re.compile(
 )
 _ADJ_PERIOD_BEFORE = re.compile(
     r"(?:\b|(?<=\s)|^)(hourly|daily|weekly|monthly|quarterly|yearly|annual|p/m)\s+(?:(?!is\b|are\b|was\b)\S+\s+){0,2}?"
-    r"(usage|volume|traffic|tokens|requests|calls|queries|spend|bill|cost|budget|invoices?|fees?|charges?|opex|prepay\w*)"
+    r"(usage|volume|traffic|tokens|requests|calls|queries|spend|bill|cost|budget|invoices?|fees?|charges?|opex|prepay\w*"
+    r"|run[\s-]?rate)"  # "current monthly run-rate on anthropic is approx EUR 12k"
     r"(?:\s+(?:for|on|with|from)\s+(?:the\s+|our\s+)?[\w&-]+(?:\s+[\w&-]+)?)?\s*"  # "budget for AI is"
     r"(?:is|are|was|were|of|at|=|:|~|about|around|roughly|approximately|approx\.?|ca\.?|circa|came\s+in|comes\s+in"
     r"|has\s+been|have\s+been|bouncing|bounces|swinging|swings|varies|hovers|between|somewhere|coming"
@@ -466,6 +473,8 @@ def _inherit_units(message: str, found: list[Quantity]) -> list[Quantity]:
         if (
             a.kind == "number"
             and b.kind in _LISTABLE
+            # not "the 230k case files, a single l40s?"
+            and not re.match(r"\s*(?:a\s+)?(?:single|lone|couple|pair)\b", b.span.text.lower())
             and re.fullmatch(
                 r"\s*(?:,|and|or|&|, and)\s*", message[a.span.end : b.span.start].lower()
             )
@@ -707,7 +716,13 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         used = list(idx)
         if pm.group("mult") is not None:
             j = int(pm.group("mult"))
-            if ctx.nums[j].value in (1e3, 1e6, 1.0) and j not in ctx.consumed:
+            # "three dollars a million in": the "a" went into the number
+            glued = pm.group(0).lstrip().startswith("⟦")
+            if (
+                ctx.nums[j].value in (1e3, 1e6, 1.0)
+                and j not in ctx.consumed
+                and (not glued or ctx.nums[j].text.lower().startswith(("a ", "an ")))
+            ):
                 per = ctx.nums[j].value
                 used.append(j)
         else:
@@ -753,10 +768,11 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             return
     # --- GPU price: "$2.49/h", "2.10 an hour" with a GPU in sight
     gm = _GPU_HOUR.match(rest)
-    # "$2.35/hr on a 1 yr reserve": a reservation is of GPUs
+    # "$2.35/hr on a 1 yr reserve": a reservation is of GPUs; "we get them at €1.15/h": people cost more
     if gm and (
         ctx.has_gpu
         or "gpu" in gm.group(0)
+        or value < 20
         or re.search(r"\b(?:reserv\w*|spot|on-demand|instances?)\b", ctx.tmpl)
     ):
         ctx.add("gpu_price", value, idx, rest_off + gm.end(), currency=currency, **kw)
@@ -814,12 +830,18 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         ctx.add("duration", months, idx, t_after)
         return
     # --- "6.5M/day at $2.50 in / $10 out": token prices by side
-    io = re.match(r"^\s*(in|out|input|output)\s*(?=/|,|;|\)|$|(?:and|with|on|for)\b)", rest)
+    # "$0.15 per million in and $0.60 out", "0.35 USD for one million input token, 1.40 USD for output"
+    io = re.match(
+        r"^\s*(?:for\s+)?(in|out|input|output)\s*(?=/|,|;|\)|$|(?:and|with|on|for)\b)", rest
+    )
     if (
         io
         and currency is not None
         and value < 100
-        and (any(q.kind == "token_volume" for q in ctx.out) or "token" in ctx.tmpl)
+        and (
+            any(q.kind in ("token_volume", "price_per_token") for q in ctx.out)
+            or "token" in ctx.tmpl
+        )
     ):
         ctx.add(
             "price_per_token",
@@ -889,7 +911,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
                 period, pend = _period_at(after[tm.end() + gap.end() :])
                 pend = pend and pend + gap.end()
         adj = _ADJ_PERIOD_BEFORE.search(before) if period is None else None
-        if adj and not re.match(r"spend|bill|cost|budget|invoice|fee|prepay", adj.group(2)):
+        if adj and not re.match(r"spend|bill|cost|budget|invoice|fee|prepay|run", adj.group(2)):
             period = _PERIODS[adj.group(1)]  # "daily volume ~ 800k tokens"
         end = t_after + tm.end() + pend
         clause = ctx.clause_before(i)
@@ -968,7 +990,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     cn = _COUNT_NOUN_AFTER.match(after)
     if (
         cn
-        and (num.scale is not None or value >= 100)
+        and (num.scale is not None or value >= 10)  # "~90 appeals a day", "60 meetings a month"
         and not num.glued_b
         and not _HEADCOUNT.match(after)
     ):
@@ -1002,7 +1024,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     if adjective:  # "monthly token usage is about 250 million"
         noun = adjective.group(2)
         kind = "request_volume" if re.match(r"req|call|quer", noun) else "token_volume"
-        if re.match(r"spend|bill|cost|budget|invoice|fee|prepay", noun):
+        if re.match(r"spend|bill|cost|budget|invoice|fee|prepay|run", noun):
             kind = "money"
         ctx.add(kind, value, idx, t_after, period=_PERIODS[adjective.group(1)], **kw)
         return
@@ -1127,7 +1149,11 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             pre[-40:],
         )  # "what if growth is 10% instead of 5%", "set growth 0%", "growth flattens out at 3%",
         # "enrolment growth hits 10%", "set monthly growth to 15%"
-        if gper is None and (gb or re.match(r"^\s*growth\b", tail)):  # "same but 2% growth"
+        slows = re.search(
+            r"\b(?:slows?|slowed|slowing)\s+(?:down\s+)?to\s*(?:about|~)?\s*$", pre[-30:]
+        )
+        # "same but 2% growth", "and if that slows to 2%?"
+        if gper is None and (gb or slows or re.match(r"^\s*growth\b", tail)):
             period = _PERIODS[gb.group(1)] if gb and gb.group(1) else None
             gadd = re.match(r"^\s*growth\b", tail)
             ctx.add(
@@ -1171,7 +1197,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
                 pct_end + (down_after.end() if down_after else 0),
             )
             return
-        if up_after or (_UP_BEFORE.search(pre[-30:]) and not to_level):
+        # "raises fine-tuned inference prices by 25%"
+        if up_after or (_UP_BEFORE.search(pre[-45:]) and not to_level):
             ctx.add(
                 "relative_change",
                 1 + value / 100,
@@ -1181,6 +1208,10 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             return
         ctx.add("percent", value / 100, idx, pct_end, **pkw)
         return
+    # --- "and with zero growth?"
+    if value == 0 and (zg := re.match(r"^\s*growth\b", after)):
+        ctx.add("growth", 0.0, idx, t_after + zg.end())
+        return
     # --- "14 sites", "a 300-store chain", "400 client companies": counts of places and parties
     if (
         num.scale is None
@@ -1189,8 +1220,9 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         and re.match(
             r"^(?:\s+(?:[a-z&/]+\s+)?(?:sites|languages|jurisdictions|countries|stores|branches|depots|offices"
             r"|locations|hospitals|clinics|markets|regions|brands|customers|clients|groups|companies"
-            r"|quotes|bids|tenders|shifts)"  # "3 competitive quotes", "300 O&D markets", "3 shifts of chat"
-            r"|-(?:store|site|branch|office|location|hospital|clinic|country))\b",
+            r"|quotes|bids|tenders|shifts"  # "3 competitive quotes", "300 O&D markets", "3 shifts of chat"
+            r"|affiliates|authorities|committees|agencies|departments|subsidiaries|municipalities|ministries)"
+            r"|-(?:store|site|branch|office|location|hospital|clinic|country|page))\b",  # "a 40-page report"
             after,
         )
     ):
@@ -1306,7 +1338,9 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     if ls and after.startswith("s") and value >= 1000 and value == int(value):
         return  # "4090s under the desks", "the 1990s": a plural, no latency
     if ls and re.search(
-        r"latenc|respon|under|within|faster|below|repl|answer|wait|instant|quick|slow|take|took",
+        # "the client's p95 target is 1.2 seconds", "has to pop up inside 2 secs"
+        r"latenc|respon|under|within|inside|faster|below|repl|answer|wait|instant|quick|slow|take|took"
+        r"|\bp(?:50|9[059])\b",
         ctx.tmpl,
     ):
         mkw = {k: None if v is None else v * 1000 for k, v in kw.items()}
@@ -1324,11 +1358,30 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         ctx.add("token_volume", value, idx, t_after, **kw)
         return
     # --- "700 tokens in and 250 out": a bare number with a side continues the previous quantity
+    # "$3 per million input tokens, fifteen for output": a second price
     side_next = re.match(
-        r"^\s*(out|output|in|input|completions?|prompts?|responses?|answers?|replies|reply)\b",
+        r"^\s*(?:for\s+)?(out|output|in|input|completions?|prompts?|responses?|answers?|replies|reply)\b",
         after,
     )
-    if side_next and ctx.out and ctx.out[-1].kind in ("tokens_per_request", "token_volume"):
+    if (
+        side_next
+        and num.scale in (None, "k")
+        and re.search(r"\btok(?:en)?s\b[^⟦]*$", ctx.clause_before(i))
+        and not (ctx.out and ctx.out[-1].kind in ("tokens_per_request", "token_volume"))
+    ):  # "agent-assist tokens are 2,100 in and 180 out per call", "tokens per request: 700 in"
+        ctx.add(
+            "tokens_per_request",
+            value,
+            idx,
+            t_after + side_next.end(),
+            side=_side(side_next.group(1)),
+        )
+        return
+    if (
+        side_next
+        and ctx.out
+        and ctx.out[-1].kind in ("tokens_per_request", "token_volume", "price_per_token")
+    ):
         prev = ctx.out[-1]
         ctx.add(
             prev.kind,
@@ -1336,6 +1389,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             idx,
             t_after + side_next.end(),
             period=prev.period,
+            currency=prev.currency,
             side=_side(side_next.group(1)),
         )
         return
@@ -1383,9 +1437,18 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     if (
         prev is not None
         and against
-        and (num.scale is None or prev.kind == "headcount")  # "10,000 students instead of all 22k"
+        # "10,000 students instead of all 22k", "10k enquiries/mo instead of 3.2k"
+        and (num.scale is None or prev.kind in ("headcount", "request_volume", "token_volume"))
         and not re.match(r"^\s*[a-z%$€£]", after)
     ):
+        # not "30k requests a day, not 40k": a number corrected away is no volume
+        if (
+            prev.kind in ("request_volume", "token_volume")
+            and num.scale is not None
+            and against.group(0).strip() != "not"
+        ):
+            ctx.add(prev.kind, value, idx, t_after, period=prev.period)
+            return
         if prev.kind == "duration":  # "12 weeks not 10": in the unit of the first
             unit = re.search(
                 r"(?<=[\d\s])(years?|yrs?|y|quarters?|weeks?|wks?)\b", prev.span.text.lower()
@@ -1495,7 +1558,9 @@ def _field_value(
     # wide enough for "set the number of GPUs in the self-hosted configuration to 2"
     fm = _FIELD_BEFORE.search(ctx.before(idx[0], 80))
     if not fm or re.match(
-        r"^\s*(?!(?:to|and|or|instead|rather|vs|versus|then|but|if|so|please|now|once|when)\b)"
+        # "MSL headcount goes to 180 after the launch"
+        r"^\s*(?!(?:to|and|or|instead|rather|vs|versus|then|but|if|so|please|now|once|when|after|before|by"
+        r"|from|starting)\b)"
         r"(?:[a-z%$€£]|/\s*[a-z])",
         after,
     ):
@@ -1527,8 +1592,8 @@ def _field_value(
 
 
 def _currency_later(rest: str) -> str | None:
-    """A currency named at the end of the clause: "30k a month on openai, usd"."""
-    m = re.match(r"^[^⟦.?!]{0,30}?,\s*(usd|eur|gbp|chf|inr)\b", rest)
+    """A currency named at the end of the clause: "30k a month on openai, usd", "~40k/mo USD"."""
+    m = re.match(r"^(?:[^⟦.?!]{0,30}?,)?\s*(usd|eur|gbp|chf|inr)\b", rest)
     return _CUR_SYMBOL[m.group(1)] if m else None
 
 
@@ -1648,7 +1713,9 @@ _SECOND_AND_HALF = re.compile(r"\ba\s+second\s+and\s+a\s+half\b")
 _PART_SHARE = re.compile(
     rf"(?<!\w)(?P<frac>{_FRAC})\s+(?:of\s+)?(?:the\s+day\b|(?:it|them|those|these)\s+(?:are|is|still)\b"
     # "half our chats r in cebuano", "a quarter of their time", "no internet half the time"
-    r"|(?:the|our|their)\s+(?:[a-z]+\s+)?[a-z]+\s+(?:are|is|r)\b|(?:the|their|our|his|her|my)\s+time\b)"
+    r"|(?:the|our|their)\s+(?:[a-z]+\s+)?[a-z]+\s+(?:are|is|r)\b|(?:the|their|our|his|her|my)\s+time\b"
+    # "a third of listings need a second pass", "at a quarter of capacity", "two thirds of 45k notes"
+    r"|[a-z]+s\s+(?:need|needs|go|get|are|require)\b|capacity\b|(?=⟦))"
 )
 # "knock a third off at renewal"
 _PART_OFF = re.compile(
@@ -1768,6 +1835,11 @@ def _phrases(ctx: _Ctx) -> None:
         add("duration", _MONTHS_PER[next(g for g in m.groups() if g)], m)
     for pattern, factor in _WORD_RELATIVE:
         for m in pattern.finditer(ctx.tmpl):
+            if re.search(
+                r"\b(?:undo|revert|before|forget|drop|scrap|ignore)\s+the\s+$",
+                ctx.tmpl[max(0, m.start() - 30) : m.start()],
+            ):
+                continue  # "undo the tripling", "back to before the triple thing": no new change
             if factor == 0.5 and re.search(
                 r"\b(?:mov\w*|send\w*|sent|rout\w*|shift\w*|put|switch\w*|migrat\w*|offload\w*)\s+(?:\w+\s+)?$",
                 ctx.tmpl[max(0, m.start() - 30) : m.start()],

@@ -27,7 +27,8 @@ HELDOUT_BATCHES = (
     ("h901-h1000, written before session 2's changes", 900, 1099),
     ("h1101-h1600, session 3, from the settled intent rules", 1100, 1600),
     ("h1601-h2200, session 4, each batch written before the changes that followed it", 1601, 2200),
-    ("h2201-h2300, session 5, written before that session's changes", 2201, 2999),
+    ("h2201-h2300, session 5, written before that session's changes", 2201, 2300),
+    ("h2301-h2400, session 6, written after that session's changes, never tuned on", 2301, 2999),
 )
 SECOND_ANNOTATOR = "second_annotator_d741_d890.yaml"
 SECOND_ANNOTATOR_RULES = "second_annotator_session3.yaml"

@@ -879,6 +879,9 @@ def test_figure_question_parameters_are_no_what_if(text, intents):
         ("with batch pricing on that, what happens to the sonnet bill?", {"explain_figure", "what_if"}),
         ("would caching cut that api cost much?", {"explain_figure", "what_if"}),
         ("do you size the cards for the peak or the average?", {"show_assumptions"}),
+        # the user's own team inside a question is a fact (I3); not inside a figure question (I8)
+        ("how risky is self hosting for a team of 2 engineers?", {"change_assumption", "risk"}),
+        ("what would 3 engineers for 6 months cost us?", {"explain_figure"}),
         ("the reports aren't time sensitive, nobody reads them before noon", {"pillar_answer"}),
     ],
 )

@@ -690,6 +690,11 @@ def _intents(
         scores.pop("greeting_help", None)  # rule I1 again, after the model's additions
         if "off_topic" in scores:  # rule I2: never combined; the rules' reading wins
             del scores["off_topic"]
+    if not scores.keys() & {"what_if", "explain_figure", "greeting_help", "off_topic"} and any(
+        q.kind == "headcount" and clause.question for q, clause in q_clauses
+    ):  # "does fine-tuning make sense for a team of 5?": the team is the user's own (I3); after
+        # the learned model, which still answers the question itself
+        scores.setdefault("change_assumption", (0.7, "our team inside the question"))
     order = {i: k for k, i in enumerate(("greeting_help", "pillar_answer", "change_assumption"))}
     ranked = sorted(scores.items(), key=lambda kv: (order.get(kv[0], 9), -kv[1][0], kv[0]))
     return [IntentScore(intent=i, confidence=c, evidence=w) for i, (c, w) in ranked]

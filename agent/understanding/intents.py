@@ -193,8 +193,9 @@ RULES: dict[str, list[str]] = {
     ],
     "thanks": [
         r"\bmuch appreciated\b",
-        # "ok I go to meeting now, tchau", "vielen dank", "ta", "have a good weekend"
-        r"\b(?:tchau|ciao|adeus|tsch[üu]ss|au revoir|vielen dank|danke|merci|gracias|obrigad[oa]|grazie)\b|^ta\W*$",
+        # "ok I go to meeting now, tchau", "vielen dank", "ta", "have a good weekend" (merci, danke...
+        # are with the other languages' thanks below)
+        r"\b(?:tchau|ciao|adeus|tsch[üu]ss|au revoir|vielen dank)\b|^ta\W*$",
         r"\bhave a (?:good|nice|great|lovely) (?:day|weekend|evening|one|week)\b",
         r"^(?:thanks|thank you|cheers|great|perfect|ok thanks|awesome)\b|\b(?:thanks|thank you|many thanks|cheers)\b",
         r"\b(?:bye|goodbye|good bye|see you|see ya|talk (?:to you )?later|catch you later)\b",

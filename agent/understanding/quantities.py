@@ -203,6 +203,8 @@ _GPU_HOUR_BEFORE = re.compile(
     r"(?:is|of|at|to|from|=|:)\s*(?:about|around|~)?\s*(?:us\$|\$|€|£|chf|usd|eur|gbp)?\s*$)"
     r"[^⟦]{0,20}$"
 )
+# the noun after a period adjective that makes the amount money: "monthly spend", "annual run-rate"
+_MONEY_NOUN = re.compile(r"spend|bill|cost|budget|invoice|fee|prepay|run")
 _ADJ_PERIOD_BEFORE = re.compile(
     r"(?:\b|(?<=\s)|^)(hourly|daily|weekly|monthly|quarterly|yearly|annual|p/m)\s+(?:(?!is\b|are\b|was\b)\S+\s+){0,2}?"
     r"(usage|volume|traffic|tokens|requests|calls|queries|spend|bill|cost|budget|invoices?|fees?|charges?|opex|prepay\w*"
@@ -911,7 +913,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
                 period, pend = _period_at(after[tm.end() + gap.end() :])
                 pend = pend and pend + gap.end()
         adj = _ADJ_PERIOD_BEFORE.search(before) if period is None else None
-        if adj and not re.match(r"spend|bill|cost|budget|invoice|fee|prepay|run", adj.group(2)):
+        if adj and not _MONEY_NOUN.match(adj.group(2)):
             period = _PERIODS[adj.group(1)]  # "daily volume ~ 800k tokens"
         end = t_after + tm.end() + pend
         clause = ctx.clause_before(i)
@@ -1024,7 +1026,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     if adjective:  # "monthly token usage is about 250 million"
         noun = adjective.group(2)
         kind = "request_volume" if re.match(r"req|call|quer", noun) else "token_volume"
-        if re.match(r"spend|bill|cost|budget|invoice|fee|prepay|run", noun):
+        if _MONEY_NOUN.match(noun):
             kind = "money"
         ctx.add(kind, value, idx, t_after, period=_PERIODS[adjective.group(1)], **kw)
         return

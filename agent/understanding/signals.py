@@ -233,15 +233,19 @@ _RULE_WORDS = (
     r"regulat\w*|complian\w*|audit\w*|\b(?:phi|sec|laws?|act|rules|secrecy|supervis\w*|licen[cs]\w*"
     r"|classified|residency|sovereign\w*|polic(?:y|ies)|validation|accredit\w*)\b"
 )
-_REGULATION_STATED = re.compile("|".join(f"(?:{x})" for x in [*_PILLARS["regulated"][1], _RULE_WORDS]))
-_PILLARS["regulated"][1].extend(_INDUSTRY_NAMED)
+#: What sets a pillar without stating it, besides its own patterns (find_pillars marks it inferred)
+_INFERRED_FROM = {"regulated": _INDUSTRY_NAMED}
 
 
 def _alternation(patterns: list[str]) -> list[re.Pattern]:
     return [re.compile("|".join(f"(?:{x})" for x in patterns))]
 
 
-_COMPILED = {p: (_alternation(neg), _alternation(pos)) for p, (neg, pos) in _PILLARS.items()}
+(_REGULATION_STATED,) = _alternation([*_PILLARS["regulated"][1], _RULE_WORDS])
+_COMPILED = {
+    p: (_alternation(neg), _alternation([*pos, *_INFERRED_FROM.get(p, [])]))
+    for p, (neg, pos) in _PILLARS.items()
+}
 
 
 def _span(message: str, m: re.Match) -> Span:

@@ -508,6 +508,14 @@ _FAMILIES_D4341 = [
     ),
     ("our monthly run-rate is about $9k", [("money", 9000.0, "month", None, "USD")]),
     ("we spend ~15k/mo GBP on it", [("money", 15000.0, "month", None, "GBP")]),
+    # "a team of N" is people, and so are "N of them" after it; GPUs stay GPUs
+    ("how risky is self hosting for a team of 3?", [("headcount", 3.0, None, None, None)]),
+    ("a small team of four, no MLOps", [("headcount", 4.0, None, None, None)]),
+    (
+        "team of 6, 2 of them have shipped models before",
+        [("headcount", 6.0, None, None, None), ("headcount", 2.0, None, None, None)],
+    ),
+    ("a cluster of 12 GPUs", [("gpu_count", 12.0, None, None, None)]),
 ]
 
 

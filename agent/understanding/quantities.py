@@ -1230,6 +1230,24 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     ):
         ctx.add("number", value, idx, t_after)
         return
+    # --- "how risky is self hosting for a team of 3?", "team of 6, 2 of them have shipped models"
+    if (
+        num.scale is None
+        and value == int(value)
+        and 0 < value < 100_000
+        and not num.glued_b
+        and not after.lstrip().startswith("%")
+        and not _GPU_AFTER.match(after)
+        and not _HEADCOUNT.match(after)  # "a team of 4 engineers": read by the people rule below
+        and (
+            re.search(r"\b(?:team|squad|crew|staff|workforce)\s+of\s*(?:about|around|~|just|only)?\s*$", before)
+            or re.match(r"^\s*of\s+(?:them|those|us)\b", after)
+            and ctx.out
+            and ctx.out[-1].kind == "headcount"
+        )
+    ):
+        ctx.add("headcount", value, idx, t_after)
+        return
     # --- "a platform engineer costs $165k a year and we'd need 2 of them"
     if (
         num.scale is None

@@ -566,7 +566,7 @@ def test_pillar_signals_in_everyday_wording(text, pillars):
         ("over 2 years which option wins, and when does it break even?", {"compare", "break_even"}),
         ("we expect traffic to go up fivefold by 2027", {"change_assumption"}),
         ("fine tune a 13b on 4 l40s, realistic?", {"recommend"}),
-        ("my boss wants us on claude 3 haiku, is that the smarter move", {"recommend", "what_if"}),  # rule I4
+        ("my boss wants us on claude 3 haiku, is that the smarter move", {"recommend"}),  # I4, session 7
         ("hullo! is there any point training our own model", {"recommend"}),  # rule I1
         ("compare rag vs lora at 5k requests a day, 2k tokens each", {"compare", "what_if"}),  # I4
     ],
@@ -736,8 +736,9 @@ def test_eleventh_batch_families(text, intents, pillars):
         ("compare haiku, gpt-4o mini and a self-hosted mistral 7b over 2 years", {"compare"}),
         ("qlora on a 70b on 2 h100s, is that overkill?", {"recommend"}),
         ("we run gpt-4o today, should we fine tune?", {"change_assumption", "recommend"}),
-        # a yes/no on the verdict is recommend (I6); what would move it is risk (I11)
-        ("does that flip your recommendation?", {"recommend"}),
+        # a yes/no on the verdict is recommend (I6); what would move it is risk (I11); whether
+        # what was just said moves it is what_if too (I4, session 7)
+        ("does that flip your recommendation?", {"recommend", "what_if"}),
         ("which input would change the answer the most?", {"risk"}),
         ("is a vendor fine tune even possible for us?", {"recommend"}),
         ("is self hosting a fantasy for a team like ours?", {"recommend"}),
@@ -845,7 +846,7 @@ def test_figure_question_parameters_are_no_what_if(text, intents):
         ("which single assumption is most likely to change your answer?", {"risk"}),
         ("what's the one input most likely to flip the verdict?", {"risk"}),
         # a saving or a better deal is a cost difference (I5)
-        ("how much would we save per month if we moved the batch work to a 7b?", {"compare", "what_if"}),
+        ("how much would we save per month if we moved the batch work to a 7b?", {"compare"}),
         ("which of the two is the better deal over 2 years?", {"compare"}),
         # a worry (I11)
         ("what's speculative decoding and should we worry about it?", {"explain_concept", "risk"}),
@@ -918,3 +919,30 @@ def test_verdict_wordings_are_recommend_cues(text):
 )
 def test_session6_pillar_wording(text, pillars):
     assert {p.pillar: p.value for p in understand(text, catalog=HAND).pillars} == pillars
+
+
+@pytest.mark.parametrize(
+    "text, intents",
+    [
+        # the option a question weighs is its subject, not a change (I4, session 7)
+        ("payback period for self-hosting a 7b on 2 L4s?", {"break_even"}),
+        ("fine tune a 70b on 8 a100s, feasible?", {"recommend"}),
+        ("could we use mixtral for this?", {"recommend"}),
+        ("when does it pay back if we go lora on a 7b", {"break_even"}),
+        ("biggest risk if we go with vendor fine tuning?", {"risk"}),
+        ("our cto wants us on gemini flash, is that the better move", {"recommend"}),
+        # ... but a scenario value, an event or "instead" with it is one (I4)
+        ("when does it pay back if we go lora on a 7b and volume grows 5% a month?", {"break_even", "what_if"}),
+        ("what could go wrong if we fine tune on tickets that later turn out to hold PII?", {"risk", "what_if"}),
+        ("could we run it on L40S cards instead of H100s?", {"recommend", "what_if"}),
+        # in a figure question "if" marks a change (I8)
+        ("what would it cost per month if we self host a 70b on 4 h100s?", {"explain_figure", "what_if"}),
+        # a follow-up on whether what was just said moves an answer (I4); not when the same
+        # message states the fact (I3)
+        ("does that change the recommendation?", {"recommend", "what_if"}),
+        ("how much does that move the break-even?", {"break_even", "what_if"}),
+        ("we can get H200s at $3.50 an hour, does that change your answer?", {"change_assumption", "recommend"}),
+    ],
+)
+def test_session7_intent_families(text, intents):
+    assert set(understand(text, catalog=HAND).intent_ids) == intents

@@ -112,6 +112,18 @@ _IF_CONDITION = re.compile(
     r"(?!\s+(?:everything|all|things)\s+go(?:es)?\s+(?:right|well|wrong|to\s+plan)\b)"
     r"(?!\s+(?:it'?s|it is|this is|that'?s|that is|there'?s)\s+(?:worth|a good|the right|smart|wise)\b)"
 )
+# "if" that names the option a question weighs is its subject, not a change (I4): "payback if we
+# go lora on mistral 7b?"; not when a scenario value, an event or "instead" rides along
+_OPTION_IF = re.compile(
+    r"(?<!\bwhat )\bif\s+(?:we|i|they|you)\s+(?:just\s+)?"
+    r"(?:go|went|use|used|moved?|switch\w*|run|ran|pick|choose|lora|fine.?tune\w*|buy|bought"
+    r"|self.?host\w*|host|summari[sz]e|do|did|adopt\w*)\b"
+    r"(?P<rest>[^?,.;!]*)"
+)
+_OPTION_IF_EVENT = re.compile(
+    r"\b(?:and(?!\s+(?:host|run|serve|deploy)\b)|but|then|later|turns? out|instead|still|only"
+    r"|keep\w*|grow\w*)\b|%"
+)
 # ... or a figure or a name the question is asked at: "cheapest option at 50M tokens a month?"
 _MARKED_CONDITION = re.compile(
     # not "how did you arrive at $38,400", "hosting sits at 11.2k": where a figure stands
@@ -119,11 +131,11 @@ _MARKED_CONDITION = re.compile(
     r"(?:at|with|w/|assuming|instead of|and a|and an)"
     r"\s+(?:\S+\s+){0,3}$"
 )
-# someone else's idea to weigh: "our account manager wants us on o3-mini, is that the better move"
-_PROPOSAL = re.compile(
-    r"\b(?:our|my|the|their)\s+(?:[\w-]+\s+){0,2}(?:wants?|suggests?|suggested|proposes?|proposed|is\s+pushing|pushes)\b"
-    # not "my director wants a yes/no by friday", "the partner wants to know": a deadline, a question
-    r"(?!\s+(?:a|an|one|the|to\s+know|answers?|numbers?)\b)"
+# a follow-up on whether what was just said alters an answer (I4): "does that change the
+# recommendation?", "how much does that move the break-even?"
+_CHANGES_ANSWER = re.compile(
+    r"\b(?:does|do|would|will|did|could|might)\s+(?:that|this|it|those|these)\s+(?:\S+\s+){0,2}?"
+    r"(?:change|move|flip|shift|kill|affect|alter|sway|swing)\b"
 )
 # an order that sets an input: "halve the GPU price and show me again", "nope, 2x"
 _SETTER = re.compile(
@@ -289,6 +301,25 @@ def understand(
     )
 
 
+def _if_condition(norm: str, lowered: str, quantities: list[Quantity], figure_only: bool) -> bool:
+    """An "if" that sets a condition, other than one that only names the option a verdict,
+    comparison, payback or risk question asks about (in a figure question, I8, "if" marks one)."""
+    if not _IF_CONDITION.search(norm):
+        return False
+    if figure_only:
+        return True
+    for m in _IF_CONDITION.finditer(lowered):
+        option = _OPTION_IF.match(lowered, m.start())
+        if option is None or _OPTION_IF_EVENT.search(option.group("rest")) or any(
+            option.start() <= q.span.start < option.end()
+            and q.kind not in ("gpu_count", "model_size")
+            for q in quantities
+        ):
+            return True
+    # every "if" of the raw text names an option; one only the normalised text has still counts
+    return not _IF_CONDITION.search(lowered)
+
+
 def _clause_of(pos: int, clauses: list[_Clause]) -> _Clause:
     for c in clauses:
         if _in(pos, c):
@@ -333,7 +364,7 @@ def _intents(
             "why"
         )  # "why is hosting the same at 2M and 20M?" asks about a figure
         and (
-            _IF_CONDITION.search(norm)
+            _if_condition(norm, lowered, quantities, figure_only)
             or figure_only
             and _FIGURE_HYPOTHESIS.search(norm)
             or not figure_only
@@ -346,18 +377,10 @@ def _intents(
                     or is_question
                     and _PREMISE.match(clause.text)
                 )
-                and (
-                    _MARKED_CONDITION.search(lowered, max(0, q.span.start - 40), q.span.start)
-                    or q.kind == "gpu_count"  # "what would training cost on 16 A100s?"
-                    and "compare" not in scores
-                    and re.search(
-                        r"(?<!\bland )(?<!\blanded )\bon\s+$",
-                        lowered[max(0, q.span.start - 12) : q.span.start],
-                    )
-                )
+                # not the GPUs the option runs on: "payback for mistral 7b on 2 L4s?" (I4)
+                and _MARKED_CONDITION.search(lowered, max(0, q.span.start - 40), q.span.start)
                 for q, clause in q_clauses
             )
-            or _PROPOSAL.search(lowered)
         )
     ):  # rule I4: "payback with 10% monthly growth?", "worst case if GPU prices spike?"
         scores.setdefault("what_if", (0.75, "a condition to explore"))
@@ -454,6 +477,13 @@ def _intents(
                 scores["change_assumption"] = (0.75, f"stated: {what}")
                 break
 
+    if (
+        scores.keys() & {"recommend", "break_even", "compare", "risk", "explain_figure"}
+        and not scores.keys() & {"change_assumption", "pillar_answer", "explain_concept"}
+        and not norm.startswith("why")
+        and _CHANGES_ANSWER.search(norm)
+    ):  # "does that change the recommendation?"; not "we can get H200s at $3.50, does that change it?"
+        scores.setdefault("what_if", (0.75, "an answer under a change"))
     # one cue is often inside another's phrasing: keep the more specific reading
     if (
         "break_even" in scores

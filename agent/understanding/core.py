@@ -477,13 +477,6 @@ def _intents(
                 scores["change_assumption"] = (0.75, f"stated: {what}")
                 break
 
-    if (
-        scores.keys() & {"recommend", "break_even", "compare", "risk", "explain_figure"}
-        and not scores.keys() & {"change_assumption", "pillar_answer", "explain_concept"}
-        and not norm.startswith("why")
-        and _CHANGES_ANSWER.search(norm)
-    ):  # "does that change the recommendation?"; not "we can get H200s at $3.50, does that change it?"
-        scores.setdefault("what_if", (0.75, "an answer under a change"))
     # one cue is often inside another's phrasing: keep the more specific reading
     if (
         "break_even" in scores
@@ -725,6 +718,14 @@ def _intents(
     ):  # "does fine-tuning make sense for a team of 5?": the team is the user's own (I3); after
         # the learned model, which still answers the question itself
         scores.setdefault("change_assumption", (0.7, "our team inside the question"))
+    if (
+        scores.keys() & {"recommend", "break_even", "compare", "risk", "explain_figure"}
+        and not scores.keys() & {"change_assumption", "pillar_answer", "explain_concept"}
+        and not norm.startswith("why")
+        and _CHANGES_ANSWER.search(norm)
+    ):  # "does that change the recommendation?"; not "we can get H200s at $3.50, does that change
+        # it?"; after the learned model, which may have read the question
+        scores.setdefault("what_if", (0.75, "an answer under a change"))
     order = {i: k for k, i in enumerate(("greeting_help", "pillar_answer", "change_assumption"))}
     ranked = sorted(scores.items(), key=lambda kv: (order.get(kv[0], 9), -kv[1][0], kv[0]))
     return [IntentScore(intent=i, confidence=c, evidence=w) for i, (c, w) in ranked]

@@ -942,6 +942,22 @@ def test_session6_pillar_wording(text, pillars):
         ("does that change the recommendation?", {"recommend", "what_if"}),
         ("how much does that move the break-even?", {"break_even", "what_if"}),
         ("we can get H200s at $3.50 an hour, does that change your answer?", {"change_assumption", "recommend"}),
+        # verdicts in other words (I6)
+        ("does self hosting still stack up at 30% utilisation?", {"recommend", "what_if"}),
+        ("we're on a classified network. does an API even come into it?", {"pillar_answer", "recommend"}),
+        ("what's RAG and do we need it for the claims letters?", {"explain_concept", "recommend"}),
+        ("what's an embedding, do we need it for RAG?", {"explain_concept"}),
+        # figures asked or challenged (I8), a cost per unit for each option (I5 + I8)
+        ("does that $9.1k include VAT?", {"explain_figure"}),
+        ("can you break the self-hosted total down into hardware and staff?", {"explain_figure"}),
+        ("cost per ticket on each path, please", {"compare", "explain_figure"}),
+        ("surely one l40s is plenty?", {"explain_figure"}),
+        # risk and compare in other words (I11, I5)
+        ("is vendor fine tuning a trap for us?", {"risk"}),
+        ("would a lora'd 8b do the triage for less?", {"compare"}),
+        # latency stated in other words (I12)
+        ("our p95 target is 800 ms", {"pillar_answer"}),
+        ("a few seconds per answer is totally fine", {"pillar_answer"}),
     ],
 )
 def test_session7_intent_families(text, intents):

@@ -264,6 +264,14 @@ RULES: dict[str, list[str]] = {
         r"\bcan (?:we|they|i|our \S+) (?:\S+\s+){0,2}afford\b|\b(?:safer|safest) (?:bet|move|choice|option|call|route|path)\b|\byes\s*/\s*no\b",
         r"\bdoes the (?:math|maths|business case|numbers?) (?:work|add up|stack up)\b|\bprove me wrong\b",
         r"\b(?:does|would|will|did|could) (?:that|this|it) (?:\S+\s+)?(?:change|affect|alter|flip) (?:your|the) (?:recommendation|verdict|answer)\b",
+        # "does self hosting still stack up?", "does an API even come into it?", "is vendor fine
+        # tuning even an option?", "can we even justify a gpu contract", "is distillation something
+        # we could use", "self host or API?", "do we need it for the permit letters?" (not "for RAG?")
+        r"\bstill (?:stacks? up|makes? sense)\b|\bcome into it\b|\beven an? (?:option|possibility)\b",
+        r"\bjustify (?:a|an|the|fine|self|our|owning|building|it)\b|\bsomething (?:we|you) (?:could|should|can) (?:use|try|do)\b",
+        r"\bself[ -]?host\w* or (?:the |an? )?api\b|\boverthink\w*\b",
+        r"\bdo (?:we|they|i) (?:even |really |actually )?need (?:it|one|both|them|this) for (?:the|our|my|this|that)\b",
+        r"\bstill worth\b|\bworth self[ -]?host\w*\b|\b(?:route|path|option|plan) gets? (?:us )?there\b",
         # "does a 2x jump in token prices flip the answer?", "what happens to the recommendation if
         # DAU halves?", "would you still say stay on the API?", "is it the moment to fine tune?"
         r"\b(?:flip|change|alter)s? (?:the|your|our) (?:answer|recommendation|verdict)\b",
@@ -280,6 +288,9 @@ RULES: dict[str, list[str]] = {
         r"\bhow much (?:\S+\s+){0,4}save\b|\b(?:would|do|could|can|will) we save\b|\bbetter (?:deal|value)\b",
         # "more expensive than RAG or roughly the same money?"
         r"\bmore expensive than\b|\bthe same money\b",
+        # "does a self-hosted 70b actually undercut that?", "is that better than the azure reserve?",
+        # "would a fine-tuned 8b do the scoring for less?", "and the gap if growth is zero?"
+        r"\bundercut\w*\b|\bis (?:that|this|it) (?:any )?(?:better|worse) than\b|\bfor less\s*\?|^(?:and |so )?the (?:gap|delta)\b",
         r"\b(?:difference|differ\w*) in (?:price|cost|costs|pricing|spend)\b|\bcost difference\b|\bcompar\w*\b|(?<!\bin )(?<!\binput )\bvs\b(?! (?:out|output)\b)|\bversus\b|\bside by side\b|\bstack up\b|\bhead to head\b|\bput (?:\S+\s+){1,6}next to\b",
         r"\bwhich (?:\w+\s+){0,2}(?:is |would be |gets )?(?:cheap\w*|better|best|more expensive|lower)\b",
         r"\bcheap(?:er|est)\b|\bbetter value\b|\b(?:each|every|both|all) (?:\w+ )?(?:options?|paths?|routes?)\b",
@@ -302,6 +313,9 @@ RULES: dict[str, list[str]] = {
         r"\bwhen (?:do|does|would|will) (?:\w+\s+){0,3}(?:get |become |be )?cheaper\b",
         # "at what token price per million does vendor fine-tuning stop making sense?"
         r"\bat (?:what|which) (?:\S+\s+)?(?:price|rate|spend|cost)\b|\bstops? (?:making sense|paying off|being cheaper)\b",
+        # "at what daily volume does a self-hosted 7b beat 4o mini?", "what weekly token volume would
+        # we need before hosting becomes more cost-effective?"
+        r"\bat (?:what|which) (?:\S+\s+)?(?:volume|scale|level|usage|traffic)\b|\bwhat (?:\S+\s+){0,3}volume (?:would|do|does|should) (?:we|you|it) need\b",
     ],
     "what_if": [
         r"\bwhat (?:if|about|happens if)\b|\band if\b|\bsuppos\w+\b|\bimagine\b|\bhow about\b",
@@ -322,6 +336,13 @@ RULES: dict[str, list[str]] = {
         # "would two be enough for the workload?", "what happens to the haiku bill?", "would batch
         # cut that API cost much?"
         r"\b(?:would|will|are|is)\s+(?:one|two|three|four|five|six|eight|\d+)\s+(?:\w+\s+)?(?:be\s+)?enough\b",
+        # "does that €14.2k include VAT", "break the on-prem total into hardware, power and staff",
+        # "cost per request on each path", "what would the totals look like at half the price",
+        # "that seems optimistic", "surely one h200 is plenty?", "could an 8b on one L40S hit that?"
+        r"\bwhat'?s? (?:is )?in the ['\"]?[\w -]{1,30}['\"]? line\b|\b(?:does|is) (?:that|this) (?:[$€£]?\d\S*|number|figure|total|estimate) includ\w*\b|\bbreak (?:the|that|this|it) (?:\S+\s+){0,3}(?:into|down)\b",
+        r"\b(?:cost|price|spend) per \w+ (?:on|in|for|of) each\b(?![^.?!]*\bside by side\b)|\bper \w+ for each (?:option|path|route)\b",
+        r"\bwhat would (?:the|our|that|those|this) (?:\S+\s+){0,2}look like\b|\b(?:seems?|looks?|sounds?) (?:\w+ )?optimistic\b",
+        r"\bis plenty\b|\ban? \d+b\b[^?.!]*\bhit that\b|^(?:y|why) (?:\d+|one|two|three|four|six|eight) (?:gpus?|cards?|h\d+s?)\b|^y (?:is|are|does|do)\b",
         r"\bwhat happens to (?:the|our|that|this) (?:\S+\s+){0,2}(?:bill|cost|costs|total|spend|number|figure)\b",
         r"\b(?:cut|reduce|lower|raise|increase)\s+(?:that|the|our|this)\s+(?:\S+\s+){0,2}(?:cost|bill|spend|number|figure|total)\b",
         # a cost or a size asked for (I8): "what would a full fine tune of an 8b cost on 8 A100s?",
@@ -478,6 +499,9 @@ RULES: dict[str, list[str]] = {
     ],
     "risk": [
         r"\brosy (?:scenario|case|picture|version)\b",
+        # "is vendor fine-tuning a trap?", "which option holds up better?", "what happens to our
+        # service if...", "whether it compromises accuracy"
+        r"\ba trap\b|\bholds? up (?:better|best)\b|\bwhat happens to (?:our|the) (?:service|users|customers|operations|sla|uptime)\b|\bcompromis\w* (?:the )?(?:accuracy|quality)\b",
         # "should it concern an authority such as ours?", "how badly would that affect us?", "what
         # could bite them", "what if the build slips by 6 months?": a worry (I11)
         r"\bshould (?:we|i|it|that|this|they) (?:\S+\s+)?(?:worry|concern)\b|\bworry about\b|\bhow bad(?:ly)? (?:would|will|could|does|is|might)\b|\b(?:could|would|might|will) bite\b",

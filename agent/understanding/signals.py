@@ -53,6 +53,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bdata\s+(?:stays|remains|lives|is\s+kept|has\s+to\s+stay|must\s+stay)\s+(?:with\s+us|in[\s-]house|on[\s-]site)\b",
             r"\b(?:stay|stays|kept|keep\s+it|remain|remains)\s+(?:in[\s-]?house|inside|internal|on\s+our|in\s+our|within\s+our)\b",
             r"\bair[\s-]?gapped\b",
+            r"\bnothing\s+(?:can|may|is\s+allowed\s+to|should)\s+(?:ever\s+)?leave\b",
             r"\bnever\s+leaves\b|\bthird[\s-]party\s+\w+\s+(?:are|is)\s+(?:a\s+)?no[\s-]go\b",
             r"\bno\s+data\s+(?:may|can|should|must|is\s+allowed\s+to)\s+leave\b|\bnot\s+(?:leave\s+)?our\s+(?:building|premises|site)\b",
             r"\b(?:our|their|its|the\s+customer'?s)\s+own\s+(?:servers|data\s*cent(?:er|re)s?|hardware|infra\w*)\b",
@@ -188,10 +189,12 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bruns?\s+over\s?night\b|\b(?:generated|run|processed)\s+over\s?night\b|\b(?:nobody|no\s*one)(?:'s|\s+is)\s+(?:\w+\s+)?waiting\b",
             r"\b(?:near[\s-])?(?:instant\w*|real[\s-]?time|speed|fast\s+(?:answers|responses|replies))\s+(?:isn'?t|is\s+not|aren'?t|are\s+not|not)\s+(?:really\s+)?(?:needed|required|necessary|important|critical|a\s+(?:priority|requirement|concern))\b",
             r"\b(?:lag|delay|wait|latency)\s+(?:is|are)\s+(?:no\s+big\s+deal|fine|ok|okay|acceptable|not\s+a\s+(?:problem|big\s+deal))\b",
-            r"\b(?:a\s+few|a\s+couple\s+of|\d+|several|ten|twenty|thirty)\s+(?:seconds?|secs?|minutes?|hours?)\s+(?:\w+\s+)?(?:is|are)\s+(?:totally\s+|perfectly\s+|completely\s+)?(?:fine|ok|okay|acceptable|no\s+big\s+deal|not\s+a\s+problem)\b",
+            r"\b(?:a\s+few|a\s+couple\s+of|\d+|several|ten|twenty|thirty)\s+(?:seconds?|secs?|minutes?|hours?)\s+(?:\w+\s+){0,2}(?:is|are)\s+(?:totally\s+|perfectly\s+|completely\s+)?(?:fine|ok|okay|acceptable|no\s+big\s+deal|not\s+a\s+problem)\b",
         ],
         [
             r"\blatency\b",
+            # "the client's p95 target is 1.2 seconds", "users bail if the first token takes more than a second"
+            r"\bp(?:50|9[059])\s+(?:target|goal|budget|sla)\b|\b(?:users|customers|people|callers)\s+(?:bail|drop\s+off|give\s+up|hang\s+up)\s+if\b",
             r"\bsub[\s-]?second\b",
             r"\breal[\s-]?time\b",
             r"\brespon(?:d|se|se\s+time)\s+(?:under|within|below|in\s+under)\b",

@@ -291,7 +291,7 @@ RULES: dict[str, list[str]] = {
         # "does a self-hosted 70b actually undercut that?", "is that better than the azure reserve?",
         # "would a fine-tuned 8b do the scoring for less?", "and the gap if growth is zero?"
         r"\bundercut\w*\b|\bis (?:that|this|it) (?:any )?(?:better|worse) than\b|\bfor less\s*\?|^(?:and |so )?the (?:gap|delta)\b",
-        r"\b(?:difference|differ\w*) in (?:price|cost|costs|pricing|spend)\b|\bcost difference\b|\bcompar\w*\b|(?<!\bin )(?<!\binput )\bvs\b(?! (?:out|output)\b)|\bversus\b|\bside by side\b|\bstack up\b|\bhead to head\b|\bput (?:\S+\s+){1,6}next to\b",
+        r"\b(?:difference|differ\w*) in (?:price|cost|costs|pricing|spend)\b|\bcost difference\b|\bcompar\w*\b|(?<!\bin )(?<!\binput )\bvs\b(?! (?:out|output)\b)|\bversus\b|\bside by side\b|(?<!\bstill )\bstack up\b|\bhead to head\b|\bput (?:\S+\s+){1,6}next to\b",
         r"\bwhich (?:\w+\s+){0,2}(?:is |would be |gets )?(?:cheap\w*|better|best|more expensive|lower)\b",
         r"\bcheap(?:er|est)\b|\bbetter value\b|\b(?:each|every|both|all) (?:\w+ )?(?:options?|paths?|routes?)\b",
         r"\b(?:api|self hosting|rag|vendor) (?:vs|against) \b",

@@ -958,6 +958,11 @@ def test_session6_pillar_wording(text, pillars):
         # latency stated in other words (I12)
         ("our p95 target is 800 ms", {"pillar_answer"}),
         ("a few seconds per answer is totally fine", {"pillar_answer"}),
+        # a worry about an event in the scenario is a change to explore; the model's own output
+        # failing is not (I11)
+        ("what's the risk if our ML lead quits?", {"risk", "what_if"}),
+        ("worst case if the base model gets deprecated next year?", {"risk", "what_if"}),
+        ("what's the risk if the fine-tuned model invents a refund amount?", {"risk"}),
     ],
 )
 def test_session7_intent_families(text, intents):

@@ -139,6 +139,14 @@ _CHANGES_ANSWER = re.compile(
     r"\b(?:does|do|would|will|did|could|might)\s+(?:that|this|it|those|these)\s+(?:\S+\s+){0,2}?"
     r"(?:change|move|flip|shift|kill|affect|alter|sway|swing)\b"
 )
+# a worry about the model's own output, not a change to the scenario (I11): "what's the risk if
+# the fine-tuned model misses an adverse event?"
+_OUTPUT_FAILURE = re.compile(
+    r"\bif (?:a|the|our|their|that|this) (?:[\w-]+ ){0,2}(?:model|bot|llm|assistant|adapter)s? "
+    r"(?:\w+ )?(?:invent|make|makes|made|miss|misses|missed|hallucinat|get|gets|got|give|gives|say|says"
+    r"|produce|produces|leak|leaks|output|outputs|mix|mixes|quote|quotes|drift|drifts|start|starts)\w*\b"
+    r"(?! (?:deprecat|retir|pull|withdraw|sunset|discontinu|remov|replac|chang|updat)\w*)"
+)
 # an order that sets an input: "halve the GPU price and show me again", "nope, 2x"
 _SETTER = re.compile(
     r"^(?:(?:ok|okay|now|then|and|so|please|pls|right|fine)[,.!]?\s+)*"
@@ -543,6 +551,8 @@ def _intents(
             q.kind == "relative_change" for q in quantities
         ):
             scores.pop("what_if", None)  # "what if we're wrong about the volume": a risk question
+        if _OUTPUT_FAILURE.search(norm):
+            scores.pop("what_if", None)  # "what if the fine-tuned model invents a dosing number?" (I11)
     if "explain_figure" in scores and scores.get("risk", (0, ""))[1] == "tornado":
         del scores["risk"]  # "what does the tornado chart show" asks to read a figure
     if re.search(

@@ -963,7 +963,23 @@ def test_session6_pillar_wording(text, pillars):
         ("what's the risk if our ML lead quits?", {"risk", "what_if"}),
         ("worst case if the base model gets deprecated next year?", {"risk", "what_if"}),
         ("what's the risk if the fine-tuned model invents a refund amount?", {"risk"}),
+        # a figure question's setup and what someone else said about a figure are no facts of
+        # ours (I8); someone's proposal is an idea to weigh (I3); a data set's size and a
+        # relative clause belong to the pillar statement (I12)
+        ("2 L40S at 60% utilisation, what's the monthly bill?", {"explain_figure"}),
+        ("that seems off, we were told a 13b needs 2 cards", {"explain_figure"}),
+        ("our aws rep keeps pushing trainium. worth a look?", {"recommend"}),
+        ("we have 2 million resolved tickets, none of it public", {"pillar_answer"}),
+        (
+            "we hold 900k inspection reports from 20 years, which no vendor has ever seen",
+            {"pillar_answer"},
+        ),
     ],
 )
 def test_session7_intent_families(text, intents):
     assert set(understand(text, catalog=HAND).intent_ids) == intents
+
+
+def test_business_shorthand_is_no_model_name():
+    u = understand("no regulator in our space, we're B2B and run everything on k8s", catalog=HAND)
+    assert u.unknown_names == () and u.names == ()

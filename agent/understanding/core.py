@@ -40,6 +40,10 @@ _QUESTION_START = re.compile(
     r"(?:what|what's|whats|wat|which|when|where|why|how|who|should|shld|would|could|can|is|are|"
     r"do|does|did|will|shall|any|isn't|aren't|won't)\b"
 )
+_RELATIVE = re.compile(
+    r"(?:which|who|whom|whose)\s+(?:no|nobody|none|we|they|our|their|i|you|the|a|an|has|have|had|was"
+    r"|were|makes|made|means|meant|took|takes|gives|gave|covers|includes)\b"
+)
 _CLAUSE_SPLIT = re.compile(r"(?<=[.?!;:])\s+|\s*[—–]\s*|\s+-\s+|,\s+|\n+")
 _DOMAIN = re.compile(
     r"\b(?:tokens?|models?|llms?|gpus?|api|apis|fine|tun\w*|train\w*|cost\w*|price\w*|spend\w*|"
@@ -146,6 +150,15 @@ _OUTPUT_FAILURE = re.compile(
     r"(?:\w+ )?(?:invent|make|makes|made|miss|misses|missed|hallucinat|get|gets|got|give|gives|say|says"
     r"|produce|produces|leak|leaks|output|outputs|mix|mixes|quote|quotes|drift|drifts|start|starts)\w*\b"
     r"(?! (?:deprecat|retir|pull|withdraw|sunset|discontinu|remov|replac|chang|updat)\w*)"
+)
+# what someone else said about a figure: "our infra guy reckons 2 would do", "I read a 70b needs 8"
+_HEARSAY = re.compile(
+    r"\b(?:reckons?|we were told|i was told|(?:i|we)(?:'ve| have)? (?:read|heard)|someone said|claims?)\b"
+)
+# someone else's idea: "our account manager wants us on o3-mini", "our rep keeps pushing b200s"
+_SOMEONE_ELSES = re.compile(
+    r"\b(?:pushing|pitching|suggest(?:s|ed|ing)|propos(?:es|ed|ing)|recommend(?:s|ed|ing)"
+    r"|wants?\s+us\s+(?:on|to\s+(?:use|try|switch))|keeps?\s+(?:pushing|mentioning|suggesting))\b"
 )
 # an order that sets an input: "halve the GPU price and show me again", "nope, 2x"
 _SETTER = re.compile(
@@ -259,6 +272,8 @@ def _clauses(message: str) -> list[_Clause]:
     for s, e in merged:
         text = lowered[s:e].strip()
         question = text.endswith("?") or bool(_QUESTION_START.match(normalise_text(text)))
+        if question and out and not text.endswith("?") and _RELATIVE.match(text):
+            question = False  # "..., which no commercial vendor has ever had": a relative clause
         out.append(_Clause(s, e, text, question))
     return out
 
@@ -434,6 +449,8 @@ def _intents(
             set_up = True
             if clause.question:
                 continue
+            if figure_only and (_FRAGMENT.match(clause.text) or _HEARSAY.search(clause.text)):
+                continue  # "4 H100s at 50% utilisation, what's the bill?", "we were told a 70b needs 8 cards" (I8)
             if any(
                 q.kind == "relative_change"
                 and _in(q.span.start, clause)
@@ -471,12 +488,15 @@ def _intents(
             if any(_in(p.span.start, clause) for p in pillars):
                 named = []  # "the chemistry nomenclature trips up gpt-4o": a pillar, not a setup
             # "p95 target is 1.2 seconds", "2 million proprietary drawings": a pillar's own numbers set no input
-            if pillars:
+            if pillars:  # ... and "3.5 million call transcripts" counts a data set, not a rate
                 facts = [
-                    q for q in facts if q.kind not in ("latency", "number", "duration", "percent")
+                    q
+                    for q in facts
+                    if q.kind not in ("latency", "number", "duration", "percent")
+                    and not (q.kind in ("request_volume", "token_volume") and q.period is None)
                 ]
-            if named and _TWO_OPTIONS.search(clause.text):
-                named = []
+            if named and (_TWO_OPTIONS.search(clause.text) or _SOMEONE_ELSES.search(clause.text)):
+                named = []  # "our nvidia rep keeps pushing b200s": an idea to weigh, not our setup
             if scores.keys() & _ASKS and not _OWN.search(clause.text):
                 # "compare opus, sonnet and a fine-tuned llama 70b", "lora on a 70b on 4 h100s,
                 # overkill?": the options asked about, not what the user runs

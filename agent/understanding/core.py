@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .intent_model import THRESHOLD, best_intents, intent_model
-from .intents import TENTATIVE_PLAN, nearest_example_index, normalise_text, rule_hits
+from .intents import nearest_example_index, normalise_text, rule_hits
 from .model import (
     ConversationContext,
     IntentScore,
@@ -151,6 +151,8 @@ _OUTPUT_FAILURE = re.compile(
     r"|produce|produces|leak|leaks|output|outputs|mix|mixes|quote|quotes|drift|drifts|start|starts)\w*\b"
     r"(?! (?:deprecat|retir|pull|withdraw|sunset|discontinu|remov|replac|chang|updat)\w*)"
 )
+# "we might try a 7b", "we could go with claude": an option floated, not a fact about the setup
+_TENTATIVE_PLAN = re.compile(r"\bwe (?:might|could|may) (?:try|use|go with|switch to|consider)\b")
 # what someone else said about a figure: "our infra guy reckons 2 would do", "I read a 70b needs 8"
 _HEARSAY = re.compile(
     r"\b(?:reckons?|we were told|i was told|(?:i|we)(?:'ve| have)? (?:read|heard)|someone said|claims?)\b"
@@ -460,10 +462,10 @@ def _intents(
                 continue  # "lower the H100 price 20%": a what-if about that input
             if is_question and _PREMISE.match(clause.text):
                 continue
-            if _ADVISOR_FIGURE.search(clause.text.lower()) or re.search(
-                TENTATIVE_PLAN, clause.text.lower()
+            if _ADVISOR_FIGURE.search(clause.text.lower()) or _TENTATIVE_PLAN.search(
+                clause.text.lower()
             ):
-                continue  # "our real numbers are nowhere near the 40% you seem to assume"  # "at $0.5/M input, is mistral cheaper?": a premise of the question
+                continue  # "our real numbers are nowhere near the 40% you seem to assume"
             local = rule_hits(normalise_text(clause.text))
             if local.keys() & {
                 "show_assumptions",

@@ -161,8 +161,6 @@ def normalise_text(message: str) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # rules: intent -> patterns over the normalised text
-# "we might try a 7b", "we could go with claude": an option floated, not a fact about the setup
-TENTATIVE_PLAN = r"\bwe (?:might|could|may) (?:try|use|go with|switch to|consider)\b"
 
 RULES: dict[str, list[str]] = {
     "greeting_help": [

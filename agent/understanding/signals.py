@@ -132,8 +132,6 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:data|logs|records|tickets|archive|history|transcripts)\s+(?:going|dating)\s+back\s+(?:to\s+)?(?:(?:19|20)\d\d|\d+\s+years|decades)\b",
             r"\b(?:data|logs|records|archive|dataset|corpus)\s+(?:\w+\s+){0,4}(?:is|are)\s+(?:pure\s+)?(?:gold|a\s+gold\s?mine|the\s+real\s+asset|our\s+(?:moat|edge|advantage|crown\s+jewels))\b",
             r"\bno\s+(?:other\s+)?(?:competitor|rival|one\s+else|body\s+else)\s+(?:has|have|owns)\b",
-            # "records ... which no commercial vendor has ever had"
-            r"\bno\s+(?:\w+\s+){0,2}(?:vendor|provider|competitor|rival|company)\s+(?:has|have)\s+(?:ever\s+)?(?:had|seen|owned)\b",
             r"\bours\s+alone\b|\bonly\s+we\s+have\b|\bone[\s-]of[\s-]a[\s-]kind\b",
             # "only us have this", "all our own", "none of it public", "that's the real asset here"
             r"\bfrom\s+our\s+own\s+(?:customers|users|clients|members)\b|\bno\s+(?:\w+\s+){0,2}(?:vendor|competitor|rival)\s+has\b",

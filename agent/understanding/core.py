@@ -335,7 +335,8 @@ def _if_condition(norm: str, lowered: str, quantities: list[Quantity], figure_on
         return False
     if figure_only:
         return True
-    for m in _IF_CONDITION.finditer(lowered):
+    raw_ifs = list(_IF_CONDITION.finditer(lowered))
+    for m in raw_ifs:
         option = _OPTION_IF.match(lowered, m.start())
         if option is None or _OPTION_IF_EVENT.search(option.group("rest")) or any(
             option.start() <= q.span.start < option.end()
@@ -344,7 +345,7 @@ def _if_condition(norm: str, lowered: str, quantities: list[Quantity], figure_on
         ):
             return True
     # every "if" of the raw text names an option; one only the normalised text has still counts
-    return not _IF_CONDITION.search(lowered)
+    return not raw_ifs
 
 
 def _clause_of(pos: int, clauses: list[_Clause]) -> _Clause:

@@ -203,9 +203,10 @@ RULES: dict[str, list[str]] = {
         r"\b(?:merci|danke|gracias|grazie|obrigad[oa]|arigat[oō]|dank je)\b|\b[àa] bient[ôo]t\b",
     ],
     "recommend": [
-        # "what's vLLM and do we need it", "do we need both?", "can we stay under it?", "does the
+        # "what's vLLM and do we need it", "do we need both?", "do we need it for the permit letters?"
+        # (not "for RAG?": a component of a technique), "can we stay under it?", "does the
         # fine-tune case get any better?"
-        r"\bdo (?:we|they|i) (?:even |really |actually )?need (?:it|one|both|them|this)\b(?! for\b)|\bcan we stay (?:under|within|below)\b",
+        r"\bdo (?:we|they|i) (?:even |really |actually )?need (?:it|one|both|them|this)\b(?! for\b(?! (?:the|our|my|this|that)\b))|\bcan we stay (?:under|within|below)\b",
         r"\bdoes the (?:\S+\s+){0,2}case (?:get|look) (?:any )?(?:better|worse|stronger|weaker)\b",
         # "talk me through options?", "what's the play?", "where do we land?", "does fine tuning buy
         # us anything?", "is self-hosting our only real option then?": the verdict asked for (I6)
@@ -264,11 +265,10 @@ RULES: dict[str, list[str]] = {
         r"\b(?:does|would|will|did|could) (?:that|this|it) (?:\S+\s+)?(?:change|affect|alter|flip) (?:your|the) (?:recommendation|verdict|answer)\b",
         # "does self hosting still stack up?", "does an API even come into it?", "is vendor fine
         # tuning even an option?", "can we even justify a gpu contract", "is distillation something
-        # we could use", "self host or API?", "do we need it for the permit letters?" (not "for RAG?")
+        # we could use", "self host or API?"
         r"\bstill (?:stacks? up|makes? sense)\b|\bcome into it\b|\beven an? (?:option|possibility)\b",
         r"\bjustify (?:a|an|the|fine|self|our|owning|building|it)\b|\bsomething (?:we|you) (?:could|should|can) (?:use|try|do)\b",
         r"\bself[ -]?host\w* or (?:the |an? )?api\b|\boverthink\w*\b",
-        r"\bdo (?:we|they|i) (?:even |really |actually )?need (?:it|one|both|them|this) for (?:the|our|my|this|that)\b",
         r"\bstill worth\b|\bworth self[ -]?host\w*\b|\b(?:route|path|option|plan) gets? (?:us )?there\b",
         # "does a 2x jump in token prices flip the answer?", "what happens to the recommendation if
         # DAU halves?", "would you still say stay on the API?", "is it the moment to fine tune?"

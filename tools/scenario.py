@@ -485,10 +485,14 @@ def scenario_error(exc: ValidationError) -> ScenarioError:
     error = errors[0]
     if isinstance(error.get("input"), Mapping):
         error = next((e for e in errors if any("Range" in str(p) for p in e["loc"])), error)
+    # pydantic puts union member tags ("float", "Range", "function-...") into the path; drop them,
+    # but never the last part of an unknown-field error, which is the key the caller sent ("Range")
+    raw = tuple(error["loc"])
+    key = raw[-1:] if error["type"] == "extra_forbidden" else ()
     loc = tuple(
-        p for p in error["loc"]
+        p for p in raw[: len(raw) - len(key)]
         if not (isinstance(p, str) and (p in ("float", "Range") or p.startswith(("function-", "union["))))
-    )
+    ) + key
     field = ".".join(str(p) for p in loc) or "scenario"
     message = str(error["msg"]).removeprefix("Value error, ")
     ctx_error = (error.get("ctx") or {}).get("error")

@@ -29,7 +29,8 @@ HELDOUT_BATCHES = (
     ("h1601-h2200, session 4, each batch written before the changes that followed it", 1601, 2200),
     ("h2201-h2300, session 5, written before that session's changes", 2201, 2300),
     ("h2301-h2400, session 6, written after that session's changes, never tuned on", 2301, 2400),
-    ("h2401-h2500, session 7, never tuned on", 2401, 2999),
+    ("h2401-h2500, session 7, never tuned on", 2401, 2500),
+    ("h2501-h2600, session 8, never tuned on", 2501, 2999),
 )
 SECOND_ANNOTATOR = "second_annotator_d741_d890.yaml"
 SECOND_ANNOTATOR_RULES = "second_annotator_session3.yaml"
@@ -148,7 +149,7 @@ def agreement_rows() -> list[dict]:
         part = [m for m in later if m["id"].startswith(prefix)]
         rows.append(
             _accuracy_row(
-                f"two annotators agree on intents, by the intent rules [{split}, sessions 3-7 batches]",
+                f"two annotators agree on intents, by the intent rules [{split}, sessions 3-8 batches]",
                 sum(set(m["first"]) == set(m["second"]) for m in part) / len(part),
                 len(part),
                 split,

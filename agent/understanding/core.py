@@ -44,6 +44,10 @@ _RELATIVE = re.compile(
     r"(?:which|who|whom|whose)\s+(?:no|nobody|none|we|they|our|their|i|you|the|a|an|has|have|had|was"
     r"|were|makes|made|means|meant|took|takes|gives|gave|covers|includes)\b"
 )
+_ELLIPTIC = re.compile(
+    r"(?:could|would|can|will|should)\s+(?!(?:we|i|you|they|it|this|that|these|those|the|a|an|our|my"
+    r"|your|their|he|she|there|someone|anyone|one|any|u|y'?all|\d)\b)[a-z]+\b"
+)
 _CLAUSE_SPLIT = re.compile(r"(?<=[.?!;:])\s+|\s*[—–]\s*|\s+-\s+|,\s+|\n+")
 _DOMAIN = re.compile(
     r"\b(?:tokens?|models?|llms?|gpus?|api|apis|fine|tun\w*|train\w*|cost\w*|price\w*|spend\w*|"
@@ -148,7 +152,7 @@ _CHANGES_ANSWER = re.compile(
 _OUTPUT_FAILURE = re.compile(
     r"\bif (?:a|the|our|their|that|this) (?:[\w-]+ ){0,2}(?:model|bot|llm|assistant|adapter)s? "
     r"(?:\w+ )?(?:invent|make|makes|made|miss|misses|missed|hallucinat|get|gets|got|give|gives|say|says"
-    r"|produce|produces|leak|leaks|output|outputs|mix|mixes|quote|quotes|drift|drifts|start|starts)\w*\b"
+    r"|produce|produces|leak|leaks|output|outputs|mix|mixes|quote|quotes|drift|drifts|start|starts|tell|tells|told)\w*\b"
     r"(?! (?:deprecat|retir|pull|withdraw|sunset|discontinu|remov|replac|chang|updat)\w*)"
 )
 # "we might try a 7b", "we could go with claude": an option floated, not a fact about the setup
@@ -226,6 +230,8 @@ _SIZING = re.compile(r"\bhow (?:many|long)\b|^cost of\b")
 _ADVISOR_FIGURE = re.compile(
     r"\byou(?:'re| are)?\s+(?:\w+\s+){0,2}(?:assum\w*|us(?:e|ed|ing)|gave|quoted|said|say|have|got|came up with)\b"
     r"|\byour (?:\w+\s+){0,2}(?:table|sizing|numbers?|figures?|estimates?|line|model|chart)\b|\bassumes\b"
+    # "the training line says $4.3k one-off": a figure read off the advisor's table
+    r"|\bthe\s+(?:[\w-]+\s+){0,2}(?:line|row|bar|figure|number|total|estimate)\s+(?:says|shows|reads)\b"
     # "tell me if it's worth keeping the haiku fallback": a request, not a statement of fact
     r"|^(?:(?:ok|so|now|pls|please)\s+)?(?:tell|show|give|walk|explain|help)\s+(?:me|us)\b"
 )
@@ -274,8 +280,12 @@ def _clauses(message: str) -> list[_Clause]:
     for s, e in merged:
         text = lowered[s:e].strip()
         question = text.endswith("?") or bool(_QUESTION_START.match(normalise_text(text)))
-        if question and out and not text.endswith("?") and _RELATIVE.match(text):
-            question = False  # "..., which no commercial vendor has ever had": a relative clause
+        if question and out and not text.endswith("?") and (
+            _RELATIVE.match(text) or _ELLIPTIC.match(text)
+        ):
+            # "..., which no commercial vendor has ever had": a relative clause; "..., could train
+            # on those": a statement whose subject is the clause before
+            question = False
         out.append(_Clause(s, e, text, question))
     return out
 
@@ -446,10 +456,18 @@ def _intents(
     # a statement that carries scenario facts sets them
     if "change_assumption" not in scores:
         set_up = False  # the previous clause set up a question or a request
+        after_pillar = False  # the previous clause stated a pillar
         for clause in clauses:
             if set_up and _FRAGMENT.match(clause.text):
                 continue  # "compare X vs Y at 20k requests a day, 3k tokens each"
+            # "replies must quote the amounts exactly, €250, €400 or €600": the pillar's examples
+            pillar_examples = after_pillar and bool(
+                _FRAGMENT.match(clause.text) or re.match(r"[$€£]?\d", clause.text)
+            )
             set_up = True
+            after_pillar = pillar_examples or any(
+                _in(p.span.start, clause) and not p.inferred for p in pillars
+            )
             if clause.question:
                 continue
             if figure_only and (_FRAGMENT.match(clause.text) or _HEARSAY.search(clause.text)):
@@ -487,9 +505,14 @@ def _intents(
             ]
             if hits.keys() & {"compare", "break_even", "risk", "explain_figure"}:
                 facts = [q for q in facts if q.kind != "duration"]  # the window of the comparison
+            if pillar_examples:
+                facts = [q for q in facts if q.kind not in ("money", "number") or q.period]
             named = [n for n in (*names, *unknown) if _in(n.span.start, clause)]
             if any(_in(p.span.start, clause) for p in pillars):
                 named = []  # "the chemistry nomenclature trips up gpt-4o": a pillar, not a setup
+            elif any(p.pillar == "jargon" for p in pillars):
+                # "notes like 'AHU-3 VFD fault, RTU short cycling'. pure jargon": samples of it
+                named = [n for n in named if not any(n is u for u in unknown)]
             # "p95 target is 1.2 seconds", "2 million proprietary drawings": a pillar's own numbers set no input
             if pillars:  # ... and "3.5 million call transcripts" counts a data set, not a rate
                 facts = [
@@ -564,9 +587,13 @@ def _intents(
         and scores["show_assumptions"][1] in scores.get("explain_concept", (0, ""))[1]
     ):
         del scores["explain_concept"]  # "what's in there for electricity": one question, an input
+    if _OUTPUT_FAILURE.search(norm) and re.search(r"\bwhat if\b", norm):
+        scores.setdefault("risk", (0.75, "a failure of the model's output"))  # I11
     if "risk" in scores and not re.match(
         r"(?:list|show)\b", scores.get("show_assumptions", (0, ""))[1]
     ):
+        if re.search(r"\b(?:in|of|from|behind) (?:that|this|the) comparison\b", norm):
+            scores.pop("compare", None)  # "the biggest swing factor in that comparison": its risk
         scores.pop("show_assumptions", None)  # "what assumptions drive the number most" asks a risk
         if re.search(r"recommendation|answer|verdict", scores["risk"][1]):
             scores.pop("recommend", None)  # "which input would flip your recommendation"
@@ -576,8 +603,6 @@ def _intents(
             scores.pop("what_if", None)  # "what if we're wrong about the volume": a risk question
         if _OUTPUT_FAILURE.search(norm):
             scores.pop("what_if", None)  # "what if the fine-tuned model invents a dosing number?" (I11)
-    if "explain_figure" in scores and scores.get("risk", (0, ""))[1] == "tornado":
-        del scores["risk"]  # "what does the tornado chart show" asks to read a figure
     if re.search(
         r"\byou (?:just )?(?:gave|quoted|showed|came up with|got|computed|calculated) "
         r"|\btoo (?:good|high|low|optimistic|cheap|expensive|rosy)\b"

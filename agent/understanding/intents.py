@@ -213,7 +213,7 @@ RULES: dict[str, list[str]] = {
         r"\btalk (?:me|us) through (?:the |our |my )?options\b|\bwhat(?:'s| is) the play\b|\bwhere do (?:we|i) land\b|\b(?:serve|suit) us better\b|\bbuy us anything\b|\bonly (?:real |viable |sensible )?option\b",
         # "is self hosting even realistic for them?", "can we even do a vendor fine tune inside EUR
         # 12k?", "is self hosting a fantasy for us?", "fine-tune or leave it?", "build, buy, or wait?"
-        r"^(?:\S+\s+){0,4}?(?:is|are|does|do|can|could|would) (?:\S+\s+){0,5}?even\b(?! (?:mean|means|more|less|cheaper|higher|lower)\b)",
+        r"^(?:\S+\s+){0,4}?(?:is|are|does|do|can|could|would) (?:\S+\s+){0,5}?even\b(?! (?:mean|means|more|less|cheaper|higher|lower|hit \d+|absorb|handle|cope|survive|keep up)\b)",
         r"(?:^|[.!?;:]\s+)(?!.*\b(?:payback|breakeven)\b)(?:\S+\s+){0,3}?(?:is|are) (?!there\b)(?:\S+\s+){1,6}?(?<!more )(?<!less )(?:doable|realistic|viable|feasible|a fantasy|a joke|a no-brainer)\b",
         r"\bfine[ -]?tune,? or (?:just |simply )?(?:not|leave|keep|stay|prompt|stick)\b|\bbuild,? (?:or )?buy\b|\bor (?:leave|keep) it (?:as is|alone)?\W*$",
         # "does that change your recommendation?", "would that kill the self-hosting case entirely?",
@@ -333,14 +333,14 @@ RULES: dict[str, list[str]] = {
     "explain_figure": [
         # "would two be enough for the workload?", "what happens to the haiku bill?", "would batch
         # cut that API cost much?"
-        r"\b(?:would|will|are|is)\s+(?:one|two|three|four|five|six|eight|\d+)\s+(?:\w+\s+)?(?:be\s+)?enough\b",
+        r"\b(?:would|will|are|is)\s+(?:one|two|three|four|five|six|eight|\d+)\s+(?:of them\s+|\w+\s+)?(?:be\s+)?enough\b",
         # "does that €14.2k include VAT", "break the on-prem total into hardware, power and staff",
         # "cost per request on each path", "what would the totals look like at half the price",
         # "that seems optimistic", "surely one h200 is plenty?", "could an 8b on one L40S hit that?"
         r"\bwhat'?s? (?:is )?in the ['\"]?[\w -]{1,30}['\"]? line\b|\b(?:does|is) (?:that|this) (?:[$€£]?\d\S*|number|figure|total|estimate) includ\w*\b|\bbreak (?:the|that|this|it) (?:\S+\s+){0,3}(?:into|down)\b",
         r"\b(?:cost|price|spend) per \w+ (?:on|in|for|of) each\b(?![^.?!]*\bside by side\b)|\bper \w+ for each (?:option|path|route)\b",
         r"\bwhat would (?:the|our|that|those|this) (?:\S+\s+){0,2}look like\b|\b(?:seems?|looks?|sounds?) (?:\w+ )?optimistic\b",
-        r"\bis plenty\b|\ban? \d+b\b[^?.!]*\bhit that\b|^(?:y|why) (?:\d+|one|two|three|four|six|eight) (?:gpus?|cards?|h\d+s?)\b|^y (?:is|are|does|do)\b",
+        r"\bis plenty\b|\ban? (?:[\w-]+\s+){0,2}?\d+b\b[^?.!]*\bhit (?:that|\d|under|sub)|^(?:y|why) (?:\d+|one|two|three|four|six|eight) (?:gpus?|cards?|h\d+s?)\b|^y (?:is|are|does|do)\b",
         r"\bwhat happens to (?:the|our|that|this) (?:\S+\s+){0,2}(?:bill|cost|costs|total|spend|number|figure)\b",
         r"\b(?:cut|reduce|lower|raise|increase)\s+(?:that|the|our|this)\s+(?:\S+\s+){0,2}(?:cost|bill|spend|number|figure|total)\b",
         # a cost or a size asked for (I8): "what would a full fine tune of an 8b cost on 8 A100s?",
@@ -503,7 +503,9 @@ RULES: dict[str, list[str]] = {
         # "should it concern an authority such as ours?", "how badly would that affect us?", "what
         # could bite them", "what if the build slips by 6 months?": a worry (I11)
         r"\bshould (?:we|i|it|that|this|they) (?:\S+\s+)?(?:worry|concern)\b|\bworry about\b|\bhow bad(?:ly)? (?:would|will|could|does|is|might)\b|\b(?:could|would|might|will) bite\b",
-        r"\bwhat if\b[^.?!]*\b(?:slips?|rejects?|fails?|withdr\w+|turns out|too dumb|goes down|outage|cancel\w*)\b",
+        r"\bwhat if\b[^.?!]*\b(?:slips?|rejects?|fails?|withdr\w+|turns out|too dumb|goes down|outage|cancel\w*|retir\w+|deprecat\w+|discontinu\w+|sunsets?|says no|bans?|attack\w*)\b",
+        # "the biggest swing factor", "absorb a spike without falling over", "what matters more for us"
+        r"\bswing factors?\b|\bfall(?:s|ing)? over\b|\bwhat matters more\b",
         # "what's driving it?", "the biggest thing that could wreck the self-host case", "which moves
         # payback more, a swing in the gpu rate or a miss on growth?"
         r"\bwhat'?s driving (?:it|this|that)\b|\b(?:what|which|thing|things|anything)\b[^.?!]*\b(?:wreck|sink|derail|torpedo|kill)s? (?:the|our|this|that) (?:\S+\s+){0,2}case\b",

@@ -92,10 +92,12 @@ MODIFIERS = frozenset(
         "ada",
     ]
 )
-# GPU-ish tokens: letters then digits ("mi300x", "b200", "v100", "h100s"); not percentiles, and
-# not business shorthand ("B2B", "e2e", "k8s", "CO2")
+# GPU-ish tokens: letters then digits ("mi300x", "b200", "v100", "h100s"); not percentiles, not
+# business shorthand ("B2B", "e2e", "k8s", "CO2", "b4"), rule books ("PSD2", "NIS2", "EU261",
+# "SOC2", "ISO27001"), number formats ("int4") or airliners ("A380")
 _GPU_LIKE = re.compile(
-    r"^(?!p\d|q\d|x\d|v\d$|sub\d|b2[bcg]$|e2e$|k8s$|co2$|h2o$)[a-z]{1,3}\d{1,4}[a-z]{0,2}$"
+    r"^(?!p\d|q\d|x\d|v\d$|sub\d|b2[bcg]$|e2e$|k8s$|co2$|h2o$|b4$|psd\d$|nis\d$|eu\d{3}$|soc\d$"
+    r"|iso\d+$|int\d+$|a3[1-8]\d$)[a-z]{1,3}\d{1,4}[a-z]{0,2}$"
 )
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.\-_/:][a-z0-9]+)*")
 _GIG = re.compile(r"(?<=\d)\s*(?:gigs?|gb|g)\b")

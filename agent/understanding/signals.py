@@ -15,6 +15,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bunregulated\b|\bnot\s+(?:a\s+)?(?:bank|hospital|fintech|insurer)\b",
             r"\b(?:nothing|zero|none|non)[\s-]+(?:\w+\s+)?(?:regulat\w*|compliance)\b|\bno\s+regulators?\b",
             r"\bno\s+(?:real\s+)?(?:regulatory|regulation|compliance)\b",
+            r"\b(?:no|(?:don'?t|do\s+not)\s+have\s+any)\s+(?:statutory|regulatory|legal)\s+(?:obligations?|requirements?|duty|duties)\b",
             r"\b(?:regulation|compliance|regulatory)\s+(?:is\s+)?(?:not|isn'?t)\s+(?:an?\s+)?(?:issue|concern|problem)\b",
         ],
         [  # a regulation, a regulator or a rule stated
@@ -26,6 +27,9 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:hipaa|gdpr|sox|pci(?:[\s-]dss)?|fedramp|finra|sec\s+rules|mifid|basel|fca|ema|fda)\b",
             r"\bdata\s+residency\b|\baudit\s+trail\b|\bvalidation\s+package\b",
             r"\b(?:gxp|gmp|glp|dpdp|nis\s?2|eu\s+ai\s+act|cnil|lgpd|pipl|dora|ferpa|ccpa|appi)\b",
+            # "we sit under PSD2 and the central bank's outsourcing guidelines", "EU261 amounts", "EASA FTL"
+            r"\b(?:psd\s?[23]|eu\s?261|easa|faa|caa|ombudsman)\b|\bcentral\s+bank'?s?\b|\boutsourcing\s+guidelines\b",
+            r"\baudited\s+by\b|\bauditors\s+(?:test|check|sample|review|inspect)\b",
             r"\bleave\s+the\s+(?:eu|uk|us|usa|country|region|eea)\b",
             r"\bsupervis(?:ion|ed|ory)\b|\bsolvency\s+ii\b|\b(?:eiopa|bafin|finma|occ|fdic|ecb|mas|apra)\b",
             r"\bofficial\s+secrets\b|\b(?:acpr|pra|oversight|tax\s+secrecy|secrecy\s+laws?|accredited|classified|official[\s-]sensitive)\b",
@@ -42,6 +46,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:data|it|everything)\s+(?:can|may|is\s+allowed\s+to)\s+(?:go|be\s+sent|live|be\s+processed|be)\s+(?:to|in|on|by)\s+(?:the\s+|a\s+)?(?:cloud|api|vendor|provider|third[\s-]part\w*)\b",
             r"\b(?:don'?t|do\s+not|doesn'?t)\s+need\s+(?:to\s+be\s+)?on[\s-]?prem",
             r"\bno\s+(?:need\s+for\s+)?on[\s-]?prem",
+            r"\bnothing\s+(?:needs|has)\s+to\s+(?:sit|be|run|live|stay)\s+on[\s-]?prem",
             r"\b(?:fine|ok|okay|happy|cool|comfortable)\s+with\s+(?:\w+\s+)?(?:aws|azure|gcp|bedrock|vertex|openai|anthropic)\b",
             r"\b(?:fine|ok|okay|happy|cool|comfortable)\s+(?:with|using)\s+(?:the\s+|a\s+)?(?:hosted\s+|public\s+|managed\s+|third[\s-]party\s+|vendor\s+)?(?:cloud|api|saas)\b",
             r"\b(?:ok|okay|fine|happy|comfortable)\s+(?:with\s+)?(?:sending|using|putting|hosting)\s+(?:\w+\s+){0,4}(?:cloud|api|provider|vendor|saas)\b",
@@ -62,7 +67,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bnothing\s+(?:can\s+|may\s+|must\s+|is\s+allowed\s+to\s+|ever\s+)?leaves?\b|\benclave\b",
             r"\bnothing\s+(?:can|may|must|is\s+allowed\s+to|should)\s+(?:ever\s+)?(?:go|be\s+sent)\s+(?:to|outside)\b",
             # "doesnt want cabinet papers leaving our own network", "can't touch any third-party API"
-            r"\bleaving\s+(?:our|the)\s+(?:own\s+)?(?:network|building|premises|site|walls)\b|\bcan'?t\s+touch\s+(?:any\s+)?third[\s-]party\b",
+            r"\b(?:leaving|(?:doesn'?t|does\s+not|don'?t|do\s+not)\s+leave)\s+(?:our|the)\s+(?:own\s+)?(?:network|building|premises|site|walls)\b|\bcan'?t\s+touch\s+(?:any\s+)?third[\s-]party\b",
             r"\b(?:has|have|needs?)\s+to\s+(?:run|stay|live)\s+in[\s-]house\b",
             r"\bon\s+(?:uk|eu|us|german|french|swiss|\w+)\s+soil\b|\bphysically\s+control\b",
             r"\bself[\s-]hosted\s+only\b",
@@ -88,7 +93,9 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bconsisten(?:t|cy)\b",
             # "it must read the same each time", "the style is different every time", "must quote
             # them exactly"
-            r"\b(?:read|sound|look)s?\s+the\s+same\b|\b(?:different|differs?|varies|changes)\s+(?:\w+\s+)?(?:every|each)\s+time\b|\bquote\s+(?:\w+\s+){0,2}exactly\b",
+            r"\b(?:read|sound|look)s?\s+the\s+same\b|\b(?:different|differs?|varies|changes)\s+(?:\w+\s+)?(?:every|each)\s+time\b|\bquote\s+(?:\w+\s+){0,3}exactly\b|\bto\s+the\s+letter\b",
+            # "same house style every time", "the same explanation must come out for the same alert"
+            r"\bsame\s+(?:\w+\s+){0,2}(?:style|format|structure|layout)\s+every\s*time\b|\bsame\s+\w+\s+(?:must|should|has\s+to|needs?\s+to)\s+(?:always\s+)?come\s+out\b",
             r"\bsame\s+(?:question|input|prompt)s?\s*(?:->|→|=>|gives?|,)\s*same\b|\bidentical(?:ly)?\b|\bnever\s+contradict\w*\b|\bsame\s+(?:\w+\s+){0,2}wording\b",
             # "have to read the same way every time", "should be always the same", "same facts in,
             # same wording out", "come out in the exact same format every time"
@@ -138,7 +145,9 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bcrown\s+jewels\b|\bthe\s+moat\b|\bnobody\s+outside\s+(?:\w+\s+)?(?:has|have|had|sees|seen|owns)\b|\bno\s+other\s+\w+\s+(?:has|have|owns)\b|\bours\s+alone\b",
             r"\bonly\s+(?:we|us)\s+(?:have|has|own|hold)\b|\b(?:all|entirely|completely)\s+our\s+own\b",
             r"\bnone\s+of\s+(?:it|this|them)\s+(?:is\s+)?public\b|\bthe\s+real\s+asset\b",
-            r"\b(?:yrs|years|decades?)\s+of\s+(?:[\w-]+\s+){0,3}(?:outcomes|results|notes|experiments|entries|conversations|narratives|logs|prices|history|pairs)\b",
+            r"\b(?:yrs|years|decades?)\s+of\s+(?:[\w-]+\s+){0,3}(?:outcomes|results|notes|experiments|entries|conversations|narratives|logs|prices|history|pairs|cases|tickets|claims|emails)\b",
+            # "6,500 hand-made lease abstracts", "human subtitles already, could train on those"
+            r"\bhand[\s-]?(?:made|written|crafted)\s+(?:[\w-]+\s+){0,2}(?:abstracts|examples|summaries|answers|labels|data|notes|replies)\b|\b(?:could|can)\s+train\s+on\s+(?:those|them|these|that)\b",
             r"\bcompetitors?\s+(?:can'?t|cannot|couldn'?t|could\s+not|don'?t|do\s+not|will\s+never)\s+(?:\w+\s+)?(?:get|have|buy|copy|access)\b",
             r"\b(?:labell?ed|annotated|curated|hand[\s-]labell?ed)\s+(?:\w+\s+){0,2}(?:examples|data|dataset|records|reports|pairs|samples|transcripts|tickets|documents|cases|conversations)\b",
             r"\bunique\s+to\s+us\b|\b(?:archive|data|dataset|records|corpus|logs)\s+(?:is|are)\s+unique\b",
@@ -166,13 +175,15 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             # "our agents basically talk in codes", "loads of local HR terms like 'ATV'"
             r"\b(?:talk|speak|write)s?\s+in\s+codes\b|\b(?:loads|lots|full)\s+of\s+(?:local\s+|internal\s+|in-house\s+)?(?:\w+\s+)?(?:terms|codes|abbreviations)\b",
             # "our clerks write in committee-speak", "scammers use coded language", "our internal terms"
+            r"\bvocabulary\b|\bdialects?\b|\ba\s+generic\s+model\s+(?:won'?t|wouldn'?t|doesn'?t|will\s+not|can'?t)\s+(?:know|understand|get)\b",
             r"\b[a-z]+-speak\b|\bcoded\s+language\b|\b(?:internal|in[\s-]house|house)\s+(?:terms|terminology|lingo|vocabulary)\b",
         ],
     ),
     "latency": (
         [
             r"\blatency(?:'s|\s+is)?\s+(?:isn'?t|is\s+not|doesn'?t|does\s+not|not|no)\s+(?:\w+\s+)?(?:critical|important|matter|an?\s+issue|a\s+concern|(?:a\s+)?big\s+deal|(?:a\s+)?problem|(?:a\s+)?priority|(?:a\s+)?thing)",
-            r"\bspeed\s+(?:doesn'?t|does\s+not|isn'?t|isnt|is\s+not)\s+(?:\w+\s+)?(?:matter|critical|important|an?\s+issue|a\s+concern)",
+            r"\b(?:speed|response\s+times?)\s+(?:really\s+)?(?:doesn'?t|does\s+not|isn'?t|isnt|is\s+not)\s+(?:\w+\s+)?(?:matter|critical|important|an?\s+issue|a\s+concern)",
+            r"\b(?:speed|latency|response\s+time)\s+is\s+a\s+non[\s-]?issue\b|\b(?:next\s+morning|same\s+day|next\s+day|by\s+tomorrow)\s+is\s+(?:plenty|fine|ok|okay|enough)\b|\bback\s+(?:the\s+)?same\s+day\b",
             r"\b(?:overnight|nightly)\s+batch\b",
             # "nobody waits on claims notes", "no rush on QA scores", "RCA drafts can take mins",
             # "can take as long as they like", "it's all next-day processing"
@@ -196,6 +207,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             # "the client's p95 target is 1.2 seconds", "users bail if the first token takes more than a second"
             r"\bp(?:50|9[059])\s+(?:target|goal|budget|sla)\b|\b(?:users|customers|people|callers)\s+(?:bail|drop\s+off|give\s+up|hang\s+up)\s+if\b",
             r"\bsub[\s-]?second\b",
+            r"\bif\s+it\s+takes\s+(?:more|longer)\s+than\s+(?:a|one|\S+)\s+(?:s|secs?|seconds?|ms)\b",
             r"\breal[\s-]?time\b",
             r"\brespon(?:d|se|se\s+time)\s+(?:under|within|below|in\s+under)\b",
             r"\b(?:under|within|below)\s+\d+\s*(?:ms|milliseconds?)\b",

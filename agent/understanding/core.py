@@ -119,6 +119,8 @@ _IF_CONDITION = re.compile(
     r"(?<!\bknow )(?<!\btell me )(?<!\bsee )(?<!\bcheck )(?<!\bsorry )(?<!\bwonder )(?<!\bwondering )"
     r"(?<!\bsure )(?<!\bout )(?<!\bask )(?<!\bdecide )(?<!\bus )(?<!\bme )(?<!\bwhether or )"
     r"\b(?:if|assuming|supposing|suppose|in case)\b(?!\s+(?:we|i|you)\s+(?:should|need)\b)(?!\s+wrong\b)"
+    # "pay for itself, if ever?"; "what could go wrong if we just stay on the api?": the status quo
+    r"(?!\s+(?:ever|at\s+all)\b)(?!\s+(?:we|i)\s+(?:just\s+)?(?:keep|stay|stick|continue|carry\s+on)\b(?![^?.!,;]*\d))"
     r"(?!\s+(?:everything|all|things)\s+go(?:es)?\s+(?:right|well|wrong|to\s+plan)\b)"
     r"(?!\s+(?:it'?s|it is|this is|that'?s|that is|there'?s)\s+(?:worth|a good|the right|smart|wise)\b)"
 )
@@ -144,7 +146,7 @@ _MARKED_CONDITION = re.compile(
 # a follow-up on whether what was just said alters an answer (I4): "does that change the
 # recommendation?", "how much does that move the break-even?"
 _CHANGES_ANSWER = re.compile(
-    r"\b(?:does|do|would|will|did|could|might)\s+(?:that|this|it|those|these)\s+(?:\S+\s+){0,2}?"
+    r"\b(?:does|do|would|will|did|could|might)\s+(?:that|this|it|those|these|the\s+[a-z]+s)\s+(?:\S+\s+){0,2}?"
     r"(?:change|move|flip|shift|kill|affect|alter|sway|swing)\b"
 )
 # a worry about the model's own output, not a change to the scenario (I11): "what's the risk if
@@ -152,7 +154,8 @@ _CHANGES_ANSWER = re.compile(
 _OUTPUT_FAILURE = re.compile(
     r"\bif (?:a|the|our|their|that|this) (?:[\w-]+ ){0,2}(?:model|bot|llm|assistant|adapter)s? "
     r"(?:\w+ )?(?:invent|make|makes|made|miss|misses|missed|hallucinat|get|gets|got|give|gives|say|says"
-    r"|produce|produces|leak|leaks|output|outputs|mix|mixes|quote|quotes|drift|drifts|start|starts|tell|tells|told)\w*\b"
+    r"|produce|produces|leak|leaks|output|outputs|mix|mixes|quote|quotes|drift|drifts|start|starts|tell|tells|told"
+    r"|files?|filed|flags?|flagged|routes?|routed|misroute|classif|misclassif|mislabel|labels?|marks?|tags?)\w*\b"
     r"(?! (?:deprecat|retir|pull|withdraw|sunset|discontinu|remov|replac|chang|updat)\w*)"
 )
 # "we might try a 7b", "we could go with claude": an option floated, not a fact about the setup
@@ -705,6 +708,10 @@ def _intents(
     ):  # "14 months payback?? this cannot be right", "why did break-even jump to 19 months?" (I8)
         del scores["break_even"]
         scores.setdefault("explain_figure", (0.8, "a payback figure questioned"))
+    if "explain_concept" in scores and "rule of thumb" in scores["explain_concept"][1]:
+        scores.pop("explain_figure", None)  # "a rule of thumb for how many examples you need"
+    if "recommend" in scores and re.search(r"\bneed (?:a|an|the) \S+ or\b", scores["recommend"][1]):
+        scores.pop("explain_figure", None)  # "need a 70b or is an 8b plenty?" asks which to pick
     if "explain_figure" in scores and _CAPACITY.search(scores["explain_figure"][1]):
         scores.pop("recommend", None)  # "would a 14b even fit on those l4s?" asks for sizing (I8)
     if (quantities or names) and not scores.keys() & _ASKS and _GO.search(norm):

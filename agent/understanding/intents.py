@@ -255,6 +255,8 @@ RULES: dict[str, list[str]] = {
         r"\b(?:viable|feasible|realistic|doable|sensible|prudent|defensible|sane)\b(?: for us)?(?: at all)?\s*\?|\b(?:viable|sane|sensible|realistic) alternative\b",
         r"\bis it (?:intelligent|clever|reasonable|prudent) (?:for us )?to\b|\bmakes? (?:any|much|more) sense\b|\bbest (?:compromise|choice|option|bet|fit|pick)\b",
         r"\b(?:is|are) the api (?:fine|enough|ok)\b",
+        # "does the crew bot really need a 70b or is an 8b plenty?": a choice of size, a verdict
+        r"\b(?:does|do) (?:the|our|it|we|this|that) (?:\S+\s+){0,2}?(?:really |actually |even )?need (?:a|an|the) \S+ or\b",
         r"^(?:fine tune|self host)\b.*\?$|\bfine tune\?$",
         r"\bpossible\s*\?|\benough\b(?: for [^?]{1,40})?\?|\btilt\w* (?:it|us|things|the \w+) towards?\b|\brelevant (?:to|for) us\b",
         r"\b(?:look|looks) better\b|\bstill (?:ok|okay|fine|good|sensible)\b|\bno[\s-]brainer\b|\b(?:dumb|stupid|crazy|silly|smart|wise)\s*\?",
@@ -339,7 +341,9 @@ RULES: dict[str, list[str]] = {
         # "that seems optimistic", "surely one h200 is plenty?", "could an 8b on one L40S hit that?"
         r"\bwhat'?s? (?:is )?in the ['\"]?[\w -]{1,30}['\"]? line\b|\b(?:does|is) (?:that|this) (?:[$€£]?\d\S*|number|figure|total|estimate) includ\w*\b|\bbreak (?:the|that|this|it) (?:\S+\s+){0,3}(?:into|down)\b",
         r"\b(?:cost|price|spend) per \w+ (?:on|in|for|of) each\b(?![^.?!]*\bside by side\b)|\bper \w+ for each (?:option|path|route)\b",
-        r"\bwhat would (?:the|our|that|those|this) (?:\S+\s+){0,2}look like\b|\b(?:seems?|looks?|sounds?) (?:\w+ )?optimistic\b",
+        r"\bwhat would (?:the|our|that|those|this) (?:\S+\s+){0,2}look like\b|\b(?:seems?|looks?|sounds?|feels?) (?:\w+ )?optimistic\b",
+        # "what's in 'engineering' there?", "how much does the triage bill go up?", "what's that cost on 4o mini?"
+        r"\bwhat'?s? (?:is )?in ['\"][\w -]{1,30}['\"]|\bhow much (?:does|would|will|did) (?:the|our|that|this) (?:\S+\s+){0,2}(?:bill|cost|spend|total) (?:go up|rise|increase|grow|jump|drop|fall|go down)\b|\bwhat'?s (?:that|this|it) cost\b",
         r"\bis plenty\b|\ban? (?:[\w-]+\s+){0,2}?\d+b\b[^?.!]*\bhit (?:that|\d|under|sub)|^(?:y|why) (?:\d+|one|two|three|four|six|eight) (?:gpus?|cards?|h\d+s?)\b|^y (?:is|are|does|do)\b",
         r"\bwhat happens to (?:the|our|that|this) (?:\S+\s+){0,2}(?:bill|cost|costs|total|spend|number|figure)\b",
         r"\b(?:cut|reduce|lower|raise|increase)\s+(?:that|the|our|this)\s+(?:\S+\s+){0,2}(?:cost|bill|spend|number|figure|total)\b",
@@ -406,7 +410,7 @@ RULES: dict[str, list[str]] = {
         # "whats wacc?", "what's a 'student model'?", "what is few-shot exactly", "what's vLLM and do
         # we need it", "what is a DPIA anyway", "what do you mean by output share" (rule I10)
         r"(?:^|[.?!:]\s+)(?:\S+\s+){0,3}?what(?:'s| is| are)(?: an?)? (?!(?:the|your|our|my|his|her|their|this|that|these|those|it|its|we|you|they|there|here|next|left|new|up|going|included|in|on|at|for|with|to|of|so|more|less|better|best|worse|cheaper|good|bad|reasonable|realistic|typical|sensible|fair|rough|ballpark|likely|options?|\d\S*)\b)['\"]?[a-z][\w-]*(?:[ -](?!(?:at|on|for|with|our|your|the|per|in|of|to|vs|if|when|from|over|under|by|here|there|now)\b)[\w-]+){0,3}?['\"]?(?:\s+(?:exactly|anyway|actually|again|really|even|in (?:practice|plain \w+|this context|a nutshell|simple words|simple terms))\b|\s+and (?:why|how|what|does|do|is|should|would|could|can|where|when)\b|\s*[?,]|\s*$)",
-        r"\bwhat do (?:you|u) mean by\b|\bwdym\b",
+        r"\bwhat do (?:you|u) mean by\b|\bwdym\b|\brule of thumb\b",
         # "qlora vs lora, whats the actual difference", "prefill vs decode?", "are they the same thing?"
         r"\b(?:what'?s|whats) (?:the )?(?:actual |real |practical )?(?:difference|diff)\b|\bwhat'?s (?:actually |really )?different\b|\bare they the same thing\b",
         r"^(?:what'?s|whats|what is) (?:a |an )?[\w-]+(?: [\w-]+)? vs\b",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -53,6 +54,7 @@ _DOMAIN = re.compile(
     r"\b(?:tokens?|models?|llms?|gpus?|api|apis|fine|tun\w*|train\w*|cost\w*|price\w*|spend\w*|"
     r"budget|host\w*|rag|lora|qlora|inference|openai|anthropic|claude|gpt\S*|llama|mistral|"
     r"volume|scenario|break\s*even|payback|data|compliance|latency|deploy\w*|vendor\w*|cloud|"
+    r"consisten\w*|explainab\w*|determinis\w*|hallucinat\w*|"
     r"on-?prem\w*|h100|a100|adapters?|distill\w*|embeddings?|quanti[sz]\w*|peft|sft|rlhf|mfu|tco|npv|"
     r"advisor|verdict|assumptions?|horizon|throughput|regulat\w*|self[ -]host\w*|custom|llm\w*|ai|"
     r"paths?|routes?|options?|cheap\w*|expensive|retrieval|augmented|generation|prompt\w*|agents?|"
@@ -133,7 +135,7 @@ _OPTION_IF = re.compile(
     r"(?P<rest>[^?,.;!]*)"
 )
 _OPTION_IF_EVENT = re.compile(
-    r"\b(?:and(?!\s+(?:host|run|serve|deploy)\b)|but|then|later|turns? out|instead|still|only"
+    r"\b(?:and(?!\s+(?:self[\s-]?host\w*|host|run|serve|deploy)\b)|but|then|later|turns? out|instead|still|only"
     r"|keep\w*|grow\w*)\b|%"
 )
 # ... or a figure or a name the question is asked at: "cheapest option at 50M tokens a month?"
@@ -445,9 +447,13 @@ def _intents(
         for q, clause in q_clauses
     ):
         scores.setdefault("what_if", (0.8, "relative change"))
-    if len(
-        {n.id for n in names} | {u.span.text.lower() for u in unknown}
-    ) >= 2 and _TWO_OPTIONS.search(norm):
+    kinds = collections.Counter(n.kind for n in {n.id: n for n in names}.values())
+    if (
+        len({n.id for n in names} | {u.span.text.lower() for u in unknown}) >= 2
+        and _TWO_OPTIONS.search(norm)
+        # not "would llama 3.1 70b on 4 h100s be worth it or is it overkill?": a model and its card
+        and (unknown or any(c >= 2 for c in kinds.values()) or not kinds.keys() & {"gpu"})
+    ):
         scores.setdefault("compare", (0.75, "two named options"))
 
     if is_question and any(
@@ -708,6 +714,19 @@ def _intents(
     ):  # "14 months payback?? this cannot be right", "why did break-even jump to 19 months?" (I8)
         del scores["break_even"]
         scores.setdefault("explain_figure", (0.8, "a payback figure questioned"))
+    if "explain_figure" in scores and (
+        (scores["explain_figure"][1] == "is plenty" and not is_question)  # "next morning is plenty"
+        or (scores["explain_figure"][1] == "one number" and "compare" in scores)
+    ):  # "I need one number: how much do we save by moving off gpt-4.1?" asks the comparison
+        del scores["explain_figure"]
+    if not is_question and any(not p.inferred for p in pillars):
+        # "home standby vs airport standby", "...they just ring crew control instead": a pillar's telling
+        if scores.get("compare", (0, ""))[1] == "vs":
+            del scores["compare"]
+        if scores.get("what_if", (0, ""))[1] == "instead":
+            del scores["what_if"]
+    if "break_even" in scores and re.match(r"fine[\s-]?tun", scores.get("recommend", (0, ""))[1]):
+        del scores["recommend"]  # "what's the payback if we put 40 grand into a fine tune?"
     if "explain_concept" in scores and "rule of thumb" in scores["explain_concept"][1]:
         scores.pop("explain_figure", None)  # "a rule of thumb for how many examples you need"
     if "recommend" in scores and re.search(r"\bneed (?:a|an|the) \S+ or\b", scores["recommend"][1]):

@@ -254,7 +254,7 @@ RULES: dict[str, list[str]] = {
         r"\bwould (?:quality|it|that) (?:still )?hold\b|\bor do we have to\b|\bwould (?:a |an )?[\w-]+(?: [\w-]+)? fix\b|\bany merit\b",
         r"\b(?:viable|feasible|realistic|doable|sensible|prudent|defensible|sane)\b(?: for us)?(?: at all)?\s*\?|\b(?:viable|sane|sensible|realistic) alternative\b",
         r"\bis it (?:intelligent|clever|reasonable|prudent) (?:for us )?to\b|\bmakes? (?:any|much|more) sense\b|\bbest (?:compromise|choice|option|bet|fit|pick)\b",
-        r"\b(?:is|are) the api (?:fine|enough|ok)\b",
+        r"\b(?:is|are) the api (?:fine|enough|ok)\b|\bfine[\s-]?tun\w*,? or (?:just |simply )?(?:write|use|stick|stay|keep|improve|do|go)\b|\bbasically pointless\b|\bis (?:\S+\s+){1,4}pointless\b",
         # "does the crew bot really need a 70b or is an 8b plenty?": a choice of size, a verdict
         r"\b(?:does|do) (?:the|our|it|we|this|that) (?:\S+\s+){0,2}?(?:really |actually |even )?need (?:a|an|the) \S+ or\b",
         r"^(?:fine tune|self host)\b.*\?$|\bfine tune\?$",
@@ -343,6 +343,8 @@ RULES: dict[str, list[str]] = {
         r"\b(?:cost|price|spend) per \w+ (?:on|in|for|of) each\b(?![^.?!]*\bside by side\b)|\bper \w+ for each (?:option|path|route)\b",
         r"\bwhat would (?:the|our|that|those|this) (?:\S+\s+){0,2}look like\b|\b(?:seems?|looks?|sounds?|feels?) (?:\w+ )?optimistic\b",
         # "what's in 'engineering' there?", "how much does the triage bill go up?", "what's that cost on 4o mini?"
+        # "way less than I expected", "on 4.1 mini what's that per report?", "how much GPU would that take"
+        r"\b(?:more|less|higher|lower|cheaper|pricier) than (?:i|we) (?:expected|thought|assumed)\b|\bwhat'?s (?:that|this|it) per \w+|\bhow much (?:gpu|compute|hardware|vram|memory) (?:would|will|does|do)\b|\blet (?:us|me) run (?:the |a |an )?\S+ on\b",
         r"\bwhat'?s? (?:is )?in ['\"][\w -]{1,30}['\"]|\bhow much (?:does|would|will|did) (?:the|our|that|this) (?:\S+\s+){0,2}(?:bill|cost|spend|total) (?:go up|rise|increase|grow|jump|drop|fall|go down)\b|\bwhat'?s (?:that|this|it) cost\b",
         r"\bis plenty\b|\ban? (?:[\w-]+\s+){0,2}?\d+b\b[^?.!]*\bhit (?:that|\d|under|sub)|^(?:y|why) (?:\d+|one|two|three|four|six|eight) (?:gpus?|cards?|h\d+s?)\b|^y (?:is|are|does|do)\b",
         r"\bwhat happens to (?:the|our|that|this) (?:\S+\s+){0,2}(?:bill|cost|costs|total|spend|number|figure)\b",
@@ -411,6 +413,8 @@ RULES: dict[str, list[str]] = {
         # we need it", "what is a DPIA anyway", "what do you mean by output share" (rule I10)
         r"(?:^|[.?!:]\s+)(?:\S+\s+){0,3}?what(?:'s| is| are)(?: an?)? (?!(?:the|your|our|my|his|her|their|this|that|these|those|it|its|we|you|they|there|here|next|left|new|up|going|included|in|on|at|for|with|to|of|so|more|less|better|best|worse|cheaper|good|bad|reasonable|realistic|typical|sensible|fair|rough|ballpark|likely|options?|\d\S*)\b)['\"]?[a-z][\w-]*(?:[ -](?!(?:at|on|for|with|our|your|the|per|in|of|to|vs|if|when|from|over|under|by|here|there|now)\b)[\w-]+){0,3}?['\"]?(?:\s+(?:exactly|anyway|actually|again|really|even|in (?:practice|plain \w+|this context|a nutshell|simple words|simple terms))\b|\s+and (?:why|how|what|does|do|is|should|would|could|can|where|when)\b|\s*[?,]|\s*$)",
         r"\bwhat do (?:you|u) mean by\b|\bwdym\b|\brule of thumb\b",
+        # "how is an llm different from the solver we use?", "how does fine tuning actually change a model?"
+        r"\bhow (?:is|are) (?:an? |the )?\S+ different from\b|\bhow (?:does|do) (?:fine[\s-]?tun\w*|lora|qlora|rag|training|distillation|quanti[sz]ation|an? (?:llm|model)) (?:actually |really )?(?:work|change|affect)\b",
         # "qlora vs lora, whats the actual difference", "prefill vs decode?", "are they the same thing?"
         r"\b(?:what'?s|whats) (?:the )?(?:actual |real |practical )?(?:difference|diff)\b|\bwhat'?s (?:actually |really )?different\b|\bare they the same thing\b",
         r"^(?:what'?s|whats|what is) (?:a |an )?[\w-]+(?: [\w-]+)? vs\b",
@@ -476,7 +480,7 @@ RULES: dict[str, list[str]] = {
     ],
     "reset": [
         # "fresh start please", "restart the whole analysis", "clear it", "new slate"
-        r"\bfresh start\b|\brestart (?:the|this|our|my|everything|it|from)\b|^(?:\S+\s+)?clear (?:it|this)\W*$|\b(?:clean|new|blank) slate\b",
+        r"\bclear out the \S+ (?:stuff|bits|numbers|inputs|scenario)\b|\bfresh start\b|\brestart (?:the|this|our|my|everything|it|from)\b|^(?:\S+\s+)?clear (?:it|this)\W*$|\b(?:clean|new|blank) slate\b",
         r"^reset\b|\breset (?:it|everything|all|the (?:scenario|numbers|inputs|assumptions)|to (?:the )?defaults?)\b|\breset\W*$",
         r"\bstart (?:over|again|afresh|fresh|from scratch)\b|\bfrom scratch\b|\bbegin again\b|\b(?:begin|start) (?:from|at) (?:zero|square one|the beginning)\b",
         r"\bclear (?:the|my|our) (?:scenario|inputs|numbers|assumptions|chat|conversation|slate)\b",

@@ -725,6 +725,10 @@ def _intents(
             del scores["compare"]
         if scores.get("what_if", (0, ""))[1] == "instead":
             del scores["what_if"]
+    if "show_assumptions" in scores and scores.get("compare", (0, ""))[1] == "comparison":
+        del scores["compare"]  # "list the assumptions underpinning the cost comparison"
+    if not is_question and scores.get("compare", (0, ""))[1] == "cheaper" and quantities:
+        del scores["compare"]  # "~6 lakh INR per head, much cheaper than US salaries": a fact
     if "break_even" in scores and re.match(r"fine[\s-]?tun", scores.get("recommend", (0, ""))[1]):
         del scores["recommend"]  # "what's the payback if we put 40 grand into a fine tune?"
     if "explain_concept" in scores and "rule of thumb" in scores["explain_concept"][1]:

@@ -291,9 +291,9 @@ RULES: dict[str, list[str]] = {
         # "does a self-hosted 70b actually undercut that?", "is that better than the azure reserve?",
         # "would a fine-tuned 8b do the scoring for less?", "and the gap if growth is zero?"
         r"\bundercut\w*\b|\bis (?:that|this|it) (?:any )?(?:better|worse) than\b|\bfor less\s*\?|^(?:and |so )?the (?:gap|delta)\b",
-        r"\b(?:difference|differ\w*) in (?:price|cost|costs|pricing|spend)\b|\bcost difference\b|\bcompar\w*\b|(?<!\bin )(?<!\binput )\bvs\b(?! (?:out|output)\b)|\bversus\b|\bside by side\b|(?<!\bstill )\bstack up\b|\bhead to head\b|\bput (?:\S+\s+){1,6}next to\b",
+        r"\b(?:difference|differ\w*) in (?:price|cost|costs|pricing|spend)\b|\bcost difference\b|\bcompar(?!able\b)\w*\b|(?<!\bin )(?<!\binput )\bvs\b(?! (?:out|output)\b)|\bversus\b|\bside by side\b|(?<!\bstill )\bstack up\b|\bhead to head\b|\bput (?:\S+\s+){1,6}next to\b",
         r"\bwhich (?:\w+\s+){0,2}(?:is |would be |gets )?(?:cheap\w*|better|best|more expensive|lower)\b",
-        r"\bcheap(?:er|est)\b|\bbetter value\b|\b(?:each|every|both|all) (?:\w+ )?(?:options?|paths?|routes?)\b",
+        r"(?<!\bsomething )(?<!\banything )\bcheap(?:er|est)\b|\bbetter value\b|\b(?:each|every|both|all) (?:\w+ )?(?:options?|paths?|routes?)\b",
         r"\b(?:api|self hosting|rag|vendor) (?:vs|against) \b",
         r"(?<!\bat )\bwhich (?:\w+\s+){0,2}(?:wins|comes out (?:ahead|on top)|is ahead)\b|\bstill wins?\b",
         # "does owning beat paying the api?", "does vendor fine-tuning still lose to the api?", "is that
@@ -343,6 +343,8 @@ RULES: dict[str, list[str]] = {
         r"\b(?:cost|price|spend) per \w+ (?:on|in|for|of) each\b(?![^.?!]*\bside by side\b)|\bper \w+ for each (?:option|path|route)\b",
         r"\bwhat would (?:the|our|that|those|this) (?:\S+\s+){0,2}look like\b|\b(?:seems?|looks?|sounds?|feels?) (?:\w+ )?optimistic\b",
         # "what's in 'engineering' there?", "how much does the triage bill go up?", "what's that cost on 4o mini?"
+        # "could they serve a 7b model?" (our idle cards), "show me what the LoRA route would cost per month"
+        r"\b(?:could|can|would|will) (?:they|those|these|those cards|they even) (?:even )?(?:serve|host|run|handle) (?:a|an|the|our) |\bwhat (?:the|a|an|our|that) (?:\S+\s+){0,3}(?:would|will|might) cost\b",
         # "way less than I expected", "on 4.1 mini what's that per report?", "how much GPU would that take"
         r"\b(?:more|less|higher|lower|cheaper|pricier) than (?:i|we) (?:expected|thought|assumed)\b|\bwhat'?s (?:that|this|it) per \w+|\bhow much (?:gpu|compute|hardware|vram|memory) (?:would|will|does|do)\b|\blet (?:us|me) run (?:the |a |an )?\S+ on\b",
         r"\bwhat'?s? (?:is )?in ['\"][\w -]{1,30}['\"]|\bhow much (?:does|would|will|did) (?:the|our|that|this) (?:\S+\s+){0,2}(?:bill|cost|spend|total) (?:go up|rise|increase|grow|jump|drop|fall|go down)\b|\bwhat'?s (?:that|this|it) cost\b",

@@ -980,6 +980,73 @@ def test_session7_intent_families(text, intents):
     assert set(understand(text, catalog=HAND).intent_ids) == intents
 
 
+@pytest.mark.parametrize(
+    "text, intents",
+    [
+        # an event that would happen to the scenario is risk + what_if; the model's own wrong
+        # answer or misrouting is risk only (I11)
+        ("what if anthropic retires haiku in the middle of our contract?", {"risk", "what_if"}),
+        ("what if the regulator says no to US-hosted APIs next year?", {"risk", "what_if"}),
+        ("what if the tuned model tells a customer the refund is €90 when it's €40?", {"risk"}),
+        ("worst case if the triage bot routes a gas leak report as low priority?", {"risk"}),
+        # the status quo and "if ever" set no condition (I4)
+        ("what could go wrong if we keep sending claims to a US api?", {"risk"}),
+        ("when does the fine tune pay for itself, if ever?", {"break_even"}),
+        # sensitivity in other words (I11); a tornado chart explained is both (I8 + I11)
+        ("what's the biggest swing factor in that comparison?", {"risk"}),
+        ("which matters more for us, the GPU rate or the volume?", {"risk"}),
+        ("walk me through the tornado chart, what am I looking at?", {"explain_figure", "risk"}),
+        # sizing and figures asked in other words (I8)
+        ("would 3 of them be enough to serve a 70b?", {"explain_figure"}),
+        ("can a self-hosted 8b even hit 300 ms?", {"explain_figure"}),
+        ("the hosting line says $6.2k a month, where does that come from?", {"explain_figure"}),
+        ("and what's in 'ops' there?", {"explain_figure"}),
+        ("that's way more than I expected, is that right?", {"explain_figure"}),
+        ("how much GPU would that need at 3M tokens a month?", {"explain_figure"}),
+        # verdicts (I6), concepts (I10), a reset (I2)
+        ("does the helpdesk bot really need a 70b or is a 7b plenty?", {"recommend"}),
+        ("fine tune, or just write a better prompt for haiku?", {"recommend"}),
+        ("is there a rule of thumb for how much data a LoRA needs?", {"explain_concept"}),
+        ("how is an llm different from the rules engine we use today?", {"explain_concept"}),
+        ("totally different case now, please clear out the hospital stuff", {"reset"}),
+        # the option weighed includes where it runs (I4); a model and its card are no two options (I5)
+        ("payback if we fine tune mistral 7b and self host it on 2 L4s?", {"break_even"}),
+        ("would mistral 7b on 2 h100s be worth it, or is it overkill?", {"recommend"}),
+        ("I need one number: how much do we save over 2 years by leaving gpt-4o?", {"compare"}),
+        ("list the assumptions underpinning the cost comparison please", {"show_assumptions"}),
+        # a pillar's own examples and samples set no input (I12)
+        ("replies must quote the statutory amounts exactly, €150, €300 or €450 by case", {"pillar_answer"}),
+        ("our engineers write 'VFD trip on AHU-2, RTU short cycling'. pure jargon", {"pillar_answer"}),
+        ("dispatchers give up and phone if it takes more than 2 seconds, they call the depot instead", {"pillar_answer"}),
+        ("we also have 9k hours of human-subtitled shows, could train on those", {"pillar_answer"}),
+        ("speed is a non-issue here, next morning is plenty", {"pillar_answer"}),
+    ],
+)
+def test_session8_intent_families(text, intents):
+    assert set(understand(text, catalog=HAND).intent_ids) == intents
+
+
+@pytest.mark.parametrize(
+    "text, pillars",
+    [
+        ("everything sits under PSD2 and the central bank's outsourcing guidelines", {"regulated": True}),
+        ("we have no statutory obligation on the catalogue, it is an internal tool", {"regulated": False}),
+        ("same house style every time, two lines of 42 characters max", {"consistency": True}),
+        ("the roster data doesn't leave our network", {"on_prem": True}),
+        ("our archivists use a proper cataloguing vocabulary the model keeps getting wrong", {"jargon": True}),
+        ("response time really doesn't matter, same day is fine", {"latency": False}),
+        ("we've got about 8 yrs of resolved cases in zendesk", {"proprietary_data": True}),
+    ],
+)
+def test_session8_pillar_wording(text, pillars):
+    assert {p.pillar: p.value for p in understand(text, catalog=HAND).pillars} == pillars
+
+
+def test_rule_books_and_airliners_are_no_gpu_names():
+    u = understand("PSD2, NIS2, EU261 and SOC2 apply; int4 on an A380 fleet", catalog=HAND)
+    assert u.unknown_names == () and u.names == ()
+
+
 def test_business_shorthand_is_no_model_name():
     u = understand("no regulator in our space, we're B2B and run everything on k8s", catalog=HAND)
     assert u.unknown_names == () and u.names == ()

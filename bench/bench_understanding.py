@@ -30,7 +30,8 @@ HELDOUT_BATCHES = (
     ("h2201-h2300, session 5, written before that session's changes", 2201, 2300),
     ("h2301-h2400, session 6, written after that session's changes, never tuned on", 2301, 2400),
     ("h2401-h2500, session 7, never tuned on", 2401, 2500),
-    ("h2501-h2600, session 8, never tuned on", 2501, 2999),
+    ("h2501-h2600, session 8, never tuned on", 2501, 2600),
+    ("h2601-h2700, session 8, after its first changes, never tuned on", 2601, 2999),
 )
 SECOND_ANNOTATOR = "second_annotator_d741_d890.yaml"
 SECOND_ANNOTATOR_RULES = "second_annotator_session3.yaml"

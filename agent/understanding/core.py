@@ -74,7 +74,9 @@ _PREMISE = re.compile(
     # "our account manager wants us on o3-mini, is that the better move": someone else's idea
     r"|(?:our|my|the|their)\s+(?:[\w-]+\s+){0,2}(?:wants?|suggests?|suggested|recommends?|recommended|proposes?|proposed|is\s+pushing|pushes)\b"
 )
-_RECOMMEND_OTHER = re.compile(r"\brecommend (?:me )?(?:a|an|some|any)\b")
+_RECOMMEND_OTHER = re.compile(
+    r"\brecommend (?:me )?(?:a|an|some|any|decent|good)\b|\b(?:anyone|anybody|someone) recommend\b"
+)
 _EXPLICIT_COMPARE = re.compile(
     r"^compare\b|\bcompare (?:the|all|every|both|them)\b|\bside by side\b"
 )
@@ -122,7 +124,7 @@ _IF_CONDITION = re.compile(
     r"(?<!\bsure )(?<!\bout )(?<!\bask )(?<!\bdecide )(?<!\bus )(?<!\bme )(?<!\bwhether or )"
     r"\b(?:if|assuming|supposing|suppose|in case)\b(?!\s+(?:we|i|you)\s+(?:should|need)\b)(?!\s+wrong\b)"
     # "pay for itself, if ever?"; "what could go wrong if we just stay on the api?": the status quo
-    r"(?!\s+(?:ever|at\s+all)\b)(?!\s+(?:we|i)\s+(?:just\s+)?(?:keep|stay|stick|continue|carry\s+on)\b(?![^?.!,;]*\d))"
+    r"(?!\s+(?:ever|at\s+all)\b)(?!\s+(?:we|i|you)\s+(?:got|get|have)\s+(?:it|that|this|them)\s+wrong\b)(?!\s+(?:we|i)\s+(?:just\s+)?(?:keep|stay|stick|continue|carry\s+on)\b(?![^?.!,;]*\d))"
     r"(?!\s+(?:everything|all|things)\s+go(?:es)?\s+(?:right|well|wrong|to\s+plan)\b)"
     r"(?!\s+(?:it'?s|it is|this is|that'?s|that is|there'?s)\s+(?:worth|a good|the right|smart|wise)\b)"
 )
@@ -725,6 +727,18 @@ def _intents(
             del scores["compare"]
         if scores.get("what_if", (0, ""))[1] == "instead":
             del scores["what_if"]
+    if "risk" in scores and re.match(r"in (?:your|the) ", scores.get("explain_figure", (0, ""))[1]):
+        del scores["explain_figure"]  # "what's the single biggest risk in your numbers"
+    if not is_question and scores.get("recommend", (0, ""))[1] == "advice":
+        del scores["recommend"]  # "...got different spray timing advice": a statement
+    if re.search(r"\d+b even hit\b", scores.get("explain_figure", (0, ""))[1]) and re.search(
+        r"\beven$", scores.get("recommend", (0, ""))[1]
+    ):
+        del scores["recommend"]  # "can a self hosted 8b even hit that on L40S cards?" (I8)
+    if re.match(r"why\b", scores.get("explain_figure", (0, ""))[1]) and scores.get(
+        "break_even", (0, "")
+    )[1] == "breakeven":
+        del scores["break_even"]  # "why is the break-even so far out?" asks about that figure
     if "show_assumptions" in scores and scores.get("compare", (0, ""))[1] == "comparison":
         del scores["compare"]  # "list the assumptions underpinning the cost comparison"
     if not is_question and scores.get("compare", (0, ""))[1] == "cheaper" and quantities:

@@ -114,7 +114,7 @@ _WORD = re.compile(r"[a-z0-9'$€£%./-]+|[^\sa-z0-9]")
 _REAL_WORDS = frozenset(
     "there their these those where inference different differ shoulder regulator regulators "  # noqa: SIM905
     "risky consistency worthy wealth heater conference costing posting computing competing north "
-    "forth world clearest adoption rises inconsistent consistently".split()
+    "forth world clearest adoption rises inconsistent consistently dumber".split()
 )
 
 
@@ -206,7 +206,7 @@ RULES: dict[str, list[str]] = {
         # "what's vLLM and do we need it", "do we need both?", "do we need it for the permit letters?"
         # (not "for RAG?": a component of a technique), "can we stay under it?", "does the
         # fine-tune case get any better?"
-        r"\bdo (?:we|they|i) (?:even |really |actually )?need (?:it|one|both|them|this)\b(?! for\b(?! (?:the|our|my|this|that)\b))|\bcan we stay (?:under|within|below)\b",
+        r"\bdo (?:we|they|i) (?:even |really |actually )?need (?:it|one|both|them|this)\b(?! for (?:rag|lora|qlora|fine[\s-]?tun\w*|training|inference|retrieval|embeddings?|search|it|that|this)\b)|\bcan we stay (?:under|within|below)\b",
         r"\bdoes the (?:\S+\s+){0,2}case (?:get|look) (?:any )?(?:better|worse|stronger|weaker)\b",
         # "talk me through options?", "what's the play?", "where do we land?", "does fine tuning buy
         # us anything?", "is self-hosting our only real option then?": the verdict asked for (I6)
@@ -254,6 +254,9 @@ RULES: dict[str, list[str]] = {
         r"\bwould (?:quality|it|that) (?:still )?hold\b|\bor do we have to\b|\bwould (?:a |an )?[\w-]+(?: [\w-]+)? fix\b|\bany merit\b",
         r"\b(?:viable|feasible|realistic|doable|sensible|prudent|defensible|sane)\b(?: for us)?(?: at all)?\s*\?|\b(?:viable|sane|sensible|realistic) alternative\b",
         r"\bis it (?:intelligent|clever|reasonable|prudent) (?:for us )?to\b|\bmakes? (?:any|much|more) sense\b|\bbest (?:compromise|choice|option|bet|fit|pick)\b",
+        # "does a fine tune help with the sign-off problem?", "wait for those or go now?", "can we do
+        # the guides on 4.1 mini within that cap?"
+        r"\bdoes (?:a|the) fine[\s-]?tune help\b|\bwait for (?:those|them|it|that|the \S+) or (?:go|buy|start|move)\b|\bcan we do (?:the|our|it|this|that) (?:\S+\s+){0,3}(?:on|with|within|under)\b",
         r"\b(?:is|are) the api (?:fine|enough|ok)\b|\bfine[\s-]?tun\w*,? or (?:just |simply )?(?:write|use|stick|stay|keep|improve|do|go)\b|\bbasically pointless\b|\bis (?:\S+\s+){1,4}pointless\b",
         # "does the crew bot really need a 70b or is an 8b plenty?": a choice of size, a verdict
         r"\b(?:does|do) (?:the|our|it|we|this|that) (?:\S+\s+){0,2}?(?:really |actually |even )?need (?:a|an|the) \S+ or\b",
@@ -307,6 +310,7 @@ RULES: dict[str, list[str]] = {
         r"\bat (?:what|which) (?:volume|point|scale|usage|level)\b|\bat how (?:many|much)\b|\bfrom (?:which|what) (?:volume|point|scale|usage|level|spend)\b|\b(?:a|the) (?:volume|point|scale|usage|level) (?:at which|where)\b",
         r"\bbreak(?:s|ing)? even\b",
         r"\b(?:ever|eventually|at some point) (?:get|become|be|end up|turn) cheaper\b",
+        r"\bhow many (?:\S+\s+){0,3}before (?:\S+\s+){0,4}(?:wins?|pays?|beats?|becomes? cheaper)\b",
         r"\bhow (?:fast|soon|quickly) (?:\S+\s+){0,4}(?:becomes?|gets?|turns?|is) cheaper\b|\bhow (?:many months|long) (?:until|till|before)\b|\bafter how (?:many months|long)\b",
         r"\b(?:does|do|will|would) (?:\S+\s+){1,4}(?:become|get|turn) cheaper\b",
         r"\bbeat(?:s)? the api\b|\bcross(?:over| over)\b",
@@ -323,7 +327,7 @@ RULES: dict[str, list[str]] = {
         r"\blet'?s say\b|\bhypothetic\w*\b|\bin a world where\b",
         r"(?:^|[.;,!] )(?:(?:ok|okay|now|then|and|so|please|let'?s|can you|could you)\s+)*(?:try|rerun|redo)\b(?! (?:again|harder)\b)",
         r"\b(?:try|redo|rerun) (?:(?:it|that|this|the numbers) )?(?:with|on|using|at)\b|(?<!\bwe )(?<!\bi )\brun (?:it|that|this|the numbers) (?:with|on|using|at)\b",
-        r"\binstead\b",
+        r"\binstead\b|\bin place of\b",
         r"\b(?:the )?same (?:[\w,]+\s+){0,2}?but\b",
         r"\bsame (?:idea|scenario|setup|set up|config|configuration|case|numbers|assumptions|inputs|exercise|q|question) (?:with|on|using|for|at|over)\b",
         r"\bthe same (?:thing |setup |scenario |again )?(?:with|on|using|for)\b|\bsame (?:as before|again)\b",
@@ -343,6 +347,9 @@ RULES: dict[str, list[str]] = {
         r"\b(?:cost|price|spend) per \w+ (?:on|in|for|of) each\b(?![^.?!]*\bside by side\b)|\bper \w+ for each (?:option|path|route)\b",
         r"\bwhat would (?:the|our|that|those|this) (?:\S+\s+){0,2}look like\b|\b(?:seems?|looks?|sounds?|feels?) (?:\w+ )?optimistic\b",
         # "what's in 'engineering' there?", "how much does the triage bill go up?", "what's that cost on 4o mini?"
+        # "what's vendor fine tuning going to cost", "what would it run us a month", "how much of the
+        # self hosting cost is people", "how many L4s to serve 42k emails", "1 A100 80GB enough?"
+        r"\bwhat'?s (?:\S+\s+){1,4}going to cost\b|\bwhat would (?:it|that|this) run us\b|\bhow much of (?:the|that|our) (?:\S+\s+){0,3}(?:cost|bill|total|spend)\b|\bhow many (?:gpus?|l4s?|l40s|h\d+s?|a\d+s?|cards|nodes) (?:to|for)\b|\b\d+\s*gb\s+enough\b",
         # "could they serve a 7b model?" (our idle cards), "show me what the LoRA route would cost per month"
         r"\b(?:could|can|would|will) (?:they|those|these|those cards|they even) (?:even )?(?:serve|host|run|handle) (?:a|an|the|our) |\bwhat (?:the|a|an|our|that) (?:\S+\s+){0,3}(?:would|will|might) cost\b",
         # "way less than I expected", "on 4.1 mini what's that per report?", "how much GPU would that take"
@@ -442,6 +449,8 @@ RULES: dict[str, list[str]] = {
         r"(?:^|[:,] ?)is (?!that\b|this\b|it\b|the\b|there\b|our\b|your\b)(?:a |an )?[\w-]+(?: [\w-]+)? (?:just|basically|like|roughly|the same as) (?:a |an )?[\w-]+",
     ],
     "show_assumptions": [
+        # "which output share did you use for that?"
+        r"\b(?:which|what) (?:\S+\s+){1,3}did you (?:use|take|pick|plug in)\b",
         # "do you size the GPUs for the peak or the average?", "the per-token prices you have for it"
         r"\bdo you size\b|\bprices? you (?:have|use|are using|assume)\b",
         # "what's your per-million input price for 4.1 mini", "list everything you've got in the
@@ -507,6 +516,10 @@ RULES: dict[str, list[str]] = {
     ],
     "risk": [
         r"\brosy (?:scenario|case|picture|version)\b",
+        # "would our own GPUs survive a spike like that, or just melt?", "what happens to all our fine
+        # tuning work if...", "what if the standards board changes guidance?"
+        r"\b(?:survive|withstand|cope with) (?:a|the|that) (?:\S+\s+){0,2}(?:spike|surge|peak|burst)\b|\bjust melt\b|\bwhat happens to (?:all )?(?:our|the) (?:\S+\s+){0,3}work\b",
+        r"\bwhat if\b[^.?!]*\b(?:changes? (?:its |the |their )?(?:guidance|rules|policy|pricing|terms)|stops? (?:putting out|releasing|supporting|selling|offering))\b",
         # "is vendor fine-tuning a trap?", "which option holds up better?", "what happens to our
         # service if...", "whether it compromises accuracy"
         r"\ba trap\b|\bholds? up (?:better|best)\b|\bwhat happens to (?:our|the) (?:service|users|customers|operations|sla|uptime)\b|\bcompromis\w* (?:the )?(?:accuracy|quality)\b",
@@ -520,7 +533,7 @@ RULES: dict[str, list[str]] = {
         # payback more, a swing in the gpu rate or a miss on growth?"
         r"\bwhat'?s driving (?:it|this|that)\b|\b(?:what|which|thing|things|anything)\b[^.?!]*\b(?:wreck|sink|derail|torpedo|kill)s? (?:the|our|this|that) (?:\S+\s+){0,2}case\b",
         r"\bwhich (?:\S+\s+){0,3}(?:moves|matters|affects|drives|swings|hits) (?:\S+\s+){0,3}more\b",
-        r"(?<!\bhigh-)(?<!\blow-)\brisks?\b(?! (?:committee|team|department|officer|function|management|polic\w+|category|class|tier|system))|\brisky\b|\bsensitivit\w*\b|(?<!\bnothing )(?<!\bnot )(?<!\bnon )(?<!\bnon-)(?<!\btime )(?<!\btime-)\bsensitive\b(?! (?:data|info\w*|documents?|records|material|content|customer|personal|client|patient)\b)|\bworst[ -]case\b|\bbest[ -]case\b|\bdownside\b",
+        r"(?<!\bhigh-)(?<!\blow-)\brisks?\b(?! (?:committee|team|department|officer|function|management|polic\w+|category|class|tier|system|ratings?|scores?|scoring))|\brisky\b|\bsensitivit\w*\b|(?<!\bnothing )(?<!\bnot )(?<!\bnon )(?<!\bnon-)(?<!\btime )(?<!\btime-)\bsensitive\b(?! (?:data|info\w*|documents?|records|material|content|customer|personal|client|patient)\b)|\bworst[ -]case\b|\bbest[ -]case\b|\bdownside\b",
         r"\bhow (?:sure|confident|certain|reliable)\b|\bconfidence\b|\buncertain\w*\b|\btrust (?:those|these|the|that)\b",
         r"\bblows? up\b|\bexplode\w*\b|\bspiral\w*\b|\bpessimistic\b|\boptimistic\b|\brobust\w*\b",
         # "which input would change the answer the most": what drives the verdict ("does that change

@@ -30,6 +30,8 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             # "we sit under PSD2 and the central bank's outsourcing guidelines", "EU261 amounts", "EASA FTL"
             r"\b(?:psd\s?[23]|eu\s?261|easa|faa|caa|ombudsman)\b|\bcentral\s+bank'?s?\b|\boutsourcing\s+guidelines\b",
             r"\baudited\s+by\b|\bauditors\s+(?:test|check|sample|review|inspect)\b",
+            # "fall under state privacy law", "federal transit safety rules say a certified inspector signs off"
+            r"\b(?:privacy|data[\s-]protection)\s+laws?\b|\b(?:federal|state|safety)\s+(?:rules|regulations?|laws?)\b|\bpcaob\b",
             r"\bleave\s+the\s+(?:eu|uk|us|usa|country|region|eea)\b",
             r"\bsupervis(?:ion|ed|ory)\b|\bsolvency\s+ii\b|\b(?:eiopa|bafin|finma|occ|fdic|ecb|mas|apra)\b",
             r"\bofficial\s+secrets\b|\b(?:acpr|pra|oversight|tax\s+secrecy|secrecy\s+laws?|accredited|classified|official[\s-]sensitive)\b",
@@ -95,6 +97,8 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             # them exactly"
             r"\b(?:read|sound|look)s?\s+the\s+same\b|\b(?:different|differs?|varies|changes)\s+(?:\w+\s+)?(?:every|each)\s+time\b|\bquote\s+(?:\w+\s+){0,3}exactly\b|\bto\s+the\s+letter\b",
             # "same house style every time", "the same explanation must come out for the same alert"
+            # "match the fare rules word for word", "our brand voice, the api keeps drifting", "every memo in that exact structure"
+            r"\bword\s+for\s+word\b|\bkeeps?\s+drifting\b|\bthat\s+exact\s+(?:structure|format|layout|wording)\b|\bhouse\s+style\b",
             r"\bsame\s+(?:\w+\s+){0,2}(?:style|format|structure|layout)\s+every\s*time\b|\bsame\s+\w+\s+(?:must|should|has\s+to|needs?\s+to)\s+(?:always\s+)?come\s+out\b",
             r"\bsame\s+(?:question|input|prompt)s?\s*(?:->|→|=>|gives?|,)\s*same\b|\bidentical(?:ly)?\b|\bnever\s+contradict\w*\b|\bsame\s+(?:\w+\s+){0,2}wording\b",
             # "have to read the same way every time", "should be always the same", "same facts in,
@@ -147,6 +151,8 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bnone\s+of\s+(?:it|this|them)\s+(?:is\s+)?public\b|\bthe\s+real\s+asset\b",
             r"\b(?:yrs|years|decades?)\s+of\s+(?:[\w-]+\s+){0,3}(?:outcomes|results|notes|experiments|entries|conversations|narratives|logs|prices|history|pairs|cases|tickets|claims|emails)\b",
             # "6,500 hand-made lease abstracts", "human subtitles already, could train on those"
+            # "that history is ours and nobody else's", "every one written by our own people", "our real asset"
+            r"\bnobody\s+else'?s\b|\bwritten\s+by\s+our\s+own\s+(?:people|staff|team|experts|advisors|engineers)\b|\bour\s+real\s+asset\b",
             r"\bhand[\s-]?(?:made|written|crafted)\s+(?:[\w-]+\s+){0,2}(?:abstracts|examples|summaries|answers|labels|data|notes|replies)\b|\b(?:could|can)\s+train\s+on\s+(?:those|them|these|that)\b",
             r"\bcompetitors?\s+(?:can'?t|cannot|couldn'?t|could\s+not|don'?t|do\s+not|will\s+never)\s+(?:\w+\s+)?(?:get|have|buy|copy|access)\b",
             r"\b(?:labell?ed|annotated|curated|hand[\s-]labell?ed)\s+(?:\w+\s+){0,2}(?:examples|data|dataset|records|reports|pairs|samples|transcripts|tickets|documents|cases|conversations)\b",
@@ -175,7 +181,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             # "our agents basically talk in codes", "loads of local HR terms like 'ATV'"
             r"\b(?:talk|speak|write)s?\s+in\s+codes\b|\b(?:loads|lots|full)\s+of\s+(?:local\s+|internal\s+|in-house\s+)?(?:\w+\s+)?(?:terms|codes|abbreviations)\b",
             # "our clerks write in committee-speak", "scammers use coded language", "our internal terms"
-            r"\bvocabulary\b|\bdialects?\b|\ba\s+generic\s+model\s+(?:won'?t|wouldn'?t|doesn'?t|will\s+not|can'?t)\s+(?:know|understand|get)\b",
+            r"\bvocabulary\b|\bdialects?\b|\b(?:has|have|needs?)\s+to\s+speak\s+(?!to\b|with\b)\w+|\ba\s+generic\s+model\s+(?:won'?t|wouldn'?t|doesn'?t|will\s+not|can'?t)\s+(?:know|understand|get)\b",
             r"\b[a-z]+-speak\b|\bcoded\s+language\b|\b(?:internal|in[\s-]house|house)\s+(?:terms|terminology|lingo|vocabulary)\b",
         ],
     ),
@@ -207,6 +213,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             # "the client's p95 target is 1.2 seconds", "users bail if the first token takes more than a second"
             r"\bp(?:50|9[059])\s+(?:target|goal|budget|sla)\b|\b(?:users|customers|people|callers)\s+(?:bail|drop\s+off|give\s+up|hang\s+up)\s+if\b",
             r"\bsub[\s-]?second\b",
+            r"\b(?:live\s+with|tolerate|accept)\s+(?:up\s+to\s+|about\s+|around\s+)?\d+(?:\.\d+)?\s*(?:s|secs?|seconds?|ms)\b",
             r"\bif\s+it\s+takes\s+(?:more|longer)\s+than\s+(?:a|one|\S+)\s+(?:s|secs?|seconds?|ms)\b",
             r"\breal[\s-]?time\b",
             r"\brespon(?:d|se|se\s+time)\s+(?:under|within|below|in\s+under)\b",

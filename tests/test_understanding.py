@@ -1020,6 +1020,19 @@ def test_session7_intent_families(text, intents):
         ("dispatchers give up and phone if it takes more than 2 seconds, they call the depot instead", {"pillar_answer"}),
         ("we also have 9k hours of human-subtitled shows, could train on those", {"pillar_answer"}),
         ("speed is a non-issue here, next morning is plenty", {"pillar_answer"}),
+        # from the session's second pair of dev batches
+        ("what's a vendor fine tune going to cost on 4o mini?", {"explain_figure"}),
+        ("how much of the self hosting cost is staff and how much is hardware?", {"explain_figure"}),
+        ("how many h100s to serve 20k chats a day with a 70b", {"explain_figure"}),
+        ("why is the break-even so far out?", {"explain_figure"}),
+        ("our rep is pushing h200s, wait for those or go now?", {"recommend"}),
+        ("whats RAG and do we need it for the claims letters", {"explain_concept", "recommend"}),
+        ("would the cluster survive a traffic spike like that, or just melt?", {"risk"}),
+        ("what if the vendor stops releasing new open models?", {"risk", "what_if"}),
+        ("which growth rate did you use for that?", {"show_assumptions"}),
+        ("which input would move the answer most if we got it wrong?", {"risk"}),
+        ("two identical claims must get the same risk rating", {"pillar_answer"}),
+        ("can anyone recommend decent running shoes?", {"off_topic"}),
     ],
 )
 def test_session8_intent_families(text, intents):
@@ -1036,6 +1049,10 @@ def test_session8_intent_families(text, intents):
         ("our archivists use a proper cataloguing vocabulary the model keeps getting wrong", {"jargon": True}),
         ("response time really doesn't matter, same day is fine", {"latency": False}),
         ("we've got about 8 yrs of resolved cases in zendesk", {"proprietary_data": True}),
+        ("member records fall under state privacy law", {"regulated": True}),
+        ("answers must match the tariff rules word for word", {"consistency": True}),
+        ("those letters were all written by our own people", {"proprietary_data": True}),
+        ("the phone line can live with up to 1.5 seconds", {"latency": True}),
     ],
 )
 def test_session8_pillar_wording(text, pillars):

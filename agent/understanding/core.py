@@ -739,6 +739,15 @@ def _intents(
         "break_even", (0, "")
     )[1] == "breakeven":
         del scores["break_even"]  # "why is the break-even so far out?" asks about that figure
+    if scores.get("compare", (0, ""))[1] == "vs" and re.search(
+        r"\bbuild (?:vs|versus|or) buy (?:answer|decision|question|call|verdict)\b", norm
+    ):
+        del scores["compare"]  # "does that change the build vs buy answer?": the verdict
+    if not scores and re.match(
+        r"(?:(?:oh|ah|sorry|oops)\W+)?(?:it'?s |that'?s |all )?in (?:euros?|dollars?|pounds|usd|eur|gbp|chf|francs|rupees|yen)\b",
+        norm,
+    ) and len(norm.split()) <= 6:
+        scores["change_assumption"] = (0.7, "the currency")  # "in euros, forgot to say" (I3)
     if "show_assumptions" in scores and scores.get("compare", (0, ""))[1] == "comparison":
         del scores["compare"]  # "list the assumptions underpinning the cost comparison"
     if not is_question and scores.get("compare", (0, ""))[1] == "cheaper" and quantities:

@@ -198,7 +198,7 @@ RULES: dict[str, list[str]] = {
         r"^(?:thanks|thank you|cheers|great|perfect|ok thanks|awesome)\b|\b(?:thanks|thank you|many thanks|cheers)\b",
         r"\b(?:bye|goodbye|good bye|see you|see ya|talk (?:to you )?later|catch you later)\b",
         r"\bthat'?s all for now\b|\b(?:speak|talk|chat) (?:tomorrow|soon|next week)\b",
-        r"\bstep away\b|\breturn shortly\b|\bbe right back\b|\bbrb\b|^appreciate(?:d| it)\b|\bsigning off\b|\bgood ?night\b|\benough for (?:one day|today)\b",
+        r"\bstep away\b|\breturn shortly\b|\bbe right back\b|\bbrb\b|^appreciate(?:d| it)\b|\bsigning off\b|\bappreciate (?:the|your) (?:patience|help|time)\b|\bgood ?night\b|\benough for (?:one day|today)\b",
         # other languages' thanks and farewells: "merci beaucoup, à bientôt", "danke schön"
         r"\b(?:merci|danke|gracias|grazie|obrigad[oa]|arigat[oō]|dank je)\b|\b[àa] bient[ôo]t\b",
     ],
@@ -256,7 +256,7 @@ RULES: dict[str, list[str]] = {
         r"\bis it (?:intelligent|clever|reasonable|prudent) (?:for us )?to\b|\bmakes? (?:any|much|more) sense\b|\bbest (?:compromise|choice|option|bet|fit|pick)\b",
         # "does a fine tune help with the sign-off problem?", "wait for those or go now?", "can we do
         # the guides on 4.1 mini within that cap?"
-        r"\bdoes (?:a|the) fine[\s-]?tune help\b|\bwait for (?:those|them|it|that|the \S+) or (?:go|buy|start|move)\b|\bcan we do (?:the|our|it|this|that) (?:\S+\s+){0,3}(?:on|with|within|under)\b",
+        r"\bdo we (?:still )?(?:stay|stick) (?:on|with)\b|\bdoes (?:a|the) fine[\s-]?tune help\b|\bwait for (?:those|them|it|that|the \S+) or (?:go|buy|start|move)\b|\bcan we do (?:the|our|it|this|that) (?:\S+\s+){0,3}(?:on|with|within|under)\b",
         r"\b(?:is|are) the api (?:fine|enough|ok)\b|\bfine[\s-]?tun\w*,? or (?:just |simply )?(?:write|use|stick|stay|keep|improve|do|go)\b|\bbasically pointless\b|\bis (?:\S+\s+){1,4}pointless\b",
         # "does the crew bot really need a 70b or is an 8b plenty?": a choice of size, a verdict
         r"\b(?:does|do) (?:the|our|it|we|this|that) (?:\S+\s+){0,2}?(?:really |actually |even )?need (?:a|an|the) \S+ or\b",
@@ -296,7 +296,7 @@ RULES: dict[str, list[str]] = {
         r"\bundercut\w*\b|\bis (?:that|this|it) (?:any )?(?:better|worse) than\b|\bfor less\s*\?|^(?:and |so )?the (?:gap|delta)\b",
         r"\b(?:difference|differ\w*) in (?:price|cost|costs|pricing|spend)\b|\bcost difference\b|\bcompar(?!able\b)\w*\b|(?<!\bin )(?<!\binput )\bvs\b(?! (?:out|output)\b)|\bversus\b|\bside by side\b|(?<!\bstill )\bstack up\b|\bhead to head\b|\bput (?:\S+\s+){1,6}next to\b",
         r"\bwhich (?:\w+\s+){0,2}(?:is |would be |gets )?(?:cheap\w*|better|best|more expensive|lower)\b",
-        r"(?<!\bsomething )(?<!\banything )\bcheap(?:er|est)\b|\bbetter value\b|\b(?:each|every|both|all) (?:\w+ )?(?:options?|paths?|routes?)\b",
+        r"(?<!\bsomething )(?<!\banything )(?:(?<!\bthat )(?<!\bthis )\bcheap(?:er|est)\b|\bcheaper than\b)|\bbetter value\b|\b(?:each|every|both|all) (?:\w+ )?(?:options?|paths?|routes?)\b",
         r"\b(?:api|self hosting|rag|vendor) (?:vs|against) \b",
         r"(?<!\bat )\bwhich (?:\w+\s+){0,2}(?:wins|comes out (?:ahead|on top)|is ahead)\b|\bstill wins?\b",
         # "does owning beat paying the api?", "does vendor fine-tuning still lose to the api?", "is that

@@ -553,7 +553,8 @@ def test_pillar_signals_in_everyday_wording(text, pillars):
         ("can I get a tornado chart", {"risk"}),
         ("what if we're wrong about the growth rate", {"risk"}),
         ("which input would flip your recommendation", {"risk"}),
-        ("what does the tornado chart show", {"explain_figure"}),
+        # reading the sensitivity chart is both (I8 + I11; the later dev labels, session 8)
+        ("what does the tornado chart show", {"explain_figure", "risk"}),
         # undo
         ("ctrl+z", {"undo"}),
         ("take us back to where we were before the gpu change", {"undo"}),

@@ -346,14 +346,14 @@ RULES: dict[str, list[str]] = {
         r"\bwhat'?s? (?:is )?in the ['\"]?[\w -]{1,30}['\"]? line\b|\b(?:does|is) (?:that|this) (?:[$€£]?\d\S*|number|figure|total|estimate) includ\w*\b|\bbreak (?:the|that|this|it) (?:\S+\s+){0,3}(?:into|down)\b",
         r"\b(?:cost|price|spend) per \w+ (?:on|in|for|of) each\b(?![^.?!]*\bside by side\b)|\bper \w+ for each (?:option|path|route)\b",
         r"\bwhat would (?:the|our|that|those|this) (?:\S+\s+){0,2}look like\b|\b(?:seems?|looks?|sounds?|feels?) (?:\w+ )?optimistic\b",
-        # "what's in 'engineering' there?", "how much does the triage bill go up?", "what's that cost on 4o mini?"
         # "what's vendor fine tuning going to cost", "what would it run us a month", "how much of the
         # self hosting cost is people", "how many L4s to serve 42k emails", "1 A100 80GB enough?"
         r"\bwhat'?s (?:\S+\s+){1,4}going to cost\b|\bwhat would (?:it|that|this) run us\b|\bhow much of (?:the|that|our) (?:\S+\s+){0,3}(?:cost|bill|total|spend)\b|\bhow many (?:gpus?|l4s?|l40s|h\d+s?|a\d+s?|cards|nodes) (?:to|for)\b|\b\d+\s*gb\s+enough\b",
         # "could they serve a 7b model?" (our idle cards), "show me what the LoRA route would cost per month"
-        r"\b(?:could|can|would|will) (?:they|those|these|those cards|they even) (?:even )?(?:serve|host|run|handle) (?:a|an|the|our) |\bwhat (?:the|a|an|our|that) (?:\S+\s+){0,3}(?:would|will|might) cost\b",
+        r"\b(?:could|can|would|will) (?:they|those|these) (?:even )?(?:serve|host|run|handle) (?:a|an|the|our) |\bwhat (?:the|a|an|our|that) (?:\S+\s+){0,3}(?:would|will|might) cost\b",
         # "way less than I expected", "on 4.1 mini what's that per report?", "how much GPU would that take"
         r"\b(?:more|less|higher|lower|cheaper|pricier) than (?:i|we) (?:expected|thought|assumed)\b|\bwhat'?s (?:that|this|it) per \w+|\bhow much (?:gpu|compute|hardware|vram|memory) (?:would|will|does|do)\b|\blet (?:us|me) run (?:the |a |an )?\S+ on\b",
+        # "what's in 'engineering' there?", "how much does the triage bill go up?", "what's that cost on 4o mini?"
         r"\bwhat'?s? (?:is )?in ['\"][\w -]{1,30}['\"]|\bhow much (?:does|would|will|did) (?:the|our|that|this) (?:\S+\s+){0,2}(?:bill|cost|spend|total) (?:go up|rise|increase|grow|jump|drop|fall|go down)\b|\bwhat'?s (?:that|this|it) cost\b",
         r"\bis plenty\b|\ban? (?:[\w-]+\s+){0,2}?\d+b\b[^?.!]*\bhit (?:that|\d|under|sub)|^(?:y|why) (?:\d+|one|two|three|four|six|eight) (?:gpus?|cards?|h\d+s?)\b|^y (?:is|are|does|do)\b",
         r"\bwhat happens to (?:the|our|that|this) (?:\S+\s+){0,2}(?:bill|cost|costs|total|spend|number|figure)\b",

@@ -598,7 +598,8 @@ def _intents(
         and scores["show_assumptions"][1] in scores.get("explain_concept", (0, ""))[1]
     ):
         del scores["explain_concept"]  # "what's in there for electricity": one question, an input
-    if _OUTPUT_FAILURE.search(norm) and re.search(r"\bwhat if\b", norm):
+    output_failure = bool(_OUTPUT_FAILURE.search(norm))
+    if output_failure and re.search(r"\bwhat if\b", norm):
         scores.setdefault("risk", (0.75, "a failure of the model's output"))  # I11
     if "risk" in scores and not re.match(
         r"(?:list|show)\b", scores.get("show_assumptions", (0, ""))[1]
@@ -612,7 +613,7 @@ def _intents(
             q.kind == "relative_change" for q in quantities
         ):
             scores.pop("what_if", None)  # "what if we're wrong about the volume": a risk question
-        if _OUTPUT_FAILURE.search(norm):
+        if output_failure:
             scores.pop("what_if", None)  # "what if the fine-tuned model invents a dosing number?" (I11)
     if re.search(
         r"\byou (?:just )?(?:gave|quoted|showed|came up with|got|computed|calculated) "

@@ -517,16 +517,19 @@ RULES: dict[str, list[str]] = {
     "risk": [
         r"\brosy (?:scenario|case|picture|version)\b",
         # "would our own GPUs survive a spike like that, or just melt?", "what happens to all our fine
-        # tuning work if...", "what if the standards board changes guidance?"
+        # tuning work if..."
         r"\b(?:survive|withstand|cope with) (?:a|the|that) (?:\S+\s+){0,2}(?:spike|surge|peak|burst)\b|\bjust melt\b|\bwhat happens to (?:all )?(?:our|the) (?:\S+\s+){0,3}work\b",
-        r"\bwhat if\b[^.?!]*\b(?:changes? (?:its |the |their )?(?:guidance|rules|policy|pricing|terms)|stops? (?:putting out|releasing|supporting|selling|offering))\b",
         # "is vendor fine-tuning a trap?", "which option holds up better?", "what happens to our
         # service if...", "whether it compromises accuracy"
         r"\ba trap\b|\bholds? up (?:better|best)\b|\bwhat happens to (?:our|the) (?:service|users|customers|operations|sla|uptime)\b|\bcompromis\w* (?:the )?(?:accuracy|quality)\b",
         # "should it concern an authority such as ours?", "how badly would that affect us?", "what
         # could bite them", "what if the build slips by 6 months?": a worry (I11)
         r"\bshould (?:we|i|it|that|this|they) (?:\S+\s+)?(?:worry|concern)\b|\bworry about\b|\bhow bad(?:ly)? (?:would|will|could|does|is|might)\b|\b(?:could|would|might|will) bite\b",
-        r"\bwhat if\b[^.?!]*\b(?:slips?|rejects?|fails?|withdr\w+|turns out|too dumb|goes down|outage|cancel\w*|retir\w+|deprecat\w+|discontinu\w+|sunsets?|says no|bans?|attack\w*)\b",
+        # ... "what if the standards board changes guidance?", "...if meta stops putting out models"
+        (
+            r"\bwhat if\b[^.?!]*\b(?:slips?|rejects?|fails?|withdr\w+|turns out|too dumb|goes down|outage|cancel\w*|retir\w+|deprecat\w+|discontinu\w+|sunsets?|says no|bans?|attack\w*"
+            r"|changes? (?:its |the |their )?(?:guidance|rules|policy|pricing|terms)|stops? (?:putting out|releasing|supporting|selling|offering))\b"
+        ),
         # "the biggest swing factor", "absorb a spike without falling over", "what matters more for us"
         r"\bswing factors?\b|\bfall(?:s|ing)? over\b|\bwhat matters more\b",
         # "what's driving it?", "the biggest thing that could wreck the self-host case", "which moves

@@ -10,12 +10,14 @@ import pytest
 
 from agent.understanding import understand
 from agent.understanding.intent_model import (
+    COMBINER_FILE,
     EMBEDDINGS_FILE,
-    THRESHOLD,
     IntentModel,
+    combiner_features,
     embed,
     fit,
     intent_model,
+    load_combiner,
     stored_embeddings,
     training_set,
 )
@@ -71,28 +73,73 @@ def test_rule_decisions_do_not_consult_the_model(model):
     assert not any(i.evidence.startswith("intent model") for i in u.intents)
 
 
-class _UnsureOfAPillar(IntentModel):
-    """A scripted model whose best guess is pillar_answer, well below THRESHOLD."""
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        # the rules alone read these wrongly; the combiner, weighing the model, gets them right
+        ("at how many requests a day does self hosting win", {"break_even"}),
+        ("what's the worst that could happen if we self host", {"risk", "what_if"}),  # rule I4
+        ("does a 7b still make sense if we only hit 40% utilisation", {"recommend", "what_if"}),
+        ("wdym by 'blended rate'", {"explain_concept"}),
+    ],
+)
+def test_the_model_mends_what_the_rules_misread(model, text, intents):
+    assert set(understand(text).intent_ids) == intents
 
-    calls = 0
+
+def test_shipped_combiner_fits_the_intents_and_its_features():
+    combiner = load_combiner()
+    assert combiner is not None, f"{COMBINER_FILE.name} is missing or fitted for other intents"
+    width = combiner_features(set(), set(), False, {}).shape
+    assert combiner.weights.shape == width and combiner.bias.shape == (len(INTENT_IDS),)
+    assert np.isfinite(combiner.weights).all() and np.isfinite(combiner.bias).all()
+
+
+class _Scripted(IntentModel):
+    """A scripted model: fixed probabilities whatever the message, counting its calls."""
+
+    def __init__(self, **probs: float):
+        super().__init__(embedder=None, word_tfidf=None, char_tfidf=None, classifiers=[])
+        self.probs = {**dict.fromkeys(INTENT_IDS, 0.01), **probs}
+        self.calls = 0
 
     def probabilities(self, message: str) -> dict[str, float]:
         self.calls += 1
-        probs = dict.fromkeys(INTENT_IDS, 0.01)
-        probs.update(pillar_answer=0.3, explain_figure=0.2)
-        return probs
+        return dict(self.probs)
 
 
-def test_pillar_answer_is_never_a_mere_best_guess(monkeypatch):
+def test_combiner_keeps_what_rules_and_model_agree_on(monkeypatch):
     from agent.understanding import core
 
-    unsure = _UnsureOfAPillar(embedder=None, word_tfidf=None, char_tfidf=None, classifiers=[])
-    assert unsure.predict("x")[0] == ("pillar_answer", 0.3) and 0.3 < THRESHOLD
-    monkeypatch.setattr(core, "intent_model", lambda wait=True: unsure)
-    unsure.calls = 0
-    u = understand("what is the latency of gpt-4o?")  # no rule recognises it: the model answers
-    assert [i.intent for i in u.intents] == ["explain_figure"]  # the next guess, not a pillar
-    assert unsure.calls == 1  # the message is embedded once, whatever the model is unsure of
+    sure = _Scripted(reset=0.97)
+    monkeypatch.setattr(core, "intent_model", lambda wait=True: sure)
+    u = understand("reset everything please")  # a rule's reading the model shares
+    assert u.intent_ids == ("reset",)
+    assert not u.intents[0].evidence.startswith("intent model")  # the rule's evidence stays
+    assert sure.calls == 1  # the message is embedded once
+
+
+def test_a_rule_reading_the_model_all_but_rules_out_goes(monkeypatch):
+    from agent.understanding import core
+
+    # the rules read a verdict and a change; a model sure of the verdict that gives the change 1%:
+    # the combiner still keeps both (a stated volume is seldom wrong), MODEL_RULES_OUT drops it
+    scripted = _Scripted(recommend=0.95, change_assumption=0.01)
+    monkeypatch.setattr(core, "intent_model", lambda wait=True: scripted)
+    text = "we use about 2.5 million tokens per day with GPT-4o. Should we fine tune?"
+    assert set(understand(text).intent_ids) == {"recommend"}
+    assert 0.01 < core.MODEL_RULES_OUT
+    monkeypatch.setattr(core, "intent_model", lambda wait=True: None)
+    assert set(understand(text).intent_ids) == {"change_assumption", "recommend"}
+
+
+def test_without_a_combiner_the_rules_answer(monkeypatch):
+    from agent.understanding import core
+
+    scripted = _Scripted(off_topic=0.99)
+    monkeypatch.setattr(core, "intent_model", lambda wait=True: scripted)
+    monkeypatch.setattr(core, "intent_combiner", lambda: None)
+    assert understand("reset everything please").intent_ids == ("reset",)
 
 
 def test_a_question_about_latency_claims_no_pillar(model):

@@ -1,6 +1,7 @@
-"""A learned intent classifier for the messages no rule recognises: one logistic regression per
-intent over MiniLM sentence embeddings plus word and character n-gram TF-IDF, trained on the
-labelled development messages and the example utterances in ``intents.EXAMPLES``.
+"""A learned intent classifier beside the rules: one logistic regression per intent over MiniLM
+sentence embeddings plus word and character n-gram TF-IDF, trained on the labelled development
+messages and the example utterances in ``intents.EXAMPLES``; and a combiner that turns what the
+rules said and what this model gives into the message's intents (``Combiner``).
 
 Chosen by 5-fold cross-validation over the development messages (near-duplicates grouped), see
 ``bench/intent_cv.py``. torch and scikit-learn are imported on first use only, and when either is
@@ -10,10 +11,14 @@ training embeddings ship in ``intent_embeddings.npz`` (regenerate with
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
+import math
 import os
 import sys
 import threading
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,10 +29,12 @@ from .intents import EXAMPLES, normalise_text
 from .model import INTENT_IDS
 
 EMBEDDINGS_FILE = Path(__file__).with_name("intent_embeddings.npz")
-#: Per-intent probability from which an intent is kept; below it on every intent, the best one.
-THRESHOLD = 0.5
+COMBINER_FILE = Path(__file__).with_name("intent_combiner.json")
 #: Inverse L2 strength of each logistic regression (cross-validated among 2, 8 and 16).
 C = 8.0
+#: Inverse L2 strength of the combiner's regressions (0.1 and 1 scored within 0.2 points of each
+#: other, the combiner fitted without each arrival batch in turn)
+COMBINER_C = 0.1
 #: Messages that reach the model are short; a pasted page is embedded from its first 128 tokens.
 MAX_SEQ_TOKENS = 128
 
@@ -93,18 +100,6 @@ def stored_embeddings(texts: list[str], path: Path = EMBEDDINGS_FILE) -> np.ndar
         return data["vectors"].astype(np.float32)
 
 
-def best_intents(
-    probabilities: dict[str, float], exclude: frozenset[str] = frozenset()
-) -> list[tuple[str, float]]:
-    """The intents at or above THRESHOLD, else the single most probable one; best first.
-    Intents in ``exclude`` are never returned."""
-    probs = {i: p for i, p in probabilities.items() if i not in exclude}
-    kept = [(i, p) for i, p in probs.items() if p >= THRESHOLD]
-    if not kept:
-        kept = [max(probs.items(), key=lambda kv: kv[1])]  # first maximum: deterministic
-    return sorted(kept, key=lambda kv: (-kv[1], kv[0]))
-
-
 @dataclass
 class IntentModel:
     embedder: Any
@@ -119,11 +114,6 @@ class IntentModel:
         for intent, clf in zip(INTENT_IDS, self.classifiers, strict=True):
             out[intent] = 0.0 if clf is None else float(clf.predict_proba(features)[0, 1])
         return out
-
-    def predict(
-        self, message: str, exclude: frozenset[str] = frozenset()
-    ) -> list[tuple[str, float]]:
-        return best_intents(self.probabilities(message), exclude)
 
     def _features(self, texts: list[str], vectors: np.ndarray):
         from scipy.sparse import csr_matrix, hstack
@@ -203,3 +193,124 @@ def _build() -> IntentModel | None:
     if vectors is None:  # the development messages changed since the file was written
         vectors = embed(embedder, texts).astype(np.float16).astype(np.float32)  # as if stored
     return fit(texts, labels, vectors, embedder)
+
+
+#: Evidence of the readings the intent rules prescribe (I4, I5): a feature of the combiner
+BY_THE_RULES = frozenset({"a condition to explore", "one input swapped", "a figure under a change"})
+#: Evidence of the example matcher's guesses, given when no rule recognised the message
+_FALLBACK_EVIDENCE = ("nearest example", "unclear: offer help", "no advisor topic")
+
+
+def rules_undecided(evidence: Mapping[str, str]) -> bool:
+    """Whether the rules' reading (intent -> evidence) is only the example matcher's guess."""
+    return all(e.startswith(_FALLBACK_EVIDENCE) for e in evidence.values())
+
+
+def combiner_features(
+    rules: Collection[str], prescribed: Collection[str], undecided: bool, probs: Mapping[str, float]
+) -> np.ndarray:
+    """One row per intent (INTENT_IDS order): whether the rules found it, the model's log-odds for
+    it and their product, whether no rule recognised the message (then ``rules`` is the fallback's
+    guess) and its product with the log-odds, whether a rule prescribed it (I4, I5), then what the
+    rules found and the model's log-odds for every intent (the company the intent keeps)."""
+    found = np.array([float(i in rules) for i in INTENT_IDS])
+    logits = np.array([_logit(probs.get(i, 0.0)) for i in INTENT_IDS])
+    u = float(undecided)
+    own = np.column_stack(
+        [
+            found,
+            logits,
+            found * logits,
+            np.full(len(INTENT_IDS), u),
+            u * logits,
+            [float(i in prescribed) for i in INTENT_IDS],
+        ]
+    )
+    shared = np.tile(np.concatenate([found, logits]), (len(INTENT_IDS), 1))
+    return np.hstack([own, shared])
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+@dataclass(frozen=True)
+class Combiner:
+    """Per intent, a logistic regression over ``combiner_features``: the probability that the
+    message expresses it given what the rules said and what the model gives. Fitted by
+    ``python -m bench.intent_cv --write-combiner`` on two readings of the development messages:
+    the rules as they stood when each batch arrived (bench/data/arrival_rules.json: rules that
+    had never seen the text) and today's rules over every message (which have), each with the
+    model's probabilities out of fold, so it learns how far to trust each side on text in use."""
+
+    weights: np.ndarray  # (intents, features)
+    bias: np.ndarray  # (intents,)
+
+    def probabilities(
+        self,
+        rules: Collection[str],
+        prescribed: Collection[str],
+        undecided: bool,
+        probs: Mapping[str, float],
+    ) -> dict[str, float]:
+        x = combiner_features(rules, prescribed, undecided, probs)
+        z = np.einsum("ij,ij->i", x, self.weights) + self.bias
+        return {i: float(1.0 / (1.0 + np.exp(-v))) for i, v in zip(INTENT_IDS, z, strict=True)}
+
+    def save(self, path: Path = COMBINER_FILE, **provenance: Any) -> Path:
+        """Write the fitted weights, one intent's row per line, with where they came from."""
+        rows = [
+            f'  {json.dumps(i)}: {json.dumps([round(float(b), 6), *(round(float(w), 6) for w in row)])}'
+            for i, b, row in zip(INTENT_IDS, self.bias, self.weights, strict=True)
+        ]
+        head = "".join(f"{json.dumps(k)}: {json.dumps(v)},\n" for k, v in provenance.items())
+        layout = "per intent: [bias, weights in combiner_features order]"
+        path.write_text(
+            f'{{{head}"layout": {json.dumps(layout)},\n"intents": {{\n'
+            + ",\n".join(rows)
+            + "\n}}\n",
+            encoding="utf-8",
+        )
+        return path
+
+
+def load_combiner(path: Path = COMBINER_FILE) -> Combiner | None:
+    """The shipped combiner; None when missing or fitted for another list of intents."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    rows = data.get("intents") or {}
+    if list(rows) != list(INTENT_IDS):
+        return None
+    table = np.array([rows[i] for i in INTENT_IDS], dtype=float)
+    return Combiner(weights=table[:, 1:], bias=table[:, 0])
+
+
+@functools.cache
+def intent_combiner() -> Combiner | None:
+    """The shipped combiner, read once per process."""
+    return load_combiner()
+
+
+def fit_combiner(
+    readings: list[tuple[Collection[str], Collection[str], bool, Mapping[str, float]]],
+    labels: list[Collection[str]],
+    c: float = COMBINER_C,
+) -> Combiner:
+    """Fit one regression per intent on (rules, prescribed, undecided, probabilities) readings."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.stack([combiner_features(*r) for r in readings])  # (messages, intents, features)
+    weights, bias = [], []
+    for k, intent in enumerate(INTENT_IDS):
+        y = np.array([intent in lab for lab in labels], dtype=int)
+        if y.sum() in (0, len(y)):  # never (or always) labelled: a constant answer
+            weights.append(np.zeros(x.shape[2]))
+            bias.append(-30.0 if y.sum() == 0 else 30.0)
+            continue
+        clf = LogisticRegression(C=c, max_iter=2000).fit(x[:, k, :], y)
+        weights.append(clf.coef_[0])
+        bias.append(float(clf.intercept_[0]))
+    return Combiner(np.array(weights), np.array(bias))

@@ -24,7 +24,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "data" / "arrival_rules.json"
 DEV = "tests/data/messages_dev.yaml"
-#: Commits that added dev batches written under the settled intent rules (sessions 4-8), each
+#: Commits that added dev batches written under the settled intent rules (sessions 4-9), each
 #: read by the parser of its parent commit
 BATCH_COMMITS = (
     "c5ce455",  # d1641-d1940
@@ -36,6 +36,7 @@ BATCH_COMMITS = (
     "3f173d0",  # d4341-d4640
     "6aa849e",  # d4641-d4940
     "a34c0fa",  # d4941-d5240
+    "45d0b63",  # d5241-d5540 (session 9)
 )
 _READ = """
 import json, sys

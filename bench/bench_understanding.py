@@ -2,9 +2,9 @@
 labelled messages (development and held-out parts apart), and parse latency.
 
 Targets on the held-out part: intents, quantities and names >= 95% (message-level exact match).
-Latency: a typical chat message <= 25 ms (the learned model's second opinion embeds every message
-of up to 600 characters: ~13 ms of MiniLM; the rules alone take ~1 ms), a 2,000-character message
-<= 50 ms (median).
+Latency: a typical chat message <= 25 ms (the learned model embeds every message of up to 600
+characters for the combiner: ~13 ms of MiniLM; the rules alone take ~1 ms), a 2,000-character
+message <= 50 ms (median).
 
 Run alone: ``python -m bench.bench_understanding`` (or ``python -m bench understanding``).
 """
@@ -180,7 +180,7 @@ def latency_rows() -> list[dict]:
         latency_row(
             "understand(): typical message",
             time_calls(lambda: understand(TYPICAL), 200),
-            "<= 25 ms (the learned second opinion embeds it: ~13 ms of MiniLM)",
+            "<= 25 ms (the learned model embeds it: ~13 ms of MiniLM)",
             25.0,
         )
     )

@@ -381,7 +381,7 @@ def test_json_round_trip():
 
 def test_no_heavy_imports():
     """Importing the module loads neither torch, sentence-transformers, gradio nor chromadb; using
-    it loads torch only for the learned model's second opinion (none with ADVISOR_INTENT_MODEL=off)."""
+    it loads torch only for the learned model (none with ADVISOR_INTENT_MODEL=off)."""
     heavy = "print(sorted(m for m in ('torch','sentence_transformers','gradio','chromadb') if m in sys.modules))"
     use = "understand('8 H100s at $2.49/h', catalog=NameCatalog((CatalogEntry('h100-80gb','gpu','H100',('h100',)),))); "
     imports = "import sys; from agent.understanding import understand, NameCatalog, CatalogEntry; "
@@ -913,7 +913,7 @@ def test_session6_intent_families(text, intents):
 )
 @pytest.mark.usefixtures("rules_alone")
 def test_verdict_wordings_are_recommend_cues(text):
-    # the cue itself (I6); the learned model's second opinion may still overrule a rare wording
+    # the cue itself (I6); weighed with the learned model, a rare wording may still be read otherwise
     from agent.understanding.intents import normalise_text, rule_hits
 
     assert "recommend" in rule_hits(normalise_text(text))

@@ -55,7 +55,7 @@ _DOMAIN = re.compile(
     r"budget|host\w*|rag|lora|qlora|inference|openai|anthropic|claude|gpt\S*|llama|mistral|"
     r"volume|scenario|break\s*even|payback|data|compliance|latency|deploy\w*|vendor\w*|cloud|"
     r"consisten\w*|explainab\w*|determinis\w*|hallucinat\w*|"
-    r"on-?prem\w*|h100|a100|adapters?|distill\w*|embeddings?|quanti[sz]\w*|peft|sft|rlhf|mfu|tco|npv|"
+    r"on-?prem\w*|h100|a100|output\s+share|discount\s+rate|adapters?|distill\w*|embeddings?|quanti[sz]\w*|peft|sft|rlhf|mfu|tco|npv|"
     r"advisor|verdict|assumptions?|horizon|throughput|regulat\w*|self[ -]host\w*|custom|llm\w*|ai|"
     r"paths?|routes?|options?|cheap\w*|expensive|retrieval|augmented|generation|prompt\w*|agents?|"
     r"kv\s+cache|decoding|diari[sz]ation|few[\s-]shot|routing|forgetting|moat|baa|hallucinat\w*|"
@@ -150,7 +150,7 @@ _CHANGES_ANSWER = re.compile(
 # a worry about the model's own output, not a change to the scenario (I11): "what's the risk if
 # the fine-tuned model misses an adverse event?"
 _OUTPUT_FAILURE = re.compile(
-    r"\bif (?:a|the|our|their|that|this) (?:[\w-]+ ){0,2}(?:model|bot|llm|assistant|adapter)s? "
+    r"\bif (?:a|the|our|their|that|this) (?:[\w-]+ ){0,2}(?:model|bot|llm|assistant|adapter|tagger|summari[sz]er|classifier)s? "
     r"(?:\w+ )?(?:invent|make|makes|made|miss|misses|missed|hallucinat|get|gets|got|give|gives|say|says"
     r"|produce|produces|leak|leaks|output|outputs|mix|mixes|quote|quotes|drift|drifts|start|starts|tell|tells|told"
     r"|files?|filed|flags?|flagged|routes?|routed|misroute|classif|misclassif|mislabel|labels?|marks?|tags?)\w*\b"
@@ -666,7 +666,13 @@ def _intents(
     if "reset" in scores:
         scores.pop("undo", None)
     if "undo" in scores or "reset" in scores:
-        scores.pop("change_assumption", None)
+        cue = scores.get("reset", (0, ""))[1]
+        cue_end = lowered.find(cue) + len(cue) if cue and lowered.find(cue) >= 0 else len(lowered)
+        if not any(
+            q.kind != "relative_change" and q.span.start >= cue_end + 2 for q in quantities
+        ):  # "starting fresh: 2.5M tokens a day ..." states the new scenario after the reset; an
+            # undo's figure is the value it goes back to ("put it back to 27b")
+            scores.pop("change_assumption", None)
         scores.pop("what_if", None)  # "undo that 10x thing": the change named is the one undone
     if "break_even" in scores and re.search(
         r"^two named options$|\b(?:beat|undercut)\b", scores.get("compare", (0, ""))[1]

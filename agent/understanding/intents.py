@@ -240,7 +240,7 @@ RULES: dict[str, list[str]] = {
         r"\byes or no\b|\bgo or no go\b",
         r"\bis there (?:any |much |really any |even any )?point\b|\bwhat'?s the point\b|\bwhere do (?:we|i) stand\b",
         r"\bdo we (?:actually |really )?need (?:a|our own|to)\b",
-        r"\bcan we afford\b|\b(?:good|bad|stupid|dumb|crazy|silly) idea\b|\benough\s*\?|\bconfirm (?:that )?we (?:should|stay|go|stick)\b|\bmake sense\b|\bgo for it\b",
+        r"\bcan we afford\b|\b(?:good|bad|stupid|dumb|crazy|silly) idea\b|\benough\s*\?|\bconfirm (?:that )?we (?:should|stay|go|stick)\b|\bmake sen[cs]e\b|\bgo for it\b",
         r"\b(?:would|will|is|could|are) (?:\S+\s+){0,4}?(?:be )?(?:good )?enough\b",
         r"\bwhere do (?:i|we) (?:even )?(?:start|begin)\b|^should\b|\bfine tune or (?:nah|no|what)\b",
         # "ok choice?", "is it intelligent to fine-tune ...?", "or better to buy?", "makes any sense"
@@ -335,8 +335,11 @@ RULES: dict[str, list[str]] = {
         r"\bhalve\b|\bdouble (?:the )?(?:volume|usage|traffic|price)\b",
         r"\bgive (?:\S+\s+){1,4}a (?:go|try|shot|spin|whirl)\b",
         r"\b(?:and|then) (?:rerun|re-run|redo|recompute|recalculate)\b|\blet'?s see (?:\S+\s+){0,2}(?:with|on|using|at|if)\b",
+        # "would H200s bring that down?", "does QLoRA cut that?": a figure under a swapped option (I8)
+        r"^(?:and |so )?(?:would|does|do|could|will|can) (?:\S+\s+){1,3}(?:bring|cut|reduce|lower|shrink|halve)s? (?:that|it|this|those)\b",
     ],
     "explain_figure": [
+        r"^(?:and |so )?(?:would|does|do|could|will|can) (?:\S+\s+){1,3}(?:bring|cut|reduce|lower|shrink|halve)s? (?:that|it|this|those)\b",
         # "would two be enough for the workload?", "what happens to the haiku bill?", "would batch
         # cut that API cost much?"
         r"\b(?:would|will|are|is)\s+(?:one|two|three|four|five|six|eight|\d+)\s+(?:of them\s+|\w+\s+)?(?:be\s+)?enough\b",
@@ -549,7 +552,7 @@ RULES: dict[str, list[str]] = {
         r"\b(?:guy|person|engineer|lead|expert|admin)\b[^.?!]{0,40}\b(?:leaves|quits)\b",
         r"\b(?:screwed|doomed|in trouble)\b|\ba catch\b|\bsmall print\b|\bhidden costs?\b|\bgotchas?\b|\bbet on (?:it|that)\b|\bwhich (?:input|assumption|factor|variable)s? (?:matters?|moves?|drives?)\b|\bwhat drives\b.*\bmore\b|\bexpos(?:ure|ed)\b",
         r"\bshak(?:y|ier|iest)\b|\bweak(?:est|er)? (?:link|assumption|point|spot)s?\b|\bfragile\b|\bleast (?:certain|reliable|solid|robust)\b",
-        r"\bhow likely\b|\b(?:chances?|odds|probability|likelihood) (?:that|of)\b|\bslip(?:s|page)?\b",
+        r"\bhow likely\b|\b(?:chances?|odds|probability|likelihood) (?:that|of)\b|\bslip(?:s|page)?\b(?!,)",
         r"\bkeeps? (?:you|me|us) up at night\b|\bworr(?:y|ies|ied) (?:you|me)\b|\bwhat worries\b",
         r"\btornado\b|\bstress[ -]?test\w*\b|\berror bars?\b|\bconfidence intervals?\b|\bmonte carlo\b",
         # "is self hosting too dangerous?", "the riskiest part", "how accurate is this saving?"
@@ -563,7 +566,7 @@ RULES: dict[str, list[str]] = {
         r"\bflips? it\b|\bbreak (?:the|your|our) (?:recommendation|verdict)\b|\bif wrong\b",
         r"\bwhat are the (?:odds|chances)\b|\bhow wrong\b|\b(?:most|more) wrong\b|\bcould (?:you|we|this|it) be wrong\b",
         r"\bwhat if (?:\S+\s+){0,3}wrong\b|\b(?:we'?re|we are|i'?m|i am|you'?re|you are) wrong about\b",
-        r"\b(?:quit|quits|resign|resigns)\b|\bleaves? (?:the company|us|the team)\b|\bhit by a bus\b",
+        r"(?<!-)\b(?:quit|quits|resign|resigns)\b|\bleaves? (?:the company|us|the team)\b|\bhit by a bus\b",
     ],
 }
 # one alternation per intent: a 2,000-character message is scanned once per intent, not per rule

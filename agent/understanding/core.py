@@ -679,7 +679,7 @@ def _intents(
     ):  # "at what monthly spend does owning the summariser beat the batch API?"
         del scores["compare"]  # "when does lora on llama 8b pay back against gpt-4o-mini?"
     if "difference between" in scores.get("explain_concept", (0, ""))[1] and re.search(
-        r"\b(?:tco|cost|costs|price|prices|spend|cheaper|saving|savings)\b", norm
+        r"\b(?:tco|cost|costs|price|prices|spend|cheaper|saving|savings|latency)\b", norm
     ):  # "the 5-year TCO difference between the API and self-hosting"
         scores.pop("explain_concept")
         scores.setdefault("compare", (0.8, "cost difference"))

@@ -237,7 +237,7 @@ RULES: dict[str, list[str]] = {
         r"\b(?:better|smarter|wiser|smart|wise) (?:call|choice|move|bet)\b",
         r"\bpush(?:es)? (?:us|me) (?:to|towards?|into)\b",
         r"\bin (?:our|my) shoes\b|\bwhat would you do\b",
-        r"\byes or no\b|\bgo or no go\b",
+        r"\byes or no\b|\bgo or no[- ]?go\b",
         r"\bis there (?:any |much |really any |even any )?point\b|\bwhat'?s the point\b|\bwhere do (?:we|i) stand\b",
         r"\bdo we (?:actually |really )?need (?:a|our own|to)\b",
         r"\bcan we afford\b|\b(?:good|bad|stupid|dumb|crazy|silly) idea\b|\benough\s*\?|\bconfirm (?:that )?we (?:should|stay|go|stick)\b|\bmake sen[cs]e\b|\bgo for it\b",
@@ -339,6 +339,10 @@ RULES: dict[str, list[str]] = {
         r"^(?:and |so )?(?:would|does|do|could|will|can) (?:\S+\s+){1,3}(?:bring|cut|reduce|lower|shrink|halve)s? (?:that|it|this|those)\b",
     ],
     "explain_figure": [
+        # "cost per month for hosting mistral 7b on two L4s?", "what's the monthly hosting cost for
+        # ...", "would 3 do it?": a figure or a sizing (I8)
+        r"\bcost per (?:month|year|day) (?:for|of)\b|^\W*(?:what'?s |what is )?(?:the )?(?:monthly |yearly |annual )(?:hosting|gpu|inference|serving|training) (?:cost|bill)\b",
+        r"^\W*(?:would|will|could|does|do) (?:\d+|one|two|three|four|five|six|eight) (?:of them |gpus |cards |nodes )?(?:do it|do|cut it|suffice)\W*$",
         r"^(?:and |so )?(?:would|does|do|could|will|can) (?:\S+\s+){1,3}(?:bring|cut|reduce|lower|shrink|halve)s? (?:that|it|this|those)\b",
         # "would two be enough for the workload?", "what happens to the haiku bill?", "would batch
         # cut that API cost much?"
@@ -556,7 +560,7 @@ RULES: dict[str, list[str]] = {
         r"\bkeeps? (?:you|me|us) up at night\b|\bworr(?:y|ies|ied) (?:you|me)\b|\bwhat worries\b",
         r"\btornado\b|\bstress[ -]?test\w*\b|\berror bars?\b|\bconfidence intervals?\b|\bmonte carlo\b",
         # "is self hosting too dangerous?", "the riskiest part", "how accurate is this saving?"
-        r"\b(?:too |how )?dangerous\b|\briskiest\b|\bhow (?:accurate|precise|solid)\b",
+        r"\b(?:too |how )?dangerous\b|\bthe danger\b|\briskiest\b|\bhow (?:accurate|precise|solid)\b",
         # "what breaks first", "is it safe for a bank?", "what do we give up", "lose sleep over",
         # "the catch", "the worst that happens", "the one number that swings this whole decision"
         r"\b(?:biggest|main|largest|greatest) (?:driver|influence|lever|factor)\b|\bgreatest influence\b",

@@ -1087,3 +1087,29 @@ def test_rule_books_and_airliners_are_no_gpu_names():
 def test_business_shorthand_is_no_model_name():
     u = understand("no regulator in our space, we're B2B and run everything on k8s", catalog=HAND)
     assert u.unknown_names == () and u.names == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        # session-9 dev families (d5241-d5540), in our own wording
+        ("how does a reranker differ from plain retrieval, cost-wise?", {"explain_concept"}),
+        ("whats the difference between distillation and training from scratch?", {"explain_concept"}),
+        ("starting fresh: 900k tokens a day on claude sonnet", {"reset", "change_assumption"}),
+        ("start over please", {"reset"}),
+        ("recomendation?", {"recommend"}),
+        ("what does 'output share' stand for?", {"explain_concept"}),
+        ("what if the summariser hallucinates a dosage?", {"risk"}),
+        ("is it cheaper to self-host or pay per token?", {"compare"}),
+        ("our glossary is all acronyms - slips, MRCs, binders", {"pillar_answer"}),
+        ("would L40S cards bring that down?", {"explain_figure", "what_if"}),
+        ("does batching cut it?", {"explain_figure", "what_if"}),
+        ("monthly hosting cost for a 13b on one A100?", {"explain_figure"}),
+        ("would two do it?", {"explain_figure"}),
+        ("the board wants to know: go or no-go?", {"recommend"}),
+        ("what's the latency difference between the api and an in-house 8b?", {"compare"}),
+    ],
+)
+@pytest.mark.usefixtures("rules_alone")
+def test_session9_intent_families(text, intents):
+    assert set(understand(text, catalog=HAND).intent_ids) == intents

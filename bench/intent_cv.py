@@ -58,18 +58,10 @@ def _reading(evidence: dict[str, str], probs: dict[str, float]) -> Reading:
 
 
 def _decide(reading: Reading, combined: dict[str, float]) -> set[str]:
-    """As core._combined and core._exclusive do."""
-    from agent.understanding.core import COMBINED_THRESHOLD, MODEL_RULES_OUT
+    """The intents understand() would answer from this reading and these combined probabilities."""
+    from agent.understanding.core import choose_intents, exclusive
 
-    rules, prescribed, undecided, probs = reading
-    kept = {i for i, p in combined.items() if p >= COMBINED_THRESHOLD}
-    kept = kept or {max(combined.items(), key=lambda kv: kv[1])[0]}
-    if not undecided:
-        ruled_out = {
-            i for i in kept & rules if i not in prescribed and probs[i] < MODEL_RULES_OUT
-        }
-        kept = (kept - ruled_out) or kept
-    return kept - {"greeting_help", "off_topic"} if len(kept) > 1 else kept
+    return set(exclusive(choose_intents(combined, *reading)))
 
 
 def rules_readings(dev: list[dict]) -> dict[str, dict[str, str]]:
@@ -134,12 +126,8 @@ def main() -> int:
         keep = [int(i) for i in train] + examples
         model = fit([texts[i] for i in keep], [labels[i] for i in keep], vectors[keep], embedder)
         models.append(model)
-        x = model._features([texts[i] for i in test], vectors[test])
-        columns = [
-            np.zeros(len(test)) if c is None else c.predict_proba(x)[:, 1]
-            for c in model.classifiers
-        ]
-        for row, i in zip(np.column_stack(columns), test, strict=True):
+        table = model.probability_table([texts[i] for i in test], vectors[test])
+        for row, i in zip(table, test, strict=True):
             probs[dev[i]["id"]] = dict(zip(INTENT_IDS, map(float, row), strict=True))
 
     def fit_without(left_out: Callable[[str], bool]):

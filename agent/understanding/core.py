@@ -5,7 +5,9 @@ from __future__ import annotations
 import collections
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .intent_model import BY_THE_RULES, intent_combiner, intent_model, rules_undecided
 from .intents import nearest_example_index, normalise_text, rule_hits
@@ -89,7 +91,8 @@ _PAST_CHANGE = re.compile(r"(?:doubled|tripled|quadrupled|halved)$")
 _FRAGMENT = re.compile(
     r"^(?!.*\b(?:we|we'?re|we'?ve|our|i|i'?m|my|us|it'?s|they|their|is|are|was|were)\b)(?:\S+\s+){0,4}\S+$"
 )
-#: From this combined probability an intent is the message's (see ``_combined``)
+_V = TypeVar("_V")
+#: From this combined probability an intent is the message's (see ``choose_intents``)
 COMBINED_THRESHOLD = 0.5
 #: Below this probability of the learned model, a rule's intent the combiner kept is dropped
 #: anyway (never the last one). With the combiner fitted without the batch, on the rules' readings
@@ -667,7 +670,8 @@ def _intents(
         scores.pop("undo", None)
     if "undo" in scores or "reset" in scores:
         cue = scores.get("reset", (0, ""))[1]
-        cue_end = lowered.find(cue) + len(cue) if cue and lowered.find(cue) >= 0 else len(lowered)
+        at = lowered.find(cue) if cue else -1
+        cue_end = at + len(cue) if at >= 0 else len(lowered)
         if not any(
             q.kind != "relative_change" and q.span.start >= cue_end + 2 for q in quantities
         ):  # "starting fresh: 2.5M tokens a day ..." states the new scenario after the reset; an
@@ -804,7 +808,7 @@ def _intents(
                 scores[label] = (round(min(sim, 0.6), 3), evidence)
             else:
                 scores["greeting_help"] = (0.4, "unclear: offer help")
-    scores = _exclusive(scores)
+    scores = exclusive(scores)
     if not scores.keys() & {"what_if", "explain_figure", "greeting_help", "off_topic"} and any(
         q.kind == "headcount" and clause.question for q, clause in q_clauses
     ):  # "does fine-tuning make sense for a team of 5?": the team is the user's own (I3)
@@ -818,13 +822,13 @@ def _intents(
         # it?"
         scores.setdefault("what_if", (0.75, "an answer under a change"))
     # the rules' reading is complete (it is the answer with ADVISOR_INTENT_MODEL=off)
-    scores = _exclusive(_combined(text, scores))
+    scores = exclusive(_combined(text, scores))
     order = {i: k for k, i in enumerate(("greeting_help", "pillar_answer", "change_assumption"))}
     ranked = sorted(scores.items(), key=lambda kv: (order.get(kv[0], 9), -kv[1][0], kv[0]))
     return [IntentScore(intent=i, confidence=c, evidence=w) for i, (c, w) in ranked]
 
 
-def _exclusive(scores: dict[str, tuple[float, str]]) -> dict[str, tuple[float, str]]:
+def exclusive(scores: dict[str, _V]) -> dict[str, _V]:
     """Rules I1 and I2: a greeting beside a request is not labelled; off-topic is never combined
     (the other reading wins)."""
     if len(scores) > 1:
@@ -832,12 +836,32 @@ def _exclusive(scores: dict[str, tuple[float, str]]) -> dict[str, tuple[float, s
     return scores
 
 
+def choose_intents(
+    combined: dict[str, float],
+    rules: Collection[str],
+    prescribed: Collection[str],
+    undecided: bool,
+    probs: dict[str, float],
+) -> dict[str, float]:
+    """The intents the combiner's probabilities give: each at least COMBINED_THRESHOLD, else the
+    single most probable one; then a rule's intent below MODEL_RULES_OUT on the model alone goes
+    (unless a rule prescribed it, and never the last one)."""
+    kept = {i: p for i, p in combined.items() if p >= COMBINED_THRESHOLD}
+    if not kept:
+        best = max(combined.items(), key=lambda kv: kv[1])  # first maximum: deterministic
+        kept = dict([best])
+    if not undecided:  # a rule's intent the model all but rules out goes, unless prescribed
+        ruled_out = {
+            i for i in kept if i in rules and i not in prescribed and probs[i] < MODEL_RULES_OUT
+        }
+        kept = {i: p for i, p in kept.items() if i not in ruled_out} or kept
+    return kept
+
+
 def _combined(text: str, scores: dict[str, tuple[float, str]]) -> dict[str, tuple[float, str]]:
     """What the rules found, weighed with the learned model's probabilities by the combiner (see
-    ``intent_model.Combiner``): each intent it gives at least COMBINED_THRESHOLD is kept or added,
-    else its single most probable one; then a rule's intent below MODEL_RULES_OUT on the model
-    alone goes (unless a rule prescribed it, and never the last one). A rule's intent that stays
-    keeps the rule's evidence; the example matcher's guesses, and what the model adds, carry the
+    ``intent_model.Combiner``) and chosen by ``choose_intents``. A rule's intent that stays keeps
+    the rule's evidence; the example matcher's guesses, and what the model adds, carry the
     model's."""
     undecided = rules_undecided({i: evidence for i, (_, evidence) in scores.items()})
     if len(text) > MODEL_MAX_CHARS and not undecided:
@@ -849,15 +873,7 @@ def _combined(text: str, scores: dict[str, tuple[float, str]]) -> dict[str, tupl
     prescribed = {i for i, (_, evidence) in scores.items() if evidence in BY_THE_RULES}
     probs = learned.probabilities(text)
     combined = combiner.probabilities(scores, prescribed, undecided, probs)
-    kept = {i: p for i, p in combined.items() if p >= COMBINED_THRESHOLD}
-    if not kept:
-        best = max(combined.items(), key=lambda kv: kv[1])  # first maximum: deterministic
-        kept = dict([best])
-    if not undecided:  # a rule's intent the model all but rules out goes, unless prescribed
-        ruled_out = {
-            i for i in kept if i in scores and i not in prescribed and probs[i] < MODEL_RULES_OUT
-        }
-        kept = {i: p for i, p in kept.items() if i not in ruled_out} or kept
+    kept = choose_intents(combined, scores, prescribed, undecided, probs)
     out: dict[str, tuple[float, str]] = {}
     for intent, p in kept.items():
         if intent in scores and not undecided:

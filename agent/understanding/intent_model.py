@@ -109,11 +109,18 @@ class IntentModel:
 
     def probabilities(self, message: str) -> dict[str, float]:
         """intent -> probability that the message expresses it (the intents are not exclusive)."""
-        features = self._features([message], embed(self.embedder, [message]))
-        out: dict[str, float] = {}
-        for intent, clf in zip(INTENT_IDS, self.classifiers, strict=True):
-            out[intent] = 0.0 if clf is None else float(clf.predict_proba(features)[0, 1])
-        return out
+        row = self.probability_table([message], embed(self.embedder, [message]))[0]
+        return dict(zip(INTENT_IDS, map(float, row), strict=True))
+
+    def probability_table(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
+        """(texts, intents) probabilities, INTENT_IDS order, for texts already embedded."""
+        features = self._features(texts, vectors)
+        return np.column_stack(
+            [
+                np.zeros(len(texts)) if clf is None else clf.predict_proba(features)[:, 1]
+                for clf in self.classifiers
+            ]
+        )
 
     def _features(self, texts: list[str], vectors: np.ndarray):
         from scipy.sparse import csr_matrix, hstack

@@ -162,6 +162,11 @@ def normalise_text(message: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # rules: intent -> patterns over the normalised text
 
+# "would H200s bring that down?", "does QLoRA cut that?": a figure under a swapped option, both
+# what_if and explain_figure (I8)
+_FIGURE_UNDER_A_SWAP = (
+    r"^(?:and |so )?(?:would|does|do|could|will|can) (?:\S+\s+){1,3}(?:bring|cut|reduce|lower|shrink|halve)s? (?:that|it|this|those)\b"
+)
 RULES: dict[str, list[str]] = {
     "greeting_help": [
         # "can I export this to excel?", "what sort of stuff do you need from me to get started",
@@ -335,15 +340,14 @@ RULES: dict[str, list[str]] = {
         r"\bhalve\b|\bdouble (?:the )?(?:volume|usage|traffic|price)\b",
         r"\bgive (?:\S+\s+){1,4}a (?:go|try|shot|spin|whirl)\b",
         r"\b(?:and|then) (?:rerun|re-run|redo|recompute|recalculate)\b|\blet'?s see (?:\S+\s+){0,2}(?:with|on|using|at|if)\b",
-        # "would H200s bring that down?", "does QLoRA cut that?": a figure under a swapped option (I8)
-        r"^(?:and |so )?(?:would|does|do|could|will|can) (?:\S+\s+){1,3}(?:bring|cut|reduce|lower|shrink|halve)s? (?:that|it|this|those)\b",
+        _FIGURE_UNDER_A_SWAP,
     ],
     "explain_figure": [
         # "cost per month for hosting mistral 7b on two L4s?", "what's the monthly hosting cost for
         # ...", "would 3 do it?": a figure or a sizing (I8)
         r"\bcost per (?:month|year|day) (?:for|of)\b|^\W*(?:what'?s |what is )?(?:the )?(?:monthly |yearly |annual )(?:hosting|gpu|inference|serving|training) (?:cost|bill)\b",
         r"^\W*(?:would|will|could|does|do) (?:\d+|one|two|three|four|five|six|eight) (?:of them |gpus |cards |nodes )?(?:do it|do|cut it|suffice)\W*$",
-        r"^(?:and |so )?(?:would|does|do|could|will|can) (?:\S+\s+){1,3}(?:bring|cut|reduce|lower|shrink|halve)s? (?:that|it|this|those)\b",
+        _FIGURE_UNDER_A_SWAP,
         # "would two be enough for the workload?", "what happens to the haiku bill?", "would batch
         # cut that API cost much?"
         r"\b(?:would|will|are|is)\s+(?:one|two|three|four|five|six|eight|\d+)\s+(?:of them\s+|\w+\s+)?(?:be\s+)?enough\b",

@@ -32,7 +32,8 @@ HELDOUT_BATCHES = (
     ("h2401-h2500, session 7, never tuned on", 2401, 2500),
     ("h2501-h2600, session 8, never tuned on", 2501, 2600),
     ("h2601-h2700, session 8, after its first changes, never tuned on", 2601, 2700),
-    ("h2701-h2800, session 9, never tuned on", 2701, 2999),
+    ("h2701-h2800, session 9, never tuned on", 2701, 2800),
+    ("h2801-h2900, session 10, never tuned on", 2801, 2999),
 )
 SECOND_ANNOTATOR = "second_annotator_d741_d890.yaml"
 SECOND_ANNOTATOR_RULES = "second_annotator_session3.yaml"
@@ -151,7 +152,7 @@ def agreement_rows() -> list[dict]:
         part = [m for m in later if m["id"].startswith(prefix)]
         rows.append(
             _accuracy_row(
-                f"two annotators agree on intents, by the intent rules [{split}, sessions 3-9 batches]",
+                f"two annotators agree on intents, by the intent rules [{split}, sessions 3-10 batches]",
                 sum(set(m["first"]) == set(m["second"]) for m in part) / len(part),
                 len(part),
                 split,

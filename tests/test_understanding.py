@@ -268,6 +268,15 @@ def test_a_bare_family_word_is_neither_matched_nor_unknown():
         ("mistral 7b", ["mistral-7b"]),
         ("h-100", ["h100-80gb"]),
         ("A100 80 gig", ["a100-80gb"]),
+        # Claude models by family and version, in either order of the id
+        ("we run haiku 4.5 for triage", ["anthropic/claude-haiku-4-5"]),
+        ("Opus 4.1 costs us $15 in", ["anthropic/claude-opus-4-1"]),
+        (
+            "is sonnet 4.5 worth it over sonnet 3.7?",
+            ["anthropic/claude-sonnet-4-5", "anthropic/claude-3-7-sonnet-latest"],
+        ),
+        ("haiku 3.5", ["anthropic/claude-3-5-haiku-latest"]),
+        ("opus 4", ["anthropic/claude-opus-4-0"]),
     ],
 )
 def test_names_default_catalogue(text, ids):

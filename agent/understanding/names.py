@@ -215,6 +215,25 @@ COLLOQUIAL: dict[str, tuple[str, ...]] = {
 }
 
 
+#: People name Claude models by family and version, "sonnet 4.5", "opus 4.1", "haiku 3.5",
+#: whichever order the id has ("claude-sonnet-4-5", "claude-3-5-haiku"); without these aliases
+#: "sonnet" alone would match claude 3.5 sonnet and leave the version behind
+_CLAUDE_FAMILY_FIRST = re.compile(r"claude-(sonnet|opus|haiku)-(\d+)(?:-(\d))?")
+_CLAUDE_VERSION_FIRST = re.compile(r"claude-(\d+)(?:-(\d))?-(sonnet|opus|haiku)(?:-latest)?")
+
+
+def _family_version_aliases(bare: str) -> tuple[str, ...]:
+    if m := _CLAUDE_FAMILY_FIRST.fullmatch(bare):
+        family, major, minor = m.groups()
+    elif m := _CLAUDE_VERSION_FIRST.fullmatch(bare):
+        major, minor, family = m.groups()
+    else:
+        return ()
+    if minor in (None, "0"):
+        return (f"{family} {major}", f"{family} {major}.0")
+    return (f"{family} {major}.{minor}",)
+
+
 def _api_key_is_safe(alias: str) -> bool:
     """API names that are plain words ("moderation", "ada") would fire on ordinary prose."""
     key = alias.lower()
@@ -239,7 +258,7 @@ def default_catalog() -> NameCatalog:
             "-latest"
         )  # "claude-3-opus-latest" is what people call claude 3 opus
         aliases = tuple(a for a in dict.fromkeys((bare, short, model.name)) if _api_key_is_safe(a))
-        aliases += COLLOQUIAL.get(model.id, ())
+        aliases += COLLOQUIAL.get(model.id, ()) + _family_version_aliases(bare)
         rank = first_party.get(model.provider, len(first_party))
         entries.append(
             CatalogEntry(

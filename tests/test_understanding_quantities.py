@@ -518,10 +518,62 @@ _FAMILIES_D4341 = [
     ("a cluster of 12 GPUs", [("gpu_count", 12.0, None, None, None)]),
 ]
 
+# session 10 (d5541-d5990): token prices that each name their side, a total cost of ownership,
+# a cost over one named period, "from X to Y <unit>"
+_FAMILIES_D5541 = [
+    (
+        "they quote us $2 in / $8 out per million",
+        [
+            ("price_per_token", 2.0, None, "input", "USD"),
+            ("price_per_token", 8.0, None, "output", "USD"),
+        ],
+    ),
+    (
+        "€12 output and €4 input per 1M tokens",
+        [
+            ("price_per_token", 12.0, None, "output", "EUR"),
+            ("price_per_token", 4.0, None, "input", "EUR"),
+        ],
+    ),
+    (
+        "list price is $10 per million output and $2.50 input.",
+        [
+            ("price_per_token", 10.0, None, "output", "USD"),
+            ("price_per_token", 2.5, None, "input", "USD"),
+        ],
+    ),
+    (
+        "where does a 5-year TCO of 900k come from",
+        [("duration", 60.0, None, None, None), ("money", 900000.0, None, None, None)],
+    ),
+    (
+        "the bill last quarter was £27k",
+        [("money", 108000.0, "year", None, "GBP")],
+    ),  # a quarter is 3 months
+    ("we have about $75k for the year", [("money", 75000.0, "year", None, "USD")]),
+    (
+        "we'll go from 600k to roughly 900k tokens a day",
+        [
+            ("token_volume", 600000.0, "day", None, None),
+            ("token_volume", 900000.0, "day", None, None),
+        ],
+    ),
+    # the corrected figure stays a plain number (the labelling convention)
+    (
+        "sorry, 25k calls a day, not 52k",
+        [("request_volume", 25000.0, "day", None, None), ("number", 52000.0, None, None, None)],
+    ),
+]
+
 
 @pytest.mark.parametrize(
     "text, expected",
-    _FAMILIES_D541 + _FAMILIES_D2241 + _FAMILIES_D2841 + _FAMILIES_D4041 + _FAMILIES_D4341,
+    _FAMILIES_D541
+    + _FAMILIES_D2241
+    + _FAMILIES_D2841
+    + _FAMILIES_D4041
+    + _FAMILIES_D4341
+    + _FAMILIES_D5541,
 )
 def test_quantity_families(text, expected):
     assert quantities(text) == expected

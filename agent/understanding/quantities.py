@@ -48,7 +48,7 @@ _CUR_AFTER = re.compile(
 _PERIOD_AFTER = re.compile(
     r"^\s*(?:each\s+)?(?:(?:fully\s+)?loaded\s+)?"
     r"(?:per\s+(?:engineer|head|person|fte|seat|user|card|gpu|rack|server|node|model|licen[cs]e)\s+)?"
-    r"(?:/\s*|(?:per|an|a|each|every|in\s+a|in\s+an)\s+)"
+    r"(?:/\s*|(?:per|an|a|each|every|in\s+a|in\s+an|for\s+the)\s+)"
     r"(seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|mths?|quarters?|qtr|years?|yrs?|y|annum)\b"
     r"|^\s*,?\s*(?:(?:loaded\s+)?per\s+(?:engineer|head|person|fte|seat|user|card|gpu|month\s+per)\s+)?"
     r"(hourly|daily|weekly|monthly|quarterly|yearly|annually|p\.a\.?|pa\b|mom\b|yoy\b|qoq\b|m/m|y/y|q/q|p/m|p/a|per\s+annum)"
@@ -163,7 +163,7 @@ _REQUEST_NOUN_BEFORE = re.compile(
 )
 # an amount paid: "we pay about 1.5 mil a year to openai", "spending 40k a month"
 _PAY_BEFORE = re.compile(
-    r"\b(?:pay|pays|paying|paid|spend|spends|spending|spent|costs?|costing|bill(?:ed|s)?|budget(?:ed)?|invoiced?|charg\w*)\b"
+    r"\b(?:pay|pays|paying|paid|spend|spends|spending|spent|costs?|costing|bill(?:ed|s)?|budget(?:ed)?|invoiced?|charg\w*|tco)\b"
     r"(?:\s+(?!to\b|for\b)[a-z]+){0,3}?\s*(?:about|around|roughly|approximately|like|some|nearly|almost|over|under|~|\s)*$"
 )
 # a scenario field named before its value: "set tokens per request to 2,400", "gpu count to 12"
@@ -221,6 +221,11 @@ _GPU_LIKE = re.compile(
 # a period adjective on a cost noun earlier in the text: "monthly ops/monitoring ...? $4-6k"
 _COST_PERIOD_NEAR = re.compile(
     r"\b(monthly|annual|yearly|weekly)\s+(?:[a-z&/-]+\s+){0,2}?(?:ops|opex|costs?|spend|bill|budget|invoices?|fees?)\b[^⟦]*$"
+)
+# a cost over one named period: "spend last month was A$11.4k", "the bill this quarter came to"
+_COST_OVER_PERIOD = re.compile(
+    r"\b(?:spend|spent|bill|invoice|costs?)\s+(?:last|this|per|each|every)\s+(week|month|quarter|year)\s+"
+    r"(?:was|is|came\s+to|comes\s+to|hit|of|were|totall?ed)\s*(?:about|around|roughly|~)?\s*$"
 )
 _SHARE_BEFORE = re.compile(
     r"\b(output|input|completion|prompt)s?\s+(?:tokens?\s+)?(?:share|ratio|fraction|portion|part|percentage)\s*"
@@ -444,13 +449,21 @@ def _inherit_units(message: str, found: list[Quantity]) -> list[Quantity]:
         a, b = out[k], out[k + 1]
         between = message[a.span.end : b.span.start].lower()
         if not (
-            re.fullmatch(r"\s*(?:to|->|→)\s*(?:about|around|~)?\s*", between)
+            re.fullmatch(r"\s*(?:to|->|→)\s*(?:about|around|roughly|approx\w*|~)?\s*", between)
             and re.search(
                 r"\bfrom\s*\S*$", message[max(0, a.span.start - 20) : a.span.start].lower()
             )
         ):
             continue
-        if (
+        if a.kind == "number" and b.kind in (
+            "token_volume",
+            "request_volume",
+            "tokens_per_request",
+        ):
+            # "from 1.2M to roughly 2M tokens a day"
+            update = {"kind": b.kind, "unit": b.unit, "period": b.period}
+            out[k] = a.model_copy(update=update)
+        elif (
             a.kind in ("money", "number")
             and a.period is None
             and b.kind in ("gpu_price", "money", "price_per_token")
@@ -499,11 +512,22 @@ _PRICE_PAIR = re.compile(
 )
 
 
+# "$3 in / $15 out per million", "$15 output, $3 input per 1M": each price names its side
+_PRICE_PAIR_SIDES = re.compile(
+    r"(?P<c1>us\$|\$|€|£)?⟦(?P<a>\d+)⟧\s*(?P<s1>in|input|out|output)\s*(?:/|,|and|&)\s*"
+    r"(?P<c2>us\$|\$|€|£)?⟦(?P<b>\d+)⟧\s*(?P<s2>in|input|out|output)\s*(?:tokens?\s*)?"
+    r"(?:per|/)\s*(?:1\s*)?(?:⟦(?P<mult>\d+)⟧|(?P<unit>million|mil|mtok|m|k|thousand)(?![a-z]))"
+)
+
+
 def _price_pairs(ctx: _Ctx) -> None:
-    for m in _PRICE_PAIR.finditer(ctx.tmpl):
+    for m in (*_PRICE_PAIR.finditer(ctx.tmpl), *_PRICE_PAIR_SIDES.finditer(ctx.tmpl)):
         a, b = int(m.group("a")), int(m.group("b"))
         cur = m.group("c1") or m.group("c2")
-        if not (cur or m.group("io")) or {a, b} & ctx.consumed:
+        sides = m.groupdict().get("s1"), m.groupdict().get("s2")
+        if not (cur or m.groupdict().get("io") or sides[0]) or {a, b} & ctx.consumed:
+            continue
+        if sides[0] is not None and _side(sides[0]) == _side(sides[1]):
             continue
         if m.group("mult") is not None:
             per = ctx.nums[int(m.group("mult"))].value
@@ -515,7 +539,7 @@ def _price_pairs(ctx: _Ctx) -> None:
         used = [a, b] + ([int(m.group("mult"))] if m.group("mult") is not None else [])
         scale = 1e6 / per
         start = ctx.npos[a][0]
-        for k, side in ((a, "input"), (b, "output")):
+        for k, side in zip((a, b), map(_side, sides) if sides[0] else ("input", "output")):
             end = ctx.npos[k][1] if k == a else m.end()
             ctx.add(
                 "price_per_token",
@@ -834,7 +858,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     # --- "6.5M/day at $2.50 in / $10 out": token prices by side
     # "$0.15 per million in and $0.60 out", "0.35 USD for one million input token, 1.40 USD for output"
     io = re.match(
-        r"^\s*(?:for\s+)?(in|out|input|output)\s*(?=/|,|;|\)|$|(?:and|with|on|for)\b)", rest
+        r"^\s*(?:for\s+)?(in|out|input|output)\s*(?=/|,|;|\)|$|[.?!](?!\d)|(?:and|with|on|for)\b)",
+        rest,
     )
     if (
         io
@@ -868,6 +893,10 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             r"\b(?:this|next|last|per|a|the|each|for)\s+fy\b|\bfy\s?\d", ctx.clause_before(i)
         ):
             period = "year"  # "budget for this FY is EUR 600k"
+        if period is None and (
+            over := _COST_OVER_PERIOD.search(_CUR_BEFORE.sub("", ctx.clause_before(i)))
+        ):
+            period = _PERIODS[over.group(1)]
         ctx.add("money", value, idx, rest_off + pend, period=period, currency=currency, **kw)
         return
     # --- "a 50k budget", "15k setup", "monthly 1.2k hosting fee": an amount named by the noun after it

@@ -1122,3 +1122,46 @@ def test_business_shorthand_is_no_model_name():
 @pytest.mark.usefixtures("rules_alone")
 def test_session9_intent_families(text, intents):
     assert set(understand(text, catalog=HAND).intent_ids) == intents
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        # session-10 dev families (d5541-d5990), in our own wording
+        ("what happens if the bot just makes up a delivery date?", {"risk"}),
+        ("what happens if anthropic retires the model we tuned?", {"risk", "what_if"}),
+        ("what if the ministry decides generated letters aren't acceptable?", {"risk", "what_if"}),
+        ("suppose the base model is superseded next spring, are we stuck?", {"risk", "what_if"}),
+        ("what if the depot closes in 18 months?", {"risk", "what_if"}),
+        ("what if traffic doubles once the merger closes?", {"what_if"}),  # control: no event
+        ("how many tickets an hour can one L4 handle with an 8b?", {"explain_figure"}),
+        ("would 2x H100 cope with that load?", {"explain_figure"}),
+        ("is 250 ms realistic for a 7b on our own box?", {"explain_figure"}),
+        ("how many h100 would a 70b need?", {"explain_figure"}),
+        ("is that enough to serve the model?", {"explain_figure"}),
+        ("does that flip it?", {"recommend", "what_if"}),  # an answer under a change (I4)
+        ("we got H100s at $1.90/h. Does the verdict flip?", {"change_assumption", "recommend"}),
+        ("which of these inputs flips it?", {"risk"}),  # control: what drives the verdict
+        ("recommendation then?", {"recommend"}),
+        ("go/no-go on the pilot?", {"recommend"}),
+        ("reranking - what is it and would it help us?", {"explain_concept", "recommend"}),
+        ("payback in months, and how confident are you in it?", {"break_even", "risk"}),
+        ("how confident are you in the payback month?", {"risk"}),  # control: one question
+    ],
+)
+@pytest.mark.usefixtures("rules_alone")
+def test_session10_intent_families(text, intents):
+    assert set(understand(text, catalog=HAND).intent_ids) == intents
+
+
+@pytest.mark.parametrize(
+    ("text", "pillars"),
+    [
+        ("every triage decision has to be auditable by the inspectorate", {"regulated": True}),
+        ("replies must match the style guide exactly every time", {"consistency": True}),
+        ("the rigs are remote, so it has to run locally", {"on_prem": True}),
+        ("product codes everywhere and the api keeps mangling them", {"jargon": True}),
+    ],
+)
+def test_session10_pillar_wording(text, pillars):
+    assert {p.pillar: p.value for p in understand(text, catalog=HAND).pillars} == pillars

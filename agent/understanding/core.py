@@ -199,7 +199,7 @@ _PAYBACK_FIGURE = re.compile(
     r"|\b(?:payback|breakeven|roi)\s+(?:number|figure|chart|curve|line|date|band)\b"
 )
 _DOUBT = re.compile(r"\?\?|can'?t be right|cannot be right|\boff\b|fantasy|seriously|\blol\b|\blmao\b|\bdead\b")
-_CAPACITY = re.compile(r"\benough\b|\b(?:fit|fits|run|runs) on\b|\bhandle\b")
+_CAPACITY = re.compile(r"\benough\b|\b(?:fit|fits|run|runs) on\b|\bhandle\b|\bcope\b|\d\s*ms\b")
 _CONFIRM = re.compile(
     r"^(?:ok |okay |right |hmm )?so\b[^?]*\?\s*$|(?:,\s*|\s)(?:right|correct|yes|yeah|yep)\s*\?\s*$"
 )
@@ -552,15 +552,22 @@ def _intents(
     imperative = scores.get("change_assumption", (0, ""))[1].split(" ")[0] in _IMPERATIVES
     if imperative and scores.get("what_if", (0, ""))[1] == "instead":
         del scores["what_if"]  # "use H200 instead of H100 from now on" sets, not explores
-    if "risk" in scores and re.search(
-        r"\bhow (?:sure|confident|certain|reliable|likely|solid)\b|\b(?:chances?|odds|probability|likelihood) (?:that|of)\b"
-        r"|\bhow (?:much|far) (?:do|can|should|would) (?:i|we|you) (?:trust|believe|rely on)\b"
-        r"|\bwhat are the (?:odds|chances)\b|\bhow wrong\b|\bhow sensitive\b",
-        norm,
+    if "risk" in scores and (
+        doubt := re.search(
+            r"\bhow (?:sure|confident|certain|reliable|likely|solid)\b|\b(?:chances?|odds|probability|likelihood) (?:that|of)\b"
+            r"|\bhow (?:much|far) (?:do|can|should|would) (?:i|we|you) (?:trust|believe|rely on)\b"
+            r"|\bwhat are the (?:odds|chances)\b|\bhow wrong\b|\bhow sensitive\b",
+            norm,
+        )
     ):
         for other in ("recommend", "break_even", "compare", "explain_figure"):
             if other == "break_even" and _CROSSING_EVENT.search(scores.get(other, (0, ""))[1]):
                 continue  # "what are the odds the LoRA beats the API?" asks about the crossing
+            asked = norm.find(scores.get(other, (0, "\0"))[1])
+            if 0 <= asked < doubt.start() and re.search(
+                r"(?:[,;]\s*and|\?)\s+$", norm[asked : doubt.start()]
+            ):
+                continue  # "what's the break-even in months, and how sure are you of it?": two asks
             scores.pop(other, None)  # "how confident should I be in the break-even month?"
     if (
         "what_if" in scores
@@ -596,7 +603,7 @@ def _intents(
     ):
         del scores["explain_concept"]  # "what's in there for electricity": one question, an input
     output_failure = bool(_OUTPUT_FAILURE.search(norm))
-    if output_failure and re.search(r"\bwhat if\b", norm):
+    if output_failure and re.search(r"\bwhat (?:if|happens (?:\S+ ){0,3}?if)\b", norm):
         scores.setdefault("risk", (0.75, "a failure of the model's output"))  # I11
     if "risk" in scores and not re.match(
         r"(?:list|show)\b", scores.get("show_assumptions", (0, ""))[1]

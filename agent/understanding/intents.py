@@ -242,7 +242,7 @@ RULES: dict[str, list[str]] = {
         r"\b(?:better|smarter|wiser|smart|wise) (?:call|choice|move|bet)\b",
         r"\bpush(?:es)? (?:us|me) (?:to|towards?|into)\b",
         r"\bin (?:our|my) shoes\b|\bwhat would you do\b",
-        r"\byes or no\b|\bgo or no[- ]?go\b",
+        r"\byes or no\b|\bgo\s*(?:or|/)\s*no[- ]?go\b",
         r"\bis there (?:any |much |really any |even any )?point\b|\bwhat'?s the point\b|\bwhere do (?:we|i) stand\b",
         r"\bdo we (?:actually |really )?need (?:a|our own|to)\b",
         r"\bcan we afford\b|\b(?:good|bad|stupid|dumb|crazy|silly) idea\b|\benough\s*\?|\bconfirm (?:that )?we (?:should|stay|go|stick)\b|\bmake sen[cs]e\b|\bgo for it\b",
@@ -290,6 +290,11 @@ RULES: dict[str, list[str]] = {
         r"\b(?:the (?:right )?)?(?:moment|time) to (?:fine tune|self host|switch|build|train)\b",
         r"\bstill (?:the )?(?:api|rag|prompting|lora)\s*\?|\bworth (?:keeping|switching|moving|trying|going|running|hosting|training)\b",
         r"\b(?:could|can) we (?:just |even |actually |realistically )?(?:use|run|do (?:it|this|that)|serve|host|get away)\b(?! (?:the|those|these) numbers)",
+        # "does that flip it?", "does the call flip?" ("which input flips it" is a risk question),
+        # "recommendation now?", "what's quantization, and would it help in our case?"
+        r"\b(?:does|do|would|will|could|did) (?:that|this|it|the (?:call|answer|verdict|recommendation|decision)) (?:still )?flip\b",
+        r"^(?:\S+\s+){0,2}recommendations?(?: now| then| please| pls)?\s*\?",
+        r"\bwould (?:it|that|this) help (?:us|in our case|our|with our|for us)\b",
     ],
     "compare": [
         # "how much per month we save?", "which of those two is the better deal": a cost difference
@@ -380,6 +385,13 @@ RULES: dict[str, list[str]] = {
         # enough?", "does a 13b fit on one L4?", "how many concurrent users can one l40s handle"
         r"\b(?:gpus?|cards?|h\d+s?|a\d+s?|l\d+s?|l40s|box|boxes|nodes?|servers?)\s+(?:be\s+)?enough\b",
         r"\b(?:\d+(?:\.\d+)?b|model|it)\s+(?:even\s+)?(?:fit|fits|run|runs)\s+on\b|\bhow many (?:concurrent )?(?:users|requests|chats|sessions)\b[^?.!]*\bhandle\b",
+        # "how many returns per day can an L40S handle", "would 2x L40S cope with 40 estimators",
+        # "is 300ms latency realistic for a 13b?", "how many a100 40gb would a 13b need", "is that
+        # enough to run the model?"
+        r"\bhow many [\w-]+ (?:(?:per|a|an|each) \w+ )?(?:can|could|would|will) (?:\S+\s+){1,4}?(?:handle|cope with)\b",
+        r"\b(?:\d+\s*x\s*|\d+ |one |two |a |an )(?:gpus?|cards?|h\d+s?|a\d+s?|l\d+s?|l40s|t4s?|nodes?|servers?)\s+(?:\d+\s*gb\s+)?(?:cope|keep up)\b",
+        r"\b(?:is|are) \d+\s*ms (?:\S+\s+){0,2}?(?:realistic|doable|achievable|possible)\b",
+        r"\bhow many (?:gpus?|cards?|h\d+s?|a\d+s?|l\d+s?|l40s|t4s?)(?: \d+\s*gb)? (?:would|will|do|does) (?:\S+\s+){1,4}?need\b|\benough to (?:run|serve|host) (?:the|our|a|an|it|this|that)\b",
         # "suppose we serve it on 4 h200s - monthly cost?": a figure asked for in a fragment
         r"(?:^|[-:,]\s*)(?:the |our |its )?(?:monthly|yearly|annual|weekly|daily|total|hourly) (?:cost|bill|spend|price)\s*\?",
         r"\bwhy (?:is|are|does|do|did) (?:the|that|this|our)\b|\bwhy is it so\b|\bexplain why\b",
@@ -429,6 +441,8 @@ RULES: dict[str, list[str]] = {
         r"\b(?:can'?t|cannot|can not) be right\b|\b(?:seems?|looks?) (?:way |a bit )?off\b|\bis (?:pure )?fantasy\b|\blaughed at\b",
     ],
     "explain_concept": [
+        # "distillation - what is it and would it help us?": a term, then the question about it
+        r"^[a-z][\w'-]*(?: [\w'-]+){0,2}\s*[-:–]+\s*what(?:'s| is) (?:it|that|this)\b",
         # "whats wacc?", "what's a 'student model'?", "what is few-shot exactly", "what's vLLM and do
         # we need it", "what is a DPIA anyway", "what do you mean by output share" (rule I10)
         r"(?:^|[.?!:]\s+)(?:\S+\s+){0,3}?what(?:'s| is| are)(?: an?)? (?!(?:the|your|our|my|his|her|their|this|that|these|those|it|its|we|you|they|there|here|next|left|new|up|going|included|in|on|at|for|with|to|of|so|more|less|better|best|worse|cheaper|good|bad|reasonable|realistic|typical|sensible|fair|rough|ballpark|likely|options?|\d\S*)\b)['\"]?[a-z][\w-]*(?:[ -](?!(?:at|on|for|with|our|your|the|per|in|of|to|vs|if|when|from|over|under|by|here|there|now)\b)[\w-]+){0,3}?['\"]?(?:\s+(?:exactly|anyway|actually|again|really|even|in (?:practice|plain \w+|this context|a nutshell|simple words|simple terms))\b|\s+and (?:why|how|what|does|do|is|should|would|could|can|where|when)\b|\s*[?,]|\s*$)",
@@ -538,7 +552,9 @@ RULES: dict[str, list[str]] = {
         r"\bshould (?:we|i|it|that|this|they) (?:\S+\s+)?(?:worry|concern)\b|\bworry about\b|\bhow bad(?:ly)? (?:would|will|could|does|is|might)\b|\b(?:could|would|might|will) bite\b",
         # ... "what if the standards board changes guidance?", "...if meta stops putting out models"
         (
-            r"\bwhat if\b[^.?!]*\b(?:slips?|rejects?|fails?|withdr\w+|turns out|too dumb|goes down|outage|cancel\w*|retir\w+|deprecat\w+|discontinu\w+|sunsets?|says no|bans?|attack\w*"
+            r"\b(?:what if|what happens (?:\S+\s+){0,4}?if|suppose)\b[^.?!]*\b(?:slips?|rejects?|fails?|withdr\w+|turns out|too dumb|goes down|outage|cancel\w*|retir\w+|deprecat\w+|discontinu\w+|sunsets?|says no|bans?|attack\w*"
+            r"|pulls? (?:the |our |its )?(?:funding|budget|plug)|superseded|decides?|aren'?t acceptable"
+            r"|(?:mine|plant|site|office|branch|factory|depot|warehouse|vendor|provider|supplier)s? (?:\S+\s+)?(?:closes?|shuts? down)"
             r"|changes? (?:its |the |their )?(?:guidance|rules|policy|pricing|terms)|stops? (?:putting out|releasing|supporting|selling|offering))\b"
         ),
         # "the biggest swing factor", "absorb a spike without falling over", "what matters more for us"
@@ -571,7 +587,7 @@ RULES: dict[str, list[str]] = {
         r"(?<!\bmust )(?<!\bto )(?<!\bi )\bstress (?:it|that|this)\b|\bwhat breaks\b|\bis it safe\b|\bwhat do (?:we|i) (?:give up|lose)\b|\blose sleep\b|\bscar(?:y|ier|iest|iness)\b|\bthe catch\b",
         r"\bworst that (?:happens|could happen)\b|\bswings? (?:the|this|our) (?:whole )?(?:decision|answer|verdict|result)\b|\bany different\b",
         r"\bworst (?:that|thing that) (?:could|can|might)\b|\bhow (?:well )?(?:does|would|will) (?:this|it|that|the \w+) hold up\b",
-        r"\bflips? it\b|\bbreak (?:the|your|our) (?:recommendation|verdict)\b|\bif wrong\b",
+        r"(?<!\bdoes that )(?<!\bdoes this )(?<!\bwould that )(?<!\bwould this )\bflips? it\b|\bbreak (?:the|your|our) (?:recommendation|verdict)\b|\bif wrong\b",
         r"\bwhat are the (?:odds|chances)\b|\bhow wrong\b|\b(?:most|more) wrong\b|\bcould (?:you|we|this|it) be wrong\b",
         r"\bwhat if (?:\S+\s+){0,3}wrong\b|\b(?:we'?re|we are|i'?m|i am|you'?re|you are) wrong about\b",
         r"(?<!-)\b(?:quit|quits|resign|resigns)\b|\bleaves? (?:the company|us|the team)\b|\bhit by a bus\b",

@@ -26,6 +26,8 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bcomplian(?:ce|t)\b",
             r"\b(?:hipaa|gdpr|sox|pci(?:[\s-]dss)?|fedramp|finra|sec\s+rules|mifid|basel|fca|ema|fda)\b",
             r"\bdata\s+residency\b|\baudit\s+trail\b|\bvalidation\s+package\b",
+            # "the inspectorate wants every classification to be auditable", "ECOA and Reg B"
+            r"\bauditable\b|\binspectorate\b|\badverse\s+actions?\b|\becoa\b|\breg(?:ulation)?\s+b\b",
             r"\b(?:gxp|gmp|glp|dpdp|nis\s?2|eu\s+ai\s+act|cnil|lgpd|pipl|dora|ferpa|ccpa|appi)\b",
             # "we sit under PSD2 and the central bank's outsourcing guidelines", "EU261 amounts", "EASA FTL"
             r"\b(?:psd\s?[23]|eu\s?261|easa|faa|caa|ombudsman)\b|\bcentral\s+bank'?s?\b|\boutsourcing\s+guidelines\b",
@@ -73,6 +75,8 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\b(?:has|have|needs?)\s+to\s+(?:run|stay|live)\s+in[\s-]house\b",
             r"\bon\s+(?:uk|eu|us|german|french|swiss|\w+)\s+soil\b|\bphysically\s+control\b",
             r"\bself[\s-]hosted\s+only\b",
+            # "everything underground has to work offline", "anything we use there has to run locally"
+            r"\b(?:has|have|needs?|must)\s+to\s+(?:work|run)\s+(?:offline|locally)\b|\bmust\s+(?:work|run)\s+(?:offline|locally)\b",
         ],
     ),
     "consistency": (
@@ -108,6 +112,8 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bexact(?:\s+same|ly\s+the\s+same)\s+(?:format|way|wording|structure)\b",
             r"\b(?:same|exact\s+same)\s+(?:answer|output|result)s?\s+every\s*time\b",
             r"\breproduc\w+\b|\brepeatab\w+\b",
+            # "the tone has to match our brand guide exactly every time"
+            r"\bexactly\s+every\s*time\b|\bmatch\s+(?:\w+\s+){0,3}exactly\b",
             r"\bsame\s+(?:thing|answer|output|result|response)s?\b.{0,40}\bevery\s*time\b",
             r"\bcan'?t\s+have\s+(?:\w+\s+){0,2}(?:changing|varying|drifting|differing)\b|\bfrom\s+one\s+(?:day|run|week|call|request)\s+to\s+the\s+next\b",
             r"\bsame\s+for\s+(?:the\s+)?same\b|\bevery\s+answer\s+is\s+(?:the\s+)?same\b",
@@ -185,6 +191,8 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bvocabulary\b|\bdialects?\b|\b(?:has|have|needs?)\s+to\s+speak\s+(?!to\b|with\b)\w+|\ba\s+generic\s+model\s+(?:won'?t|wouldn'?t|doesn'?t|will\s+not|can'?t)\s+(?:know|understand|get)\b",
             # "our clerks write in committee-speak", "scammers use coded language", "our internal terms"
             r"\b[a-z]+-speak\b|\bcoded\s+language\b|\b(?:internal|in[\s-]house|house)\s+(?:terms|terminology|lingo|vocabulary)\b",
+            # "weird regional dish names it keeps mangling", "the base models keep mangling it"
+            r"\bkeeps?\s+mangling\b",
         ],
     ),
     "latency": (

@@ -1147,6 +1147,13 @@ def test_session9_intent_families(text, intents):
         ("reranking - what is it and would it help us?", {"explain_concept", "recommend"}),
         ("payback in months, and how confident are you in it?", {"break_even", "risk"}),
         ("how confident are you in the payback month?", {"risk"}),  # control: one question
+        ("could you show me how the hosting figure was worked out?", {"explain_figure"}),
+        ("what'd the annual api bill be then?", {"explain_figure"}),
+        ("which salaries you've got in there for ML engineers?", {"show_assumptions"}),
+        ("what is the one thing that could sink it?", {"risk"}),
+        ("how much would switching from sonnet to our own 8b save?", {"compare"}),
+        ("we're happy on haiku today. do we even need to switch?", {"recommend"}),
+        ("Start over. 2M tokens a day on gpt-4o. Recommendation?", {"reset", "change_assumption", "recommend"}),
     ],
 )
 @pytest.mark.usefixtures("rules_alone")

@@ -293,12 +293,12 @@ RULES: dict[str, list[str]] = {
         # "does that flip it?", "does the call flip?" ("which input flips it" is a risk question),
         # "recommendation now?", "what's quantization, and would it help in our case?"
         r"\b(?:does|do|would|will|could|did) (?:that|this|it|the (?:call|answer|verdict|recommendation|decision)) (?:still )?flip\b",
-        r"^(?:\S+\s+){0,2}recommendations?(?: now| then| please| pls)?\s*\?",
+        r"(?:^|[.!?:]\s+)(?:\S+\s+){0,2}recommendations?(?: now| then| please| pls)?\s*\?|\bdo we (?:even |really )?need to (?:change|switch|move)\b",
         r"\bwould (?:it|that|this) help (?:us|in our case|our|with our|for us)\b",
     ],
     "compare": [
         # "how much per month we save?", "which of those two is the better deal": a cost difference
-        r"\bhow much (?:\S+\s+){0,4}save\b|\b(?:would|do|could|can|will) we save\b|\bbetter (?:deal|value)\b",
+        r"\bhow much (?:\S+\s+){0,4}save\b|\bhow much would (?:moving|switching|going) from (?:\S+\s+){1,10}?save\b|\b(?:would|do|could|can|will) we save\b|\bbetter (?:deal|value)\b",
         # "more expensive than RAG or roughly the same money?"
         r"\bmore expensive than\b|\bthe same money\b",
         # "does a self-hosted 70b actually undercut that?", "is that better than the azure reserve?",
@@ -315,6 +315,7 @@ RULES: dict[str, list[str]] = {
         r"\b(?:does|would|will) (?:\S+\s+){1,3}(?:still )?win\b|\bholds? up better\b|\bbeat\w* (?:\S+\s+){0,3}on (?:cost|price)\b",
     ],
     "break_even": [
+        r"\bwhen (?:would|will|does|do|could) (?:\S+\s+){1,4}?catch up\b",
         r"\bnever (?:\S+\s+)?(?:pays?|paid) (?:\S+\s+)?back\b|\bnever pays? (?:for )?itself\b|\bnever pays? off\b",
         r"\broi\b|\bbreakeven\b|\bpay(?:s|ing)? (?:for )?itself\b|\bpay(?:s|ing)? off\b|\bpayback\b|\bpay back\b",
         r"\bat (?:what|which) (?:volume|point|scale|usage|level)\b|\bat how (?:many|much)\b|\bfrom (?:which|what) (?:volume|point|scale|usage|level|spend)\b|\b(?:a|the) (?:volume|point|scale|usage|level) (?:at which|where)\b",
@@ -348,6 +349,10 @@ RULES: dict[str, list[str]] = {
         _FIGURE_UNDER_A_SWAP,
     ],
     "explain_figure": [
+        # "show me how the data prep cost was calculated", "how do you calculate API spend", "what'd
+        # the monthly hosting be then?"
+        r"\bhow (?:the |that |this |our |you )?(?:\S+\s+){0,3}(?:was|were|is|are|got) (?:calculated|computed|worked out|derived)\b|\bhow do you (?:calculate|compute|work out)\b",
+        r"\bwhat(?:'d| would) (?:the |our )?(?:monthly |annual |yearly |total )?(?:hosting|training|api|gpu|data prep)(?: \w+)? (?:be|come to|cost)\b",
         # "cost per month for hosting mistral 7b on two L4s?", "what's the monthly hosting cost for
         # ...", "would 3 do it?": a figure or a sizing (I8)
         r"\bcost per (?:month|year|day) (?:for|of)\b|^\W*(?:what'?s |what is )?(?:the )?(?:monthly |yearly |annual )(?:hosting|gpu|inference|serving|training) (?:cost|bill)\b",
@@ -474,6 +479,8 @@ RULES: dict[str, list[str]] = {
         r"(?:^|[:,] ?)is (?!that\b|this\b|it\b|the\b|there\b|our\b|your\b)(?:a |an )?[\w-]+(?: [\w-]+)? (?:just|basically|like|roughly|the same as) (?:a |an )?[\w-]+",
     ],
     "show_assumptions": [
+        # "list the GPU prices you've got in there", "what's the per-token price you've got for gpt-4.1"
+        r"\b(?:prices?|rates?|salar\w+|costs?) you'?ve got (?:in there|for|in)\b",
         # "which output share did you use for that?"
         r"\b(?:which|what) (?:\S+\s+){1,3}did you (?:use|take|pick|plug in)\b",
         # "do you size the GPUs for the peak or the average?", "the per-token prices you have for it"
@@ -561,6 +568,7 @@ RULES: dict[str, list[str]] = {
         r"\bswing factors?\b|\bfall(?:s|ing)? over\b|\bwhat matters more\b",
         # "what's driving it?", "the biggest thing that could wreck the self-host case", "which moves
         # payback more, a swing in the gpu rate or a miss on growth?"
+        r"\b(?:could|would|might|will) sink (?:it|us|this|that)\b|\b(?:answer|result|verdict|recommendation) swings?\b|\bwhat would make you (?:change|switch|flip)\b",
         r"\bwhat'?s driving (?:it|this|that)\b|\b(?:what|which|thing|things|anything)\b[^.?!]*\b(?:wreck|sink|derail|torpedo|kill)s? (?:the|our|this|that) (?:\S+\s+){0,2}case\b",
         r"\bwhich (?:\S+\s+){0,3}(?:moves|matters|affects|drives|swings|hits) (?:\S+\s+){0,3}more\b",
         r"(?<!\bhigh-)(?<!\blow-)\brisks?\b(?! (?:committee|team|department|officer|function|management|polic\w+|category|class|tier|system|ratings?|scores?|scoring))|\brisky\b|\bsensitivit\w*\b|(?<!\bnothing )(?<!\bnot )(?<!\bnon )(?<!\bnon-)(?<!\btime )(?<!\btime-)\bsensitive\b(?! (?:data|info\w*|documents?|records|material|content|customer|personal|client|patient)\b)|\bworst[ -]case\b|\bbest[ -]case\b|\bdownside\b",

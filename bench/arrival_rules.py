@@ -38,6 +38,7 @@ BATCH_COMMITS = (
     "a34c0fa",  # d4941-d5240
     "45d0b63",  # d5241-d5540 (session 9)
     "71f99a8",  # d5541-d5990 (session 10)
+    "cc17e49",  # d5991-d6440 (session 10)
 )
 _READ = """
 import json, sys

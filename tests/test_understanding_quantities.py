@@ -558,6 +558,7 @@ _FAMILIES_D5541 = [
             ("token_volume", 900000.0, "day", None, None),
         ],
     ),
+    ("output share is more like 35%, the agents write long", [("output_share", 0.35, None, None, None)]),
     # the corrected figure stays a plain number (the labelling convention)
     (
         "sorry, 25k calls a day, not 52k",

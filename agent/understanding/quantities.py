@@ -231,7 +231,7 @@ _SHARE_BEFORE = re.compile(
     r"\b(output|input|completion|prompt)s?\s+(?:tokens?\s+)?(?:share|ratio|fraction|portion|part|percentage)\s*"
     r"(?:(?:on|for|in)\s+(?:the\s+|our\s+)?(?:[\w-]+\s+){1,3}?)?"  # "share on the call summaries is"
     r"(?:(?:goes|go|going|moves?|rises?|drops?|falls?|climbs?|changes?)\s+)?"  # "share goes to 45%"
-    r"(?:to|=|of|is|at|:)?\s*(?:about|~|roughly)?\s*$"
+    r"(?:to|=|of|is|at|:)?\s*(?:about|~|roughly|more\s+like|closer\s+to|nearer|like)?\s*$"
 )
 _SIDE_IS_PCT = re.compile(
     r"\b(output|input|completion|prompt)s?\s+(?:tokens?\s+|part\s+|portion\s+|side\s+)?"

@@ -1154,6 +1154,16 @@ def test_session9_intent_families(text, intents):
         ("how much would switching from sonnet to our own 8b save?", {"compare"}),
         ("we're happy on haiku today. do we even need to switch?", {"recommend"}),
         ("Start over. 2M tokens a day on gpt-4o. Recommendation?", {"reset", "change_assumption", "recommend"}),
+        ("what if the tuned model approves a duplicate invoice?", {"risk"}),
+        ("what if last year's labels were sloppy and the model learns them?", {"risk"}),
+        ("when does an 8b on our own cards overtake the api?", {"break_even"}),
+        ("at what daily ticket volume does self-hosting start to win?", {"break_even"}),
+        ("okay reset, different team", {"reset"}),
+        ("let's clear this out and begin with the warehouse numbers", {"reset"}),
+        ("is that per year or per month?", {"explain_figure"}),
+        ("that's lower than what procurement quoted", {"explain_figure"}),
+        ("what request volume have you got for us?", {"show_assumptions"}),
+        ("list the inputs you're working with", {"show_assumptions"}),
     ],
 )
 @pytest.mark.usefixtures("rules_alone")
@@ -1168,6 +1178,8 @@ def test_session10_intent_families(text, intents):
         ("replies must match the style guide exactly every time", {"consistency": True}),
         ("the rigs are remote, so it has to run locally", {"on_prem": True}),
         ("product codes everywhere and the api keeps mangling them", {"jargon": True}),
+        ("our claim codes trip up every model we've tested", {"jargon": True}),
+        ("the base model keeps mixing them up: LDW, CDW, SLI", {"jargon": True}),
     ],
 )
 def test_session10_pillar_wording(text, pillars):

@@ -153,10 +153,12 @@ _CHANGES_ANSWER = re.compile(
 # a worry about the model's own output, not a change to the scenario (I11): "what's the risk if
 # the fine-tuned model misses an adverse event?"
 _OUTPUT_FAILURE = re.compile(
+    r"\band the model learns\b|"
     r"\bif (?:a|the|our|their|that|this) (?:[\w-]+ ){0,2}(?:model|bot|llm|assistant|adapter|tagger|summari[sz]er|classifier)s? "
     r"(?:\w+ )?(?:invent|make|makes|made|miss|misses|missed|hallucinat|get|gets|got|give|gives|say|says"
     r"|produce|produces|leak|leaks|output|outputs|mix|mixes|quote|quotes|drift|drifts|start|starts|tell|tells|told"
-    r"|files?|filed|flags?|flagged|routes?|routed|misroute|classif|misclassif|mislabel|labels?|marks?|tags?)\w*\b"
+    r"|files?|filed|flags?|flagged|routes?|routed|misroute|classif|misclassif|mislabel|labels?|marks?|tags?"
+    r"|puts?|approv|assigns?|assigned|writes?|wrote)\w*\b"
     r"(?! (?:deprecat|retir|pull|withdraw|sunset|discontinu|remov|replac|chang|updat)\w*)"
 )
 # "we might try a 7b", "we could go with claude": an option floated, not a fact about the setup

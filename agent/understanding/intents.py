@@ -294,7 +294,7 @@ RULES: dict[str, list[str]] = {
         # "recommendation now?", "what's quantization, and would it help in our case?"
         r"\b(?:does|do|would|will|could|did) (?:that|this|it|the (?:call|answer|verdict|recommendation|decision)) (?:still )?flip\b",
         r"(?:^|[.!?:]\s+)(?:\S+\s+){0,2}recommendations?(?: now| then| please| pls)?\s*\?|\bdo we (?:even |really )?need to (?:change|switch|move)\b",
-        r"\bwould (?:it|that|this) help (?:us|in our case|our|with our|for us)\b",
+        r"\bwould (?:it|that|this) help (?:us|in our case|our|with our|for us)\b|\bstill recommend(?:ing)? (?:the|a|an|going|staying|to)\b",
     ],
     "compare": [
         # "how much per month we save?", "which of those two is the better deal": a cost difference
@@ -315,7 +315,8 @@ RULES: dict[str, list[str]] = {
         r"\b(?:does|would|will) (?:\S+\s+){1,3}(?:still )?win\b|\bholds? up better\b|\bbeat\w* (?:\S+\s+){0,3}on (?:cost|price)\b",
     ],
     "break_even": [
-        r"\bwhen (?:would|will|does|do|could) (?:\S+\s+){1,4}?catch up\b",
+        r"\bwhen (?:would|will|does|do|could) (?:\S+\s+){1,4}?catch up\b|\bwhen (?:would|will|does|do) (?:\S+\s+){1,6}?(?:overtake|overtakes)\b",
+        r"\bwhen (?:would|will|does|do) (?:\S+\s+){1,6}?beat (?:\S+\s+){1,4}?on (?:cost|price)\b|\bat what (?:\S+\s+){1,3}(?:volume|spend|scale) (?:does|do|would|will)\b",
         r"\bnever (?:\S+\s+)?(?:pays?|paid) (?:\S+\s+)?back\b|\bnever pays? (?:for )?itself\b|\bnever pays? off\b",
         r"\broi\b|\bbreakeven\b|\bpay(?:s|ing)? (?:for )?itself\b|\bpay(?:s|ing)? off\b|\bpayback\b|\bpay back\b",
         r"\bat (?:what|which) (?:volume|point|scale|usage|level)\b|\bat how (?:many|much)\b|\bfrom (?:which|what) (?:volume|point|scale|usage|level|spend)\b|\b(?:a|the) (?:volume|point|scale|usage|level) (?:at which|where)\b",
@@ -351,6 +352,7 @@ RULES: dict[str, list[str]] = {
     "explain_figure": [
         # "show me how the data prep cost was calculated", "how do you calculate API spend", "what'd
         # the monthly hosting be then?"
+        r"\b(?:is|was) (?:that|this|it) per (?:month|year|day|week|hour) or per\b|\b(?:higher|lower|more|less) than (?:what )?(?:\S+\s+){0,2}(?:told|said|quoted|budgeted)\b",
         r"\bhow (?:the |that |this |our |you )?(?:\S+\s+){0,3}(?:was|were|is|are|got) (?:calculated|computed|worked out|derived)\b|\bhow do you (?:calculate|compute|work out)\b",
         r"\bwhat(?:'d| would) (?:the |our )?(?:monthly |annual |yearly |total )?(?:hosting|training|api|gpu|data prep)(?: \w+)? (?:be|come to|cost)\b",
         # "cost per month for hosting mistral 7b on two L4s?", "what's the monthly hosting cost for
@@ -480,7 +482,8 @@ RULES: dict[str, list[str]] = {
     ],
     "show_assumptions": [
         # "list the GPU prices you've got in there", "what's the per-token price you've got for gpt-4.1"
-        r"\b(?:prices?|rates?|salar\w+|costs?) you'?ve got (?:in there|for|in)\b",
+        r"\b(?:prices?|rates?|salar\w+|costs?) you'?ve got (?:in there|for|in)\b|\bwhat (?:\S+\s+){1,3}have you got (?:for|in)\b",
+        r"\b(?:numbers|figures|inputs|assumptions|values) you'?re (?:working|running) with\b",
         # "which output share did you use for that?"
         r"\b(?:which|what) (?:\S+\s+){1,3}did you (?:use|take|pick|plug in)\b",
         # "do you size the GPUs for the peak or the average?", "the per-token prices you have for it"
@@ -524,7 +527,7 @@ RULES: dict[str, list[str]] = {
     "reset": [
         # "fresh start please", "restart the whole analysis", "clear it", "new slate"
         r"\bclear out the \S+ (?:stuff|bits|numbers|inputs|scenario)\b|\bfresh start\b|\brestart (?:the|this|our|my|everything|it|from)\b|^(?:\S+\s+)?clear (?:it|this)\W*$|\b(?:clean|new|blank) slate\b",
-        r"^reset\b|\breset (?:it|everything|all|the (?:scenario|numbers|inputs|assumptions)|to (?:the )?defaults?)\b|\breset\W*$",
+        r"^reset\b|^(?:ok(?:ay)?|right|fine|so)[\s,]+reset\b|\bclear (?:this|it|everything) out\b|\breset (?:it|everything|all|the (?:scenario|numbers|inputs|assumptions)|to (?:the )?defaults?)\b|\breset\W*$",
         r"\bstart(?:ing)? (?:over|again|afresh|fresh|from scratch)\b|(?<!training )(?<!train )(?<!trained )(?<!build )(?<!built )\bfrom scratch\b|\bbegin again\b|\b(?:begin|start) (?:from|at) (?:zero|square one|the beginning)\b",
         r"\bclear (?:the|my|our) (?:scenario|inputs|numbers|assumptions|chat|conversation|slate)\b",
         r"\bforget (?:all|everything|it all)\b|\bstart an? (?:fresh|new|clean) (?:scenario|analysis|one)\b",

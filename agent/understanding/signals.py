@@ -192,7 +192,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             # "our clerks write in committee-speak", "scammers use coded language", "our internal terms"
             r"\b[a-z]+-speak\b|\bcoded\s+language\b|\b(?:internal|in[\s-]house|house)\s+(?:terms|terminology|lingo|vocabulary)\b",
             # "weird regional dish names it keeps mangling", "the base models keep mangling it"
-            r"\bkeeps?\s+mangling\b",
+            r"\bkeeps?\s+mangling\b|\bmodels?\s+mangle\b|\bmodels?\s+keeps?\s+mixing\s+(?:them|those|these)\s+up\b|\btrips?\s+up\s+every\b",
         ],
     ),
     "latency": (

@@ -216,7 +216,7 @@ _ADJ_PERIOD_BEFORE = re.compile(
 )
 # an unknown name that is a GPU: "4x MI300X", "1 rtx 4090"
 _GPU_LIKE = re.compile(
-    r"(?i)^(?:mi\d{3}\w*|g?b[12]\d{2}\w*|gaudi\s?\d|tpu\s?v?\d\w*|rtx\s?a?\d{4}\w*)$"
+    r"(?i)^(?:mi\d{3}\w*|g?b[12]\d{2}\w*|gaudi\s?\d|tpu\s?v?\d\w*|rtx\s?a?\d{4}\w*|a\d{1,3}g?|t4|[vpk]\d{2,3})$"
 )
 # a period adjective on a cost noun earlier in the text: "monthly ops/monitoring ...? $4-6k"
 _COST_PERIOD_NEAR = re.compile(

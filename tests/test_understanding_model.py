@@ -133,6 +133,15 @@ def test_a_rule_reading_the_model_all_but_rules_out_goes(monkeypatch):
     assert set(understand(text).intent_ids) == {"change_assumption", "recommend"}
 
 
+def test_a_greeting_and_off_topic_alone_leave_the_greeting():
+    """Rule I2 (off-topic is never combined) when the combiner gives exactly those two."""
+    from agent.understanding.core import exclusive
+
+    assert exclusive({"greeting_help": 0.6, "off_topic": 0.7}) == {"greeting_help": 0.6}
+    assert exclusive({"off_topic": 0.7, "compare": 0.6, "greeting_help": 0.9}) == {"compare": 0.6}
+    assert exclusive({"off_topic": 0.7}) == {"off_topic": 0.7}
+
+
 def test_without_a_combiner_the_rules_answer(monkeypatch):
     from agent.understanding import core
 

@@ -841,7 +841,9 @@ def exclusive(scores: dict[str, _V]) -> dict[str, _V]:
     """Rules I1 and I2: a greeting beside a request is not labelled; off-topic is never combined
     (the other reading wins)."""
     if len(scores) > 1:
-        return {i: v for i, v in scores.items() if i not in ("greeting_help", "off_topic")}
+        rest = {i: v for i, v in scores.items() if i not in ("greeting_help", "off_topic")}
+        # exactly a greeting and off-topic: the greeting is the other reading (I2)
+        return rest or {i: v for i, v in scores.items() if i == "greeting_help"}
     return scores
 
 

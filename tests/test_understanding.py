@@ -1164,6 +1164,11 @@ def test_session9_intent_families(text, intents):
         ("that's lower than what procurement quoted", {"explain_figure"}),
         ("what request volume have you got for us?", {"show_assumptions"}),
         ("list the inputs you're working with", {"show_assumptions"}),
+        # a follow-up on whether what was just said alters an answer adds what_if (I4)
+        ("does that tip it towards self-hosting?", {"recommend", "what_if"}),
+        ("how far does that push out the payback?", {"break_even", "what_if"}),
+        ("does the price rise change your call?", {"recommend", "what_if"}),
+        ("is the api still worth it with that?", {"recommend", "what_if"}),
     ],
 )
 @pytest.mark.usefixtures("rules_alone")

@@ -149,6 +149,11 @@ _MARKED_CONDITION = re.compile(
 _CHANGES_ANSWER = re.compile(
     r"\b(?:does|do|would|will|did|could|might)\s+(?:that|this|it|those|these|the\s+[a-z]+s)\s+(?:\S+\s+){0,2}?"
     r"(?:change|move|flip|shift|kill|affect|alter|sway|swing)\b"
+    # "does that tip it towards fine tuning?", "how far does that push out the payback?", "does the
+    # spike change your call?", "does having those cards flip the answer?", "still worth it with that?"
+    r"|\b(?:does|do|would|will|did|could|might)\s+(?:that|this|those|these)\s+(?:tip|push)\b"
+    r"|\b(?:does|do|would|will|did)\s+(?:the\s+[a-z-]+(?:\s+[a-z-]+)?|having\s+(?:\S+\s+){1,2}?)\s*(?:change|flip|tip)\s+(?:the|your|our)\b"
+    r"|\bstill\s+(?:\S+\s+){0,3}?(?:with|after|given)\s+(?:that|this|those)\s*\?"
 )
 # a worry about the model's own output, not a change to the scenario (I11): "what's the risk if
 # the fine-tuned model misses an adverse event?"

@@ -266,7 +266,7 @@ RULES: dict[str, list[str]] = {
         # "does the crew bot really need a 70b or is an 8b plenty?": a choice of size, a verdict
         r"\b(?:does|do) (?:the|our|it|we|this|that) (?:\S+\s+){0,2}?(?:really |actually |even )?need (?:a|an|the) \S+ or\b",
         r"^(?:fine tune|self host)\b.*\?$|\bfine tune\?$",
-        r"\bpossible\s*\?|\benough\b(?: for [^?]{1,40})?\?|\btilt\w* (?:it|us|things|the \w+) towards?\b|\brelevant (?:to|for) us\b",
+        r"\bpossible\s*\?|\benough\b(?: for [^?]{1,40})?\?|\b(?:tilt|tip)\w* (?:it|us|things|the \w+) towards?\b|\brelevant (?:to|for) us\b",
         r"\b(?:look|looks) better\b|\bstill (?:ok|okay|fine|good|sensible)\b|\bno[\s-]brainer\b|(?<![\w-])(?:dumb|stupid|crazy|silly|smart|wise)\s*\?",
         r"\bworth a (?:look|try|shot)\b|\bcould (?:it|this|that) replace\b|\b(?:does|would|will|did) (?:the|our|your) (?:recommendation|answer|verdict) (?:still )?(?:change|flip|hold)\b",
         r"\b(?:does|would|will|did|could) (?:that|this|it) (?:\S+\s+)?(?:change|affect|alter|flip) (?:our) (?:recommendation|verdict|answer)\b",

@@ -561,6 +561,7 @@ _FAMILIES_D5541 = [
     ("output share is more like 35%, the agents write long", [("output_share", 0.35, None, None, None)]),
     # a count of GPUs the catalogue does not carry is still a GPU count, not a "3x" change
     ("we run 3x A10G today", [("gpu_count", 3.0, None, None, None)]),
+    ("our chat volume is 40k a month", [("request_volume", 40000.0, "month", None, None)]),
     # the corrected figure stays a plain number (the labelling convention)
     (
         "sorry, 25k calls a day, not 52k",

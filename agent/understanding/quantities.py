@@ -1079,7 +1079,15 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             ctx.add(kind, value, idx, t_after + pend + noun_after.end(), period=period, **kw)
             return
         if _VOLUME_BEFORE.search(clause) or "token" in clause:
-            kind = "request_volume" if re.search(r"\breq|\bcalls?\b", clause) else "token_volume"
+            # "claims volume: 2k/day", "our chat volume is 40k a month": the volume of a countable thing
+            kind = (
+                "request_volume"
+                if re.search(
+                    r"\breq|\bcalls?\b|\b(?:chat|claims?|ticket|email|message|call|letter|case)s?\s+(?:volume|traffic)\b",
+                    clause,
+                )
+                else "token_volume"
+            )
         elif _REQUEST_NOUN_BEFORE.search(clause):
             kind = "request_volume"
         elif previous in ("token_volume", "request_volume") and num.scale is not None:

@@ -1169,6 +1169,16 @@ def test_session9_intent_families(text, intents):
         ("how far does that push out the payback?", {"break_even", "what_if"}),
         ("does the price rise change your call?", {"recommend", "what_if"}),
         ("is the api still worth it with that?", {"recommend", "what_if"}),
+        ("what if openai changes the usage terms on us?", {"risk", "what_if"}),
+        ("what if the auditor says prompts can't contain names?", {"risk", "what_if"}),
+        ("just tell me where to start", {"recommend"}),
+        ("forget the last thing I typed", {"undo"}),
+        ("back to before the growth change", {"undo"}),
+        ("put the old token price back", {"undo"}),
+        ("how do I change one of the numbers?", {"greeting_help"}),
+        ("how do I change my password on the intranet", {"off_topic"}),  # control: not the tool
+        ("70b on L40S - how many cards?", {"explain_figure"}),
+        ("is that before or after tax?", {"explain_figure"}),
     ],
 )
 @pytest.mark.usefixtures("rules_alone")

@@ -169,6 +169,8 @@ _FIGURE_UNDER_A_SWAP = (
 )
 RULES: dict[str, list[str]] = {
     "greeting_help": [
+        # "how do I change one of the inputs in here?": using the tool
+        r"\bhow do i (?:change|edit|update|enter|add|remove|delete) (?:a|an|one|the|my) (?:of the )?(?:\w+ )?(?:inputs?|numbers?|values?|assumptions?|figures?|scenario|settings?)\b",
         # "can I export this to excel?", "what sort of stuff do you need from me to get started",
         # "how do i feed my numbers in?", "what kinds of things can you calculate?"
         r"\bexport (?:this|it|that|the \w+)\b|\bwhat (?:sort|kinds?|types?) of (?:stuff|things|info\w*|data|numbers) (?:do|would) you need\b",
@@ -294,7 +296,7 @@ RULES: dict[str, list[str]] = {
         # "recommendation now?", "what's quantization, and would it help in our case?"
         r"\b(?:does|do|would|will|could|did) (?:that|this|it|the (?:call|answer|verdict|recommendation|decision)) (?:still )?flip\b",
         r"(?:^|[.!?:]\s+)(?:\S+\s+){0,2}recommendations?(?: now| then| please| pls)?\s*\?|\bdo we (?:even |really )?need to (?:change|switch|move)\b",
-        r"\bwould (?:it|that|this) help (?:us|in our case|our|with our|for us)\b|\bstill recommend(?:ing)? (?:the|a|an|going|staying|to)\b",
+        r"\bwhere (?:to|should we|do we|would you|do i|should i) start\b|\bwould (?:it|that|this) help (?:us|in our case|our|with our|for us)\b|\bstill recommend(?:ing)? (?:the|a|an|going|staying|to)\b",
     ],
     "compare": [
         # "how much per month we save?", "which of those two is the better deal": a cost difference
@@ -352,6 +354,9 @@ RULES: dict[str, list[str]] = {
     "explain_figure": [
         # "show me how the data prep cost was calculated", "how do you calculate API spend", "what'd
         # the monthly hosting be then?"
+        # "how many cards?", "how many A100 80GB cards to serve 60M tokens a day?", "how much would that
+        # run per month?", "is that before or after the volume discount?"
+        r"\bhow many (?:cards|gpus|nodes)\s*\?|\bhow many (?:[\w-]+\s+){1,2}(?:cards|gpus|nodes) (?:to|for)\b|\bhow much would (?:that|it|this) run\b|\b(?:before|after) or (?:before|after)\b",
         r"\b(?:is|was) (?:that|this|it) per (?:month|year|day|week|hour) or per\b|\b(?:higher|lower|more|less) than (?:what )?(?:\S+\s+){0,2}(?:told|said|quoted|budgeted)\b",
         r"\bhow (?:the |that |this |our |you )?(?:\S+\s+){0,3}(?:was|were|is|are|got) (?:calculated|computed|worked out|derived)\b|\bhow do you (?:calculate|compute|work out)\b",
         r"\bwhat(?:'d| would) (?:the |our )?(?:monthly |annual |yearly |total )?(?:hosting|training|api|gpu|data prep)(?: \w+)? (?:be|come to|cost)\b",
@@ -534,6 +539,8 @@ RULES: dict[str, list[str]] = {
         r"\bafresh\b|\bscrap (?:this|the) (?:whole )?scenario\b|\bscrap the lot\b|\bstart clean\b|\bnuke (?:it|everything|all)\b|\bfresh scenario\b|\bclear (?:everything|all|it all)\b|\bnew scenario\b|\b(?:back )?to (?:the )?defaults\b|\bscrap (?:all|everything|it)\b|\bwipe\b",
     ],
     "undo": [
+        # "forget the last thing i said", "back to before the H200 thing", "put the old GPU price back"
+        r"\bforget (?:the|my) last (?:thing|change|step|message|one|bit)\b|^(?:\S+\s+)?back to before\b|\bput the (?:old|previous|original) (?:\S+\s+){0,2}?back\b",
         # "nope, bin that edit", "scrap both, back to the original"
         r"\b(?:bin|ditch|drop|scrap|kill|lose) (?:that|the|this|my|both|those) (?:last )?(?:edit|change|tweak|update)s?\b|\bback to the original\b",
         # "forget the subsidy scenario, back to CHF 2.60", "scrap the purchase option, back to rented cards"
@@ -565,7 +572,8 @@ RULES: dict[str, list[str]] = {
             r"\b(?:what if|what happens (?:\S+\s+){0,4}?if|suppose)\b[^.?!]*\b(?:slips?|rejects?|fails?|withdr\w+|turns out|too dumb|goes down|outage|cancel\w*|retir\w+|deprecat\w+|discontinu\w+|sunsets?|says no|bans?|attack\w*"
             r"|pulls? (?:the |our |its )?(?:funding|budget|plug)|superseded|decides?|aren'?t acceptable"
             r"|(?:mine|plant|site|office|branch|factory|depot|warehouse|vendor|provider|supplier)s? (?:\S+\s+)?(?:closes?|shuts? down)"
-            r"|changes? (?:its |the |their )?(?:guidance|rules|policy|pricing|terms)|stops? (?:putting out|releasing|supporting|selling|offering))\b"
+            r"|rate[\s-]?limits?\w*|(?:regulator|authority|ministry|government|auditor)s? (?:says|rules|decides|requires)"
+            r"|changes? (?:its |the |their )?(?:\w+ )?(?:guidance|rules|policy|pricing|terms)|stops? (?:putting out|releasing|supporting|selling|offering))\b"
         ),
         # "the biggest swing factor", "absorb a spike without falling over", "what matters more for us"
         r"\bswing factors?\b|\bfall(?:s|ing)? over\b|\bwhat matters more\b",

@@ -35,7 +35,8 @@ HELDOUT_BATCHES = (
     ("h2701-h2800, session 9, never tuned on", 2701, 2800),
     ("h2801-h2900, session 10, never tuned on", 2801, 2900),
     ("h2901-h3000, session 10, after its first changes, never tuned on", 2901, 3000),
-    ("h3001-h3100, session 10, after its rules rounds, never tuned on", 3001, 3199),
+    ("h3001-h3100, session 10, after its rules rounds, never tuned on", 3001, 3100),
+    ("h3101-h3200, session 10, after its rules rounds, never tuned on", 3101, 3299),
 )
 SECOND_ANNOTATOR = "second_annotator_d741_d890.yaml"
 SECOND_ANNOTATOR_RULES = "second_annotator_session3.yaml"

@@ -40,6 +40,7 @@ BATCH_COMMITS = (
     "71f99a8",  # d5541-d5990 (session 10)
     "cc17e49",  # d5991-d6440 (session 10)
     "654d5e8",  # d6441-d6740 (session 10)
+    "e73982e",  # d6741-d7040 (session 10)
 )
 _READ = """
 import json, sys

@@ -562,6 +562,16 @@ _FAMILIES_D5541 = [
     # a count of GPUs the catalogue does not carry is still a GPU count, not a "3x" change
     ("we run 3x A10G today", [("gpu_count", 3.0, None, None, None)]),
     ("our chat volume is 40k a month", [("request_volume", 40000.0, "month", None, None)]),
+    # people paid by the hour are a wage, not a GPU price, even with GPUs in the message
+    (
+        "labelling: 3 temps at £18/h, hosting on 2 H100s at $2.10/h",
+        [
+            ("headcount", 3.0, None, None, None),
+            ("money", 18.0, "hour", None, "GBP"),
+            ("gpu_count", 2.0, None, None, None),
+            ("gpu_price", 2.1, None, None, "USD"),
+        ],
+    ),
     # the corrected figure stays a plain number (the labelling convention)
     (
         "sorry, 25k calls a day, not 52k",

@@ -97,9 +97,13 @@ _PEOPLE = (
     r"dispatchers|reviewers|adjusters|interns?|students?|users|operators|moderators|paralegals|accountants|"
     r"recruiters|officers|managers|designers|researchers|teachers|pharmacists|advisors|advisers|auditors|"
     r"postdocs?|professors?|lecturers?|technicians?|sysadmins?|admins?|mlops|informaticists?|validators?|"
-    r"assessors?|sellers|msls?|evaluators?)\b"
+    r"assessors?|sellers|msls?|evaluators?|temps)\b"
 )
 _HEADCOUNT = re.compile(r"^[\s-]*(?:[a-z][a-z-]*\s+){0,2}?" + _PEOPLE)
+# people paid by the hour, named just before the rate: "3 temps at £18/h"
+_WAGE_BEFORE = re.compile(
+    r"\b" + _PEOPLE + r"\s+(?:at|@|cost(?:s|ing)?(?:\s+us)?|for)\s*(?:about|around|~)?\s*(?:us\$|\$|€|£)?\s*$"
+)
 # "30k CVs a day", "1.1M NPC turns/day": things counted per period
 _COUNT_NOUN_AFTER = re.compile(
     r"^\s*(?:[a-z][a-z-]*\s+){0,2}?(?!(?:seconds|secs|minutes|mins|hours|hrs|days|weeks|wks|months|mos|years|yrs|gpus|cards|params"
@@ -794,6 +798,13 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             return
     # --- GPU price: "$2.49/h", "2.10 an hour" with a GPU in sight
     gm = _GPU_HOUR.match(rest)
+    if (
+        gm
+        and "gpu" not in gm.group(0)
+        and _WAGE_BEFORE.search(ctx.clause_before(i))
+    ):  # "3 temps at £18/h", "annotators at $14 an hour": people paid by the hour
+        ctx.add("money", value, idx, rest_off + gm.end(), period="hour", currency=currency, **kw)
+        return
     # "$2.35/hr on a 1 yr reserve": a reservation is of GPUs; "we get them at €1.15/h": people cost more
     if gm and (
         ctx.has_gpu

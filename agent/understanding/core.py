@@ -570,7 +570,9 @@ def _intents(
         for other in ("recommend", "break_even", "compare", "explain_figure"):
             if other == "break_even" and _CROSSING_EVENT.search(scores.get(other, (0, ""))[1]):
                 continue  # "what are the odds the LoRA beats the API?" asks about the crossing
-            asked = norm.find(scores.get(other, (0, "\0"))[1])
+            if other not in scores:
+                continue
+            asked = norm.find(scores[other][1])
             if 0 <= asked < doubt.start() and re.search(
                 r"(?:[,;]\s*and|\?)\s+$", norm[asked : doubt.start()]
             ):

@@ -893,7 +893,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     # --- money: any amount with a currency
     if currency is not None or num.scale == "grand":  # "35 grand a month" is money
         period, pend = _period_at(rest)
-        adjective = _ADJ_PERIOD_BEFORE.search(_CUR_BEFORE.sub("", ctx.clause_before(i)))
+        clause = _CUR_BEFORE.sub("", ctx.clause_before(i))
+        adjective = _ADJ_PERIOD_BEFORE.search(clause)
         if period is None and adjective:  # "monthly spend is $40k", "monthly spend ~ $30k"
             period = _PERIODS[adjective.group(1)]
         start = ctx.npos[i][0]
@@ -904,9 +905,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             r"\b(?:this|next|last|per|a|the|each|for)\s+fy\b|\bfy\s?\d", ctx.clause_before(i)
         ):
             period = "year"  # "budget for this FY is EUR 600k"
-        if period is None and (
-            over := _COST_OVER_PERIOD.search(_CUR_BEFORE.sub("", ctx.clause_before(i)))
-        ):
+        if period is None and (over := _COST_OVER_PERIOD.search(clause)):
             period = _PERIODS[over.group(1)]
         ctx.add("money", value, idx, rest_off + pend, period=period, currency=currency, **kw)
         return

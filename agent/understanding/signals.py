@@ -76,7 +76,7 @@ _PILLARS: dict[str, tuple[list[str], list[str]]] = {
             r"\bon\s+(?:uk|eu|us|german|french|swiss|\w+)\s+soil\b|\bphysically\s+control\b",
             r"\bself[\s-]hosted\s+only\b",
             # "everything underground has to work offline", "anything we use there has to run locally"
-            r"\b(?:has|have|needs?|must)\s+to\s+(?:work|run)\s+(?:offline|locally)\b|\bmust\s+(?:work|run)\s+(?:offline|locally)\b",
+            r"\b(?:(?:has|have|needs?|must)\s+to|must)\s+(?:work|run)\s+(?:offline|locally)\b",
         ],
     ),
     "consistency": (

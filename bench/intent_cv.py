@@ -23,8 +23,12 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from agent.understanding.intent_model import Combiner
 
 #: Batches written from the settled intent rules I1-I13 (session 3 of 2026-11-29) start here
 RULES_BATCHES_FIRST = 891
@@ -57,11 +61,11 @@ def _reading(evidence: dict[str, str], probs: dict[str, float]) -> Reading:
     return set(evidence), prescribed, rules_undecided(evidence), probs
 
 
-def _decide(reading: Reading, combined: dict[str, float]) -> set[str]:
-    """The intents understand() would answer from this reading and these combined probabilities."""
+def _decide(reading: Reading, combiner: Combiner) -> set[str]:
+    """The intents understand() would answer from this reading with this combiner."""
     from agent.understanding.core import choose_intents, exclusive
 
-    return set(exclusive(choose_intents(combined, *reading)))
+    return set(exclusive(choose_intents(combiner, *reading)))
 
 
 def rules_readings(dev: list[dict]) -> dict[str, dict[str, str]]:
@@ -96,6 +100,7 @@ def main() -> int:
         embed,
         fit,
         fit_combiner,
+        label_sets,
         load_embedder,
         stored_embeddings,
         training_set,
@@ -141,7 +146,8 @@ def main() -> int:
             if not left_out(mid):
                 readings.append(_reading(evidence, probs[mid]))
                 golds.append(gold[mid])
-        return fit_combiner(readings, golds)
+        sets = label_sets(lab for mid, lab in gold.items() if not left_out(mid))
+        return fit_combiner(readings, golds, sets)
 
     if "--write-combiner" in sys.argv:
         path = fit_without(lambda mid: False).save(
@@ -174,7 +180,7 @@ def main() -> int:
         combiner = fit_without(in_batch.__contains__)
         for mid in in_batch:
             reading = _reading(arrival[mid][1], probs[mid])
-            on_arrival[mid] = _decide(reading, combiner.probabilities(*reading))
+            on_arrival[mid] = _decide(reading, combiner)
 
     def rate(pred: dict[str, set[str]], ids=None) -> str:
         ids = sorted(pred if ids is None else ids & pred.keys())

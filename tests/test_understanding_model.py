@@ -12,11 +12,13 @@ from agent.understanding import understand
 from agent.understanding.intent_model import (
     COMBINER_FILE,
     EMBEDDINGS_FILE,
+    Combiner,
     IntentModel,
     combiner_features,
     embed,
     fit,
     intent_model,
+    label_sets,
     load_combiner,
     stored_embeddings,
     training_set,
@@ -93,6 +95,41 @@ def test_shipped_combiner_fits_the_intents_and_its_features():
     width = combiner_features(set(), set(), False, {}).shape
     assert combiner.weights.shape == width and combiner.bias.shape == (len(INTENT_IDS),)
     assert np.isfinite(combiner.weights).all() and np.isfinite(combiner.bias).all()
+    # the answers it may give: the sets of intents two or more development messages carry
+    _, labels = training_set()
+    assert set(combiner.label_sets) == set(label_sets(labels[: len(labels) - _n_examples()]))
+    assert {frozenset({"recommend"}), frozenset({"change_assumption", "recommend"})} <= set(
+        combiner.label_sets
+    )
+
+
+def _n_examples() -> int:
+    from agent.understanding.intents import EXAMPLES
+
+    return sum(map(len, EXAMPLES.values()))
+
+
+def test_label_sets_keep_what_enough_messages_carry_in_a_fixed_order():
+    labels = [("what_if", "risk"), ("risk", "what_if"), ("reset",), ("reset",), ("reset",), ("undo",)]
+    labels += [("compare", "recommend"), ("compare", "recommend"), ()]
+    assert label_sets(labels) == (
+        frozenset({"reset"}),
+        frozenset({"compare", "recommend"}),
+        frozenset({"risk", "what_if"}),
+    )
+    assert frozenset({"undo"}) in label_sets(labels, min_messages=1)
+
+
+def test_the_combiner_answers_the_likeliest_set_it_knows():
+    sets = (frozenset({"recommend"}), frozenset({"recommend", "what_if"}), frozenset({"reset"}))
+    combiner = Combiner(np.zeros((len(INTENT_IDS), 1)), np.zeros(len(INTENT_IDS)), sets)
+    # above 0.5 each, three intents no message has carried together: the likeliest known set is
+    # recommend + what_if (0.9 * 0.6 * 0.45 against 0.9 * 0.4 * 0.45 without what_if)
+    combined = {"recommend": 0.9, "what_if": 0.6, "compare": 0.55}
+    assert combiner.likeliest_set(combined) == {"recommend", "what_if"}
+    # a weak what_if stays out; nothing above 0.5 still gives the likeliest set
+    assert combiner.likeliest_set({"recommend": 0.9, "what_if": 0.3}) == {"recommend"}
+    assert combiner.likeliest_set({"reset": 0.2, "recommend": 0.1}) == {"reset"}
 
 
 class _Scripted(IntentModel):

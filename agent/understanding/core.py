@@ -9,7 +9,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .intent_model import BY_THE_RULES, intent_combiner, intent_model, rules_undecided
+from .intent_model import (
+    BY_THE_RULES,
+    Combiner,
+    intent_combiner,
+    intent_model,
+    rules_undecided,
+)
 from .intents import nearest_example_index, normalise_text, rule_hits
 from .model import (
     ConversationContext,
@@ -92,8 +98,6 @@ _FRAGMENT = re.compile(
     r"^(?!.*\b(?:we|we'?re|we'?ve|our|i|i'?m|my|us|it'?s|they|their|is|are|was|were)\b)(?:\S+\s+){0,4}\S+$"
 )
 _V = TypeVar("_V")
-#: From this combined probability an intent is the message's (see ``choose_intents``)
-COMBINED_THRESHOLD = 0.5
 #: Below this probability of the learned model, a rule's intent the combiner kept is dropped
 #: anyway (never the last one). With the combiner fitted without the batch, on the rules' readings
 #: of 3,587 dev messages as they arrived: none 86.5%, 0.05 86.6%, 0.1 86.9%, 0.2 87.0%, 0.3 86.7%
@@ -855,19 +859,17 @@ def exclusive(scores: dict[str, _V]) -> dict[str, _V]:
 
 
 def choose_intents(
-    combined: dict[str, float],
+    combiner: Combiner,
     rules: Collection[str],
     prescribed: Collection[str],
     undecided: bool,
     probs: dict[str, float],
 ) -> dict[str, float]:
-    """The intents the combiner's probabilities give: each at least COMBINED_THRESHOLD, else the
-    single most probable one; then a rule's intent below MODEL_RULES_OUT on the model alone goes
-    (unless a rule prescribed it, and never the last one)."""
-    kept = {i: p for i, p in combined.items() if p >= COMBINED_THRESHOLD}
-    if not kept:
-        best = max(combined.items(), key=lambda kv: kv[1])  # first maximum: deterministic
-        kept = dict([best])
+    """The intents the combiner gives (its likeliest set, each with its combined probability);
+    then a rule's intent below MODEL_RULES_OUT on the model alone goes (unless a rule prescribed
+    it, and never the last one)."""
+    combined = combiner.probabilities(rules, prescribed, undecided, probs)
+    kept = {i: combined[i] for i in sorted(combiner.likeliest_set(combined))}
     if not undecided:  # a rule's intent the model all but rules out goes, unless prescribed
         ruled_out = {
             i for i in kept if i in rules and i not in prescribed and probs[i] < MODEL_RULES_OUT
@@ -890,8 +892,7 @@ def _combined(text: str, scores: dict[str, tuple[float, str]]) -> dict[str, tupl
         return scores
     prescribed = {i for i, (_, evidence) in scores.items() if evidence in BY_THE_RULES}
     probs = learned.probabilities(text)
-    combined = combiner.probabilities(scores, prescribed, undecided, probs)
-    kept = choose_intents(combined, scores, prescribed, undecided, probs)
+    kept = choose_intents(combiner, scores, prescribed, undecided, probs)
     out: dict[str, tuple[float, str]] = {}
     for intent, p in kept.items():
         if intent in scores and not undecided:

@@ -558,7 +558,10 @@ _FAMILIES_D5541 = [
             ("token_volume", 900000.0, "day", None, None),
         ],
     ),
-    ("output share is more like 35%, the agents write long", [("output_share", 0.35, None, None, None)]),
+    (
+        "output share is more like 35%, the agents write long",
+        [("output_share", 0.35, None, None, None)],
+    ),
     # a count of GPUs the catalogue does not carry is still a GPU count, not a "3x" change
     ("we run 3x A10G today", [("gpu_count", 3.0, None, None, None)]),
     ("our chat volume is 40k a month", [("request_volume", 40000.0, "month", None, None)]),
@@ -579,6 +582,30 @@ _FAMILIES_D5541 = [
     ),
 ]
 
+# session 11: latency with its cue elsewhere in the message, fractions of the figure just given,
+# uplifts that are added, a year from now
+_FAMILIES_S11 = [
+    (
+        "is 800 ms realistic on one A10?",
+        [("latency", 800.0, None, None, None), ("gpu_count", 1.0, None, None, None)],
+    ),
+    ("is 2.5s realistic for the drafts?", [("latency", 2500.0, None, None, None)]),
+    ("agents tolerate <3 sec, no more", [("latency", 3000.0, None, None, None)]),
+    ("callers accept up to 1.8 seconds to first token", [("latency", 1800.0, None, None, None)]),
+    ("and a fifth of that?", [("relative_change", 0.2, None, None, None)]),
+    ("in winter it's about half of that", [("relative_change", 0.5, None, None, None)]),
+    ("what if traffic drops to a quarter next year", [("relative_change", 0.25, None, None, None)]),
+    ("add 15% to the hosting line", [("relative_change", 1.15, None, None, None)]),
+    (
+        "legal wants another 10% on top for contingency",
+        [("relative_change", 1.1, None, None, None)],
+    ),
+    ("where do we land a month from now?", [("duration", 1.0, None, None, None)]),
+    # controls: a share of it stays a share, a plain "10% of tickets" stays a percent
+    ("half of it is output", [("output_share", 0.5, None, None, None)]),
+    ("10% of tickets escalate", [("percent", 0.1, None, None, None)]),
+]
+
 
 @pytest.mark.parametrize(
     "text, expected",
@@ -587,7 +614,8 @@ _FAMILIES_D5541 = [
     + _FAMILIES_D2841
     + _FAMILIES_D4041
     + _FAMILIES_D4341
-    + _FAMILIES_D5541,
+    + _FAMILIES_D5541
+    + _FAMILIES_S11,
 )
 def test_quantity_families(text, expected):
     assert quantities(text) == expected

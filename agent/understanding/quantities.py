@@ -139,6 +139,8 @@ _DOWN_BEFORE = re.compile(
 _UP_BEFORE = re.compile(
     r"\b(?:increas\w*|rais\w*|ris\w*|up|grow\w*|bump\w*|hik\w*|jack\w*|overrun\w*|jump\w*|spik\w*|surg\w*|more)"
     r"\s+(?:\S+\s+){0,4}?(?:by|of|about|~|\s)*$|\b(?:up|more)\s*$"
+    # "add 20% to everything", "adds another 40%"
+    r"|\badd(?:s|ed|ing)?\s+(?:another\s+|an?\s+extra\s+|extra\s+)?(?:about\s+|~\s*)?$"
 )
 _APPROX_BEFORE = re.compile(
     r"(?:~|≈|\babout|\baround|\broughly|\bapprox\w*|\bcirca|\blike|\bsome|\bca\.?)\s*$"
@@ -1229,7 +1231,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             tail,
         )
         up_after = re.match(
-            r"^\s*(higher|more|bigger|larger|up|increase|pricier|dearer|above"
+            r"^\s*(higher|more|bigger|larger|up|increase|pricier|dearer|above|on\s+top"
             r"|(?:[\w-]+\s+){0,2}(?:increase|hike|rise|uplift|surcharge|markup|mark-up))\b",
             tail,
         )
@@ -1407,6 +1409,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     if ls and re.search(
         # "the client's p95 target is 1.2 seconds", "has to pop up inside 2 secs"
         r"latenc|respon|under|within|inside|faster|below|repl|answer|wait|instant|quick|slow|take|took"
+        # "is 1.5s realistic", "like <5 sec", "up to 1.2 seconds to first word"
+        r"|realistic|first (?:word|token)|<|\bup to\b|\bat most\b|\bsla\b"
         r"|\bp(?:50|9[059])\b",
         ctx.tmpl,
     ):
@@ -1743,8 +1747,13 @@ _PART_CHANGE = re.compile(
 )
 # "at a third of the price": a what-if at a fraction of a figure
 _PART_OF = re.compile(
-    rf"(?<!\w)(?P<frac>{_FRAC})\s+of\s+(?:the|our|its|their)\s+(?:\w+\s+){{0,2}}?"
+    rf"(?<!\w)(?P<frac>{_FRAC})\s+of\s+(?:the|our|its|their|that|this)\s+(?:\w+\s+){{0,2}}?"
     r"(?:price|prices|cost|costs|volume|traffic|usage|spend|bill|load)\b"
+    # "what about a quarter of that?", "and half of it?": a fraction of the figure just given
+    rf"|(?<!\w)(?P<frac2>{_FRAC})\s+of\s+(?:that|this|it)\s*(?:\?|$)"
+    # "volume falls to a third after the trial", "drops to half"
+    rf"|\b(?:fall|falls|fell|drop|drops|dropped|shrinks?|shrank|goes\s+down|went\s+down|comes\s+down)"
+    rf"\s+to\s+(?:about\s+|around\s+|roughly\s+|maybe\s+)?(?P<frac3>{_FRAC})(?!\w)"
 )
 # "tenfold", "ten-fold"
 _FOLD = re.compile(
@@ -1774,6 +1783,7 @@ _BY_ONE_PERIOD = re.compile(
     # "the launch slips a year", "cancelled after a year", "slows to 5% after first year"
     r"|\b(?:slip\w*|delay\w*|after)\s+(?:a|one|the\s+first|first)\s+(year|month)\b"
     r"|\b(?:over|for|within|in|across)\s+(?:a|one)\s+(decade)\b"  # "TCO over a decade"
+    r"|\b(?:a|one)\s+(year|month)\s+from\s+now\b"  # "and a year from now if we double"
 )
 _SECOND_AND_HALF = re.compile(r"\ba\s+second\s+and\s+a\s+half\b")
 # "a third of the day", "a quarter of them are retries", "half the acronyms are ours"
@@ -1873,7 +1883,8 @@ def _phrases(ctx: _Ctx) -> None:
         if (part := _fraction(ctx, m.group("frac"))) is not None:
             add("relative_change", 1 + part if m.group("up") else 1 - part, m)
     for m in _PART_OF.finditer(ctx.tmpl):
-        if (part := _fraction(ctx, m.group("frac"))) is not None:
+        frac = m.group("frac") or m.group("frac2") or m.group("frac3")
+        if (part := _fraction(ctx, frac)) is not None:
             add("relative_change", part, m)
     for m in _PART_OFF.finditer(ctx.tmpl):
         if (part := _fraction(ctx, m.group("frac"))) is not None:

@@ -277,6 +277,14 @@ def test_a_bare_family_word_is_neither_matched_nor_unknown():
         ),
         ("haiku 3.5", ["anthropic/claude-3-5-haiku-latest"]),
         ("opus 4", ["anthropic/claude-opus-4-0"]),
+        # Gemini and GPT-4.1 variants by version alone; a bare "4.1" is a figure
+        (
+            "2.0 flash or 2.5 pro for the summaries?",
+            ["google/gemini-2.0-flash", "google/gemini-2.5-pro"],
+        ),
+        ("move triage to 2.5 flash lite", ["google/gemini-2.5-flash-lite"]),
+        ("we pay list for 4.1 nano", ["openai/gpt-4.1-nano"]),
+        ("volume grew 4.1% and 2.0 is our target", []),
     ],
 )
 def test_names_default_catalogue(text, ids):

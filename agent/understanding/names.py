@@ -222,7 +222,18 @@ _CLAUDE_FAMILY_FIRST = re.compile(r"claude-(sonnet|opus|haiku)-(\d+)(?:-(\d))?")
 _CLAUDE_VERSION_FIRST = re.compile(r"claude-(\d+)(?:-(\d))?-(sonnet|opus|haiku)(?:-latest)?")
 
 
+#: and Gemini and GPT-4.1 variants by version alone: "2.0 flash", "1.5 pro", "4.1 mini" (never a
+#: bare "4.1", which is as often a figure)
+_GEMINI = re.compile(r"gemini-(\d(?:\.\d)?)-(flash|pro)(-lite)?")
+_GPT_41 = re.compile(r"gpt-4\.1-(mini|nano)")
+
+
 def _family_version_aliases(bare: str) -> tuple[str, ...]:
+    if m := _GEMINI.fullmatch(bare):
+        version, variant, lite = m.groups()
+        return (f"{version} {variant}{' lite' if lite else ''}",)
+    if m := _GPT_41.fullmatch(bare):
+        return (f"4.1 {m.group(1)}",)
     if m := _CLAUDE_FAMILY_FIRST.fullmatch(bare):
         family, major, minor = m.groups()
     elif m := _CLAUDE_VERSION_FIRST.fullmatch(bare):

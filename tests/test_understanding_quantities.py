@@ -601,6 +601,15 @@ _FAMILIES_S11 = [
         [("relative_change", 1.1, None, None, None)],
     ),
     ("where do we land a month from now?", [("duration", 1.0, None, None, None)]),
+    # tokens per item: per a document noun, or "each ..." earlier in the sentence
+    ("~12k tokens per transcript", [("tokens_per_request", 12000.0, None, None, None)]),
+    (
+        "each claim file is long, 9-11k tokens",
+        [("tokens_per_request", 10000.0, None, None, None)],
+    ),
+    # request volumes whose period is a "last week" or a "typical day"
+    ("support got 8.5k emails last week", [("request_volume", 8500.0, "week", None, None)]),
+    ("a normal day is roughly 40k alerts", [("request_volume", 40000.0, "day", None, None)]),
     # controls: a share of it stays a share, a plain "10% of tickets" stays a percent
     ("half of it is output", [("output_share", 0.5, None, None, None)]),
     ("10% of tickets escalate", [("percent", 0.1, None, None, None)]),

@@ -63,11 +63,14 @@ _REQUESTS_AFTER = re.compile(
     r"questions|emails|inquiries|enquiries|interactions|sessions|transactions|cases|claims|completions|"
     r"invoices|orders|reviews|reports|contracts|records|searches|summaries|articles|forms|lookups|"
     r"shipments|letters|prompts|transcripts|examples|files|pages|notes|tasks|jobs|items|logs|declarations|"
-    r"answers)\b"
+    r"answers|events|contacts|alerts|notifications|texts|sms|submissions|appeals|complaints|bookings)\b"
 )
 _PER_REQUEST = re.compile(
     r"^\s*(?:each|per\s+(?:[a-z]+\s+)?(?:request|call|query|req|message|conversation|docs?|documents?|tickets?|e?mails?|chats?"
-    r"|pages?|cases?|files?|turns?|claims?|invoices?|sessions?|letters?|reports?|contracts?|notes?|questions?|convos?)"
+    r"|pages?|cases?|files?|turns?|claims?|invoices?|sessions?|letters?|reports?|contracts?|notes?|questions?|convos?"
+    # "~30k tokens per transcript", "4k tokens per alert"
+    r"|transcripts?|alerts?|checks?|packets?|packs?|applications?|items?|orders?|records?|summar(?:y|ies)|abstracts?"
+    r"|leases?|bids?|tenders?|forms?|listings?|articles?|threads?|interactions?|episodes?|batch(?:es)?)"
     r"|a\s+(?:request|call)|/\s*req\w*|all[\s-]in(?![\s-]+(?:a|per|each|every)\s))\b"  # "~900 tokens all in"
     # "at 3k tokens a question", "~3k tokens apiece"
     r"|^\s*(?:a\s+(?:question|ticket|chat|letter|document|message|conversation|case|contact)|apiece)\b"
@@ -968,7 +971,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             ctx.add("token_volume", value, idx, end, period=period, **kw)
         elif (
             _PER_REQUEST.match(after[tm.end() :])
-            or _EACH_BEFORE.search(clause)
+            or _EACH_BEFORE.search(ctx.sentence_before(i))
             or (ctx.out and ctx.out[-1].kind == "request_volume")  # "20k requests/day at 2k tokens"
             or side_after
             or side
@@ -1019,9 +1022,19 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         if period is None and (pa := _PERIOD_ADVERB_BEFORE.search(before)):
             period = _PERIODS[pa.group(1)]  # "daily ~ 90k calls"
         if period is None and (
-            pk := re.search(r"\bpeak\s+(hour|day|week|month)\b", ctx.clause_before(i))
+            pk := re.search(
+                r"\b(?:peak|typical|normal|average|busy|quiet|bad|good)\s+(hour|day|week|month)\b",
+                ctx.clause_before(i),
+            )
         ):
-            period = pk.group(1)  # "peak hour is around 9,000 calls"
+            period = pk.group(1)  # "peak hour is around 9,000 calls", "a typical day is 150k events"
+        if period is None and (
+            lw := re.match(
+                r"^\s*(?:[a-z]+\s+){0,2}?(?:last|this|in\s+the\s+last|over\s+the\s+last)\s+(day|week|month|year)\b",
+                after[rm.end() :],
+            )
+        ):  # "the inbox hit 52k emails last week"
+            period, pend = lw.group(1), lw.end()
         if period is None and num.from_words and value == 1:
             return  # "what does one summarised call cost": no volume
         if period is None and not re.search(r"\b(?:requests?|reqs?|calls?|queries)\b", rm.group(0)):

@@ -16,7 +16,7 @@ from .intent_model import (
     intent_model,
     rules_undecided,
 )
-from .intents import nearest_example_index, normalise_text, rule_hits
+from .intents import HYPOTHETICAL_LEAD, nearest_example_index, normalise_text, rule_hits
 from .model import (
     ConversationContext,
     IntentScore,
@@ -616,7 +616,7 @@ def _intents(
     ):
         del scores["explain_concept"]  # "what's in there for electricity": one question, an input
     output_failure = bool(_OUTPUT_FAILURE.search(norm))
-    if output_failure and re.search(r"\bwhat (?:if|happens (?:\S+ ){0,3}?if)\b", norm):
+    if output_failure and re.search(HYPOTHETICAL_LEAD, norm):
         scores.setdefault("risk", (0.75, "a failure of the model's output"))  # I11
     if "risk" in scores and not re.match(
         r"(?:list|show)\b", scores.get("show_assumptions", (0, ""))[1]

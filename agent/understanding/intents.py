@@ -162,6 +162,9 @@ def normalise_text(message: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # rules: intent -> patterns over the normalised text
 
+#: The lead of a hypothetical: "what if ...", "what happens to us if ...", "suppose ..."
+HYPOTHETICAL_LEAD = r"\b(?:what if|what happens (?:\S+\s+){0,4}?if|suppose)\b"
+
 # "would H200s bring that down?", "does QLoRA cut that?": a figure under a swapped option, both
 # what_if and explain_figure (I8)
 _FIGURE_UNDER_A_SWAP = (
@@ -356,7 +359,9 @@ RULES: dict[str, list[str]] = {
         # the monthly hosting be then?"
         # "how many cards?", "how many A100 80GB cards to serve 60M tokens a day?", "how much would that
         # run per month?", "is that before or after the volume discount?"
-        r"\bhow many (?:cards|gpus|nodes)\s*\?|\bhow many (?:[\w-]+\s+){1,2}(?:cards|gpus|nodes) (?:to|for)\b|\bhow much would (?:that|it|this) run\b|\b(?:before|after) or (?:before|after)\b",
+        r"\bhow many (?:cards|gpus|nodes)\s*\?|\bhow much would (?:that|it|this) run\b|\b(?:before|after) or (?:before|after)\b",
+        # "how many L4s to serve 42k emails", "how many A100 80GB cards for a 70b"
+        r"\bhow many (?:(?:[\w-]+\s+){0,2}(?:cards|gpus|nodes)|gpu|l4s?|l40s|h\d+s?|a\d+s?) (?:to|for)\b",
         r"\b(?:is|was) (?:that|this|it) per (?:month|year|day|week|hour) or per\b|\b(?:higher|lower|more|less) than (?:what )?(?:\S+\s+){0,2}(?:told|said|quoted|budgeted)\b",
         r"\bhow (?:the |that |this |our |you )?(?:\S+\s+){0,3}(?:was|were|is|are|got) (?:calculated|computed|worked out|derived)\b|\bhow do you (?:calculate|compute|work out)\b",
         r"\bwhat(?:'d| would) (?:the |our )?(?:monthly |annual |yearly |total )?(?:hosting|training|api|gpu|data prep)(?: \w+)? (?:be|come to|cost)\b",
@@ -376,7 +381,7 @@ RULES: dict[str, list[str]] = {
         r"\bwhat would (?:the|our|that|those|this) (?:\S+\s+){0,2}look like\b|\b(?:seems?|looks?|sounds?|feels?) (?:\w+ )?optimistic\b",
         # "what's vendor fine tuning going to cost", "what would it run us a month", "how much of the
         # self hosting cost is people", "how many L4s to serve 42k emails", "1 A100 80GB enough?"
-        r"\bwhat'?s (?:\S+\s+){1,4}going to cost\b|\bwhat would (?:it|that|this) run us\b|\bhow much of (?:the|that|our) (?:\S+\s+){0,3}(?:cost|bill|total|spend)\b|\bhow many (?:gpus?|l4s?|l40s|h\d+s?|a\d+s?|cards|nodes) (?:to|for)\b|\b\d+\s*gb\s+enough\b",
+        r"\bwhat'?s (?:\S+\s+){1,4}going to cost\b|\bwhat would (?:it|that|this) run us\b|\bhow much of (?:the|that|our) (?:\S+\s+){0,3}(?:cost|bill|total|spend)\b|\b\d+\s*gb\s+enough\b",
         # "could they serve a 7b model?" (our idle cards), "show me what the LoRA route would cost per month"
         r"\b(?:could|can|would|will) (?:they|those|these) (?:even )?(?:serve|host|run|handle) (?:a|an|the|our) |\bwhat (?:the|a|an|our|that) (?:\S+\s+){0,3}(?:would|will|might) cost\b",
         # "way less than I expected", "on 4.1 mini what's that per report?", "how much GPU would that take"
@@ -398,12 +403,11 @@ RULES: dict[str, list[str]] = {
         r"\b(?:gpus?|cards?|h\d+s?|a\d+s?|l\d+s?|l40s|box|boxes|nodes?|servers?)\s+(?:be\s+)?enough\b",
         r"\b(?:\d+(?:\.\d+)?b|model|it)\s+(?:even\s+)?(?:fit|fits|run|runs)\s+on\b|\bhow many (?:concurrent )?(?:users|requests|chats|sessions)\b[^?.!]*\bhandle\b",
         # "how many returns per day can an L40S handle", "would 2x L40S cope with 40 estimators",
-        # "is 300ms latency realistic for a 13b?", "how many a100 40gb would a 13b need", "is that
-        # enough to run the model?"
+        # "is 300ms latency realistic for a 13b?", "is that enough to run the model?"
         r"\bhow many [\w-]+ (?:(?:per|a|an|each) \w+ )?(?:can|could|would|will) (?:\S+\s+){1,4}?(?:handle|cope with)\b",
         r"\b(?:\d+\s*x\s*|\d+ |one |two |a |an )(?:gpus?|cards?|h\d+s?|a\d+s?|l\d+s?|l40s|t4s?|nodes?|servers?)\s+(?:\d+\s*gb\s+)?(?:cope|keep up)\b",
         r"\b(?:is|are) \d+\s*ms (?:\S+\s+){0,2}?(?:realistic|doable|achievable|possible)\b",
-        r"\bhow many (?:gpus?|cards?|h\d+s?|a\d+s?|l\d+s?|l40s|t4s?)(?: \d+\s*gb)? (?:would|will|do|does) (?:\S+\s+){1,4}?need\b|\benough to (?:run|serve|host) (?:the|our|a|an|it|this|that)\b",
+        r"\benough to (?:run|serve|host) (?:the|our|a|an|it|this|that)\b",
         # "suppose we serve it on 4 h200s - monthly cost?": a figure asked for in a fragment
         r"(?:^|[-:,]\s*)(?:the |our |its )?(?:monthly|yearly|annual|weekly|daily|total|hourly) (?:cost|bill|spend|price)\s*\?",
         r"\bwhy (?:is|are|does|do|did) (?:the|that|this|our)\b|\bwhy is it so\b|\bexplain why\b",
@@ -422,15 +426,16 @@ RULES: dict[str, list[str]] = {
         r"\byou (?:just )?(?:gave|quoted|showed|came up with|got|computed|calculated) (?:\S+\s+){0,4}(?:seems?|looks?|feels?|sounds?)\b",
         r"\b(?:sounds?|seems?|looks?|feels?) (?:way |far |much |a bit |a little )?too (?:good|high|low|optimistic|cheap|expensive|small|big|rosy|many|much|few|little|quick|fast|slow|long|short)\b|^too (?:high|low|much|cheap|expensive)\W*$",
         r"\bhow much would (?:the |it )?(?:\S+\s+){0,3}cost\b",
-        r"\bhow many (?:gpus?|replicas|nodes|cards|engineers) (?:would|do|will|does|did)\b",
+        r"\bhow many engineers (?:would|do|will|does|did)\b",
         r"\bwhy (?:do |did )?(?:you|u) (?:say|said|assume|pick|picked|use|used|think)\b|\bthe (?:\S+\s+){0,3}(?:number|figure|estimate)\b(?! of)(?=.*\?)",
         r"\bhow you (?:got|get|arrived|came|landed|calculated|computed|sized|worked)\b|\bwhat does your (?:\S+\s+){0,2}(?:say|show)\b",
         r"\bwhy does your\b|\bwhat would (?:\S+\s+){1,8}come to\b",
         r"\b(?:gpu|card|node|replica)\s+count\b[^.?!]*\?|\bhow many gpu[\s-]?hours\b|\brough(?:ly)?\s+(?:cost|training time|price|estimate|sizing)\b",
         r"\bwhat (?:does|would|will) (?:\S+\s+){1,8}(?:actually\s+)?cost (?:us|them|me)\b",
-        # sizing and cost questions (rule I8): "how many L40S you need for the mixtral", "h200
-        # count needed", "how many l4s for a 7b at 50 req/s", "how long takes the training",
-        # "how much is costing the self hosted option", "what will be the cost per month"
+        # sizing and cost questions (rule I8): "how many L40S you need for the mixtral", "how many
+        # a100 40gb would a 13b need", "h200 count needed", "how many l4s for a 7b at 50 req/s",
+        # "how long takes the training", "how much is costing the self hosted option", "what will
+        # be the cost per month"
         r"\bhow many (?:of (?:those|them|these) )?(?:\S+\s+){0,6}?need\b|\bcount (?:needed|required)\b",
         r"\bhow many (?:of (?:those|them|these) |[\w-]+ )(?:for|to (?:serve|run|host|handle)) (?:a|an|the|that|our) \S+",
         r"\bhow long (?:would|will|does|do|did) (?:\S+\s+){0,12}?(?:take|train)\b(?!.*\b(?:pay ?back|pay off|break even|breakeven)\b)|\bhow long takes\b",
@@ -569,7 +574,8 @@ RULES: dict[str, list[str]] = {
         r"\bshould (?:we|i|it|that|this|they) (?:\S+\s+)?(?:worry|concern)\b|\bworry about\b|\bhow bad(?:ly)? (?:would|will|could|does|is|might)\b|\b(?:could|would|might|will) bite\b",
         # ... "what if the standards board changes guidance?", "...if meta stops putting out models"
         (
-            r"\b(?:what if|what happens (?:\S+\s+){0,4}?if|suppose)\b[^.?!]*\b(?:slips?|rejects?|fails?|withdr\w+|turns out|too dumb|goes down|outage|cancel\w*|retir\w+|deprecat\w+|discontinu\w+|sunsets?|says no|bans?|attack\w*"
+            HYPOTHETICAL_LEAD
+            + r"[^.?!]*\b(?:slips?|rejects?|fails?|withdr\w+|turns out|too dumb|goes down|outage|cancel\w*|retir\w+|deprecat\w+|discontinu\w+|sunsets?|says no|bans?|attack\w*"
             r"|pulls? (?:the |our |its )?(?:funding|budget|plug)|superseded|decides?|aren'?t acceptable"
             r"|(?:mine|plant|site|office|branch|factory|depot|warehouse|vendor|provider|supplier)s? (?:\S+\s+)?(?:closes?|shuts? down)"
             r"|rate[\s-]?limits?\w*|(?:regulator|authority|ministry|government|auditor)s? (?:says|rules|decides|requires)"

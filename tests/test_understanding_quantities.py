@@ -610,6 +610,16 @@ _FAMILIES_S11 = [
     # request volumes whose period is a "last week" or a "typical day"
     ("support got 8.5k emails last week", [("request_volume", 8500.0, "week", None, None)]),
     ("a normal day is roughly 40k alerts", [("request_volume", 40000.0, "day", None, None)]),
+    # a salary after the people it pays, an amount for a cost line: money without a currency
+    (
+        "what about three data engineers at 95k each?",
+        [("headcount", 3.0, None, None, None), ("money", 95000.0, None, None, None)],
+    ),
+    ("60k for labelling sounds high", [("money", 60000.0, None, None, None)]),
+    (
+        "is 8B enough or do we need 70B for legal text?",
+        [("model_size", 8.0, None, None, None), ("model_size", 70.0, None, None, None)],
+    ),
     # controls: a share of it stays a share, a plain "10% of tickets" stays a percent
     ("half of it is output", [("output_share", 0.5, None, None, None)]),
     ("10% of tickets escalate", [("percent", 0.1, None, None, None)]),

@@ -175,6 +175,16 @@ _PAY_BEFORE = re.compile(
     r"\b(?:pay|pays|paying|paid|spend|spends|spending|spent|costs?|costing|bill(?:ed|s)?|budget(?:ed)?|invoiced?|charg\w*|tco)\b"
     r"(?:\s+(?!to\b|for\b)[a-z]+){0,3}?\s*(?:about|around|roughly|approximately|like|some|nearly|almost|over|under|~|\s)*$"
 )
+# a salary after the people it pays: "two ML engineers at 110k each", "one more hire at 150k"
+_WAGE_LEAD = re.compile(
+    r"\b(?:engineers?|developers?|devs|people|staff|hires?|ftes?|analysts?|scientists?|contractors?"
+    r"|annotators?|labell?ers?)\s+(?:at|on|costing|earning|paid)\s*(?:about|around|roughly|~|\s)*$"
+)
+# an amount for a cost line: "140k for data prep", "60k for labelling"
+_FOR_COST_LINE = re.compile(
+    r"^\s*for\s+(?:the\s+)?(?:data\s+prep\w*|training|labell?ing|annotation|hosting|compute|legal\s+review"
+    r"|curation|inference|evals?|evaluation)\b"
+)
 # a scenario field named before its value: "set tokens per request to 2,400", "gpu count to 12"
 _FIELD_BEFORE = re.compile(
     r"\b(?P<f>tokens?\s+(?:per|a|/)\s*(?:request|call|query|req)|request\s+size"
@@ -1067,6 +1077,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         and (
             _PAY_BEFORE.search(ctx.clause_before(i))
             or re.search(r"\bspen[dt]\w*\s+(?:a|one)\s+(?:year|month)\s+and\s*$", before)
+            or (num.scale is not None and not num.glued_b and _WAGE_LEAD.search(before))
+            or (num.scale is not None and not num.glued_b and _FOR_COST_LINE.match(after))
         )
     ):  # "we pay about 1.5 mil a year to openai", "we spend a year and two million building this"
         period, pend = _period_at(after)

@@ -620,6 +620,13 @@ _FAMILIES_S11 = [
         "is 8B enough or do we need 70B for legal text?",
         [("model_size", 8.0, None, None, None), ("model_size", 70.0, None, None, None)],
     ),
+    # more roles count people; "claims handlers" are people, not claims
+    (
+        "we have 12 brokers and 3 estimators",
+        [("headcount", 12.0, None, None, None), ("headcount", 3.0, None, None, None)],
+    ),
+    ("say we add 5 more claims handlers", [("headcount", 5.0, None, None, None)]),
+    ("5k claims a month", [("request_volume", 5000.0, "month", None, None)]),
     # controls: a share of it stays a share, a plain "10% of tickets" stays a percent
     ("half of it is output", [("output_share", 0.5, None, None, None)]),
     ("10% of tickets escalate", [("percent", 0.1, None, None, None)]),

@@ -64,6 +64,8 @@ _REQUESTS_AFTER = re.compile(
     r"invoices|orders|reviews|reports|contracts|records|searches|summaries|articles|forms|lookups|"
     r"shipments|letters|prompts|transcripts|examples|files|pages|notes|tasks|jobs|items|logs|declarations|"
     r"answers|events|contacts|alerts|notifications|texts|sms|submissions|appeals|complaints|bookings)\b"
+    # "10 more claims handlers", "40 support agents": people who work the requests
+    r"(?!\s+(?:handlers?|adjusters?|agents?|reviewers?|processors?|officers?|examiners?|analysts?|managers?|staff))"
 )
 _PER_REQUEST = re.compile(
     r"^\s*(?:each|per\s+(?:[a-z]+\s+)?(?:request|call|query|req|message|conversation|docs?|documents?|tickets?|e?mails?|chats?"
@@ -100,7 +102,9 @@ _PEOPLE = (
     r"dispatchers|reviewers|adjusters|interns?|students?|users|operators|moderators|paralegals|accountants|"
     r"recruiters|officers|managers|designers|researchers|teachers|pharmacists|advisors|advisers|auditors|"
     r"postdocs?|professors?|lecturers?|technicians?|sysadmins?|admins?|mlops|informaticists?|validators?|"
-    r"assessors?|sellers|msls?|evaluators?|temps)\b"
+    r"assessors?|sellers|msls?|evaluators?|temps|copywriters?|dentists?|brokers?|estimators?|coordinators?|"
+    r"agronomists?|radiologists?|physicians?|surgeons?|editors?|journalists?|planners?|clerks?|tellers?|"
+    r"bankers?|traders?|consultants?|specialists?|mechanics?|drivers?|inspectors?|examiners?|paramedics?)\b"
 )
 _HEADCOUNT = re.compile(r"^[\s-]*(?:[a-z][a-z-]*\s+){0,2}?" + _PEOPLE)
 # people paid by the hour, named just before the rate: "3 temps at £18/h"

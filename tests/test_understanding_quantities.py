@@ -627,6 +627,10 @@ _FAMILIES_S11 = [
     ),
     ("say we add 5 more claims handlers", [("headcount", 5.0, None, None, None)]),
     ("5k claims a month", [("request_volume", 5000.0, "month", None, None)]),
+    # a plain count per period with no noun counts requests, unless money is in sight
+    ("make it 320 a day", [("request_volume", 320.0, "day", None, None)]),
+    ("~90 of those a week", [("request_volume", 90.0, "week", None, None)]),
+    ("we pay 450 a month for it", [("money", 450.0, "month", None, None)]),
     # controls: a share of it stays a share, a plain "10% of tickets" stays a percent
     ("half of it is output", [("output_share", 0.5, None, None, None)]),
     ("10% of tickets escalate", [("percent", 0.1, None, None, None)]),

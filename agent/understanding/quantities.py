@@ -1594,6 +1594,23 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         currency = _currency_later(after[pend:])
         ctx.add("money", value, idx, t_after + pend, period=period, currency=currency, **kw)
         return
+    # --- "make that 450 a day", "maybe 400 a month, 8-12k tokens each", "~150 of them a month":
+    # a plain count per period with no noun counts requests, unless money is in sight
+    them = re.match(r"^\s*of\s+(?:them|those|these)\b", after)
+    period, pend = _period_at(after[them.end() :] if them else after)
+    if (
+        period in ("hour", "day", "week", "month", "year")
+        and num.scale is None
+        and not num.from_words
+        and value == int(value)
+        and not re.search(
+            r"[$€£]|\b(?:pay\w*|spen[dt]\w*|cost\w*|budget\w*|bill\w*|invoic\w*|usd|eur|gbp|salar\w*|wage\w*)\b",
+            ctx.clause_before(i) + after[:40],
+        )
+    ):
+        end = t_after + pend + (them.end() if them else 0)
+        ctx.add("request_volume", value, idx, end, period=period, **kw)
+        return
     # --- "$1.1k/mo ..., finance sees 20k+", "31k/mo when the gpus are only ~9k of it": thousands after an amount
     if (
         num.scale in ("k", "thousand")

@@ -631,6 +631,18 @@ _FAMILIES_S11 = [
     ("make it 320 a day", [("request_volume", 320.0, "day", None, None)]),
     ("~90 of those a week", [("request_volume", 90.0, "week", None, None)]),
     ("we pay 450 a month for it", [("money", 450.0, "month", None, None)]),
+    # a token count continued in a later clause, on the side named there
+    (
+        "replies run ~300 tokens, prompts with the retrieved chunks ~2,400",
+        [
+            ("tokens_per_request", 300.0, None, "output", None),
+            ("tokens_per_request", 2400.0, None, "input", None),
+        ],
+    ),
+    (
+        "about 4M tokens a day at peak, ~500k off-peak",
+        [("token_volume", 4e6, "day", None, None), ("token_volume", 500000.0, "day", None, None)],
+    ),
     # controls: a share of it stays a share, a plain "10% of tickets" stays a percent
     ("half of it is output", [("output_share", 0.5, None, None, None)]),
     ("10% of tickets escalate", [("percent", 0.1, None, None, None)]),

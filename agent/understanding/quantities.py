@@ -179,6 +179,11 @@ _PAY_BEFORE = re.compile(
     r"\b(?:pay|pays|paying|paid|spend|spends|spending|spent|costs?|costing|bill(?:ed|s)?|budget(?:ed)?|invoiced?|charg\w*|tco)\b"
     r"(?:\s+(?!to\b|for\b)[a-z]+){0,3}?\s*(?:about|around|roughly|approximately|like|some|nearly|almost|over|under|~|\s)*$"
 )
+# the side named in a clause that continues a token count: "prompts ~1,500", "coming out is about 7k"
+_CONTINUED_SIDE = re.compile(
+    r"\b(prompts?|inputs?|outputs?|completions?|responses?|answers?|repl(?:y|ies))\b"
+    r"|\b(?:going|goes)\s+(in)\b|\b(?:coming|comes)\s+(out)\b|\b(in|out)\s*:"
+)
 # a salary after the people it pays: "two ML engineers at 110k each", "one more hire at 150k"
 _WAGE_LEAD = re.compile(
     r"\b(?:engineers?|developers?|devs|people|staff|hires?|ftes?|analysts?|scientists?|contractors?"
@@ -1041,7 +1046,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
                 ctx.clause_before(i),
             )
         ):
-            period = pk.group(1)  # "peak hour is around 9,000 calls", "a typical day is 150k events"
+            # "peak hour is around 9,000 calls", "a typical day is 150k events"
+            period = pk.group(1)
         if period is None and (
             lw := re.match(
                 r"^\s*(?:[a-z]+\s+){0,2}?(?:last|this|in\s+the\s+last|over\s+the\s+last)\s+(day|week|month|year)\b",
@@ -1529,6 +1535,30 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         and "," in ctx.sentence_before(i)
     ):
         ctx.add(prev.kind, value, idx, t_after, period=prev.period, **kw)
+        return
+    # --- "answers ~200 tokens, prompts with the snippets ~1,500", "out: about 800k": a token count
+    # continued in a later clause, on the side named last before it (or just after it)
+    if (
+        prev is not None
+        and prev.kind in ("tokens_per_request", "token_volume")
+        and (num.scale in ("k", "thousand", "m", "mil", "million") or num.separated or value >= 100)
+        and not num.from_words
+        and re.search(r"[,.;:]|\band\b", ctx.sentence_before(i))
+        and re.match(
+            r"^\s*(?:[.,;!?)]|$|of\s+(?:\w+\s+)?(?:input|output|prompt|completion)|with\b|off[\s-]peak\b)",
+            after,
+        )
+        and not re.search(
+            r"\b(?:instead\s+of|rather\s+than|or|not|vs\.?|versus)\s*(?:all\s+)?$", before
+        )
+    ):
+        side_after = re.match(r"^\s*of\s+(?:\w+\s+)?(input|output|prompt|completion)", after)
+        sides = list(_CONTINUED_SIDE.finditer(ctx.sentence_before(i)))
+        if side_after:
+            word = side_after.group(1)
+        else:
+            word = next((g for g in sides[-1].groups() if g), None) if sides else None
+        ctx.add(prev.kind, value, idx, t_after, period=prev.period, side=_side(word), **kw)
         return
     # --- "5 years instead of 3": a bare number takes the unit of the quantity it stands against
     against = re.search(

@@ -631,6 +631,7 @@ _FAMILIES_S11 = [
     ("make it 320 a day", [("request_volume", 320.0, "day", None, None)]),
     ("~90 of those a week", [("request_volume", 90.0, "week", None, None)]),
     ("we pay 450 a month for it", [("money", 450.0, "month", None, None)]),
+    ("back to the 30k a day we had", [("request_volume", 30000.0, "day", None, None)]),
     # a token count continued in a later clause, on the side named there
     (
         "replies run ~300 tokens, prompts with the retrieved chunks ~2,400",

@@ -1630,7 +1630,11 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     period, pend = _period_at(after[them.end() :] if them else after)
     if (
         period in ("hour", "day", "week", "month", "year")
-        and num.scale is None
+        # "the 42k a day we started with"; thousands a month or a year are money (above)
+        and (
+            num.scale is None
+            or (num.scale in ("k", "thousand") and period in ("hour", "day", "week"))
+        )
         and not num.from_words
         and value == int(value)
         and not re.search(

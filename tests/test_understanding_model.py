@@ -110,8 +110,8 @@ def _n_examples() -> int:
 
 
 def test_label_sets_keep_what_enough_messages_carry_in_a_fixed_order():
-    labels = [("what_if", "risk"), ("risk", "what_if"), ("reset",), ("reset",), ("reset",), ("undo",)]
-    labels += [("compare", "recommend"), ("compare", "recommend"), ()]
+    labels = [("what_if", "risk"), ("risk", "what_if"), ("reset",), ("reset",), ("reset",)]
+    labels += [("undo",), ("compare", "recommend"), ("compare", "recommend"), ()]
     assert label_sets(labels) == (
         frozenset({"reset"}),
         frozenset({"compare", "recommend"}),
@@ -168,6 +168,18 @@ def test_a_rule_reading_the_model_all_but_rules_out_goes(monkeypatch):
     assert 0.01 < core.MODEL_RULES_OUT
     monkeypatch.setattr(core, "intent_model", lambda wait=True: None)
     assert set(understand(text).intent_ids) == {"change_assumption", "recommend"}
+
+
+def test_a_worry_about_the_output_stays_a_risk_whatever_the_model_says(monkeypatch):
+    """Rule I11: "what happens if the model <fails>" is risk only; the lead alone is no what-if."""
+    from agent.understanding import core
+
+    scripted = _Scripted(risk=0.9, what_if=0.97)
+    monkeypatch.setattr(core, "intent_model", lambda wait=True: scripted)
+    worry = understand("what happens if the model invents a filing deadline?")
+    assert worry.intent_ids == ("risk",)
+    # a what-if the rules read stays
+    assert "what_if" in understand("what if our volume doubles next year?").intent_ids
 
 
 def test_a_greeting_and_off_topic_alone_leave_the_greeting():

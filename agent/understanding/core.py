@@ -161,6 +161,7 @@ _CHANGES_ANSWER = re.compile(
 )
 # a worry about the model's own output, not a change to the scenario (I11): "what's the risk if
 # the fine-tuned model misses an adverse event?"
+OUTPUT_FAILURE = "a failure of the model's output"
 _OUTPUT_FAILURE = re.compile(
     r"\band the model learns\b|"
     r"\bif (?:a|the|our|their|that|this) (?:[\w-]+ ){0,2}(?:model|bot|llm|assistant|adapter|tagger|summari[sz]er|classifier)s? "
@@ -617,7 +618,7 @@ def _intents(
         del scores["explain_concept"]  # "what's in there for electricity": one question, an input
     output_failure = bool(_OUTPUT_FAILURE.search(norm))
     if output_failure and re.search(HYPOTHETICAL_LEAD, norm):
-        scores.setdefault("risk", (0.75, "a failure of the model's output"))  # I11
+        scores.setdefault("risk", (0.75, OUTPUT_FAILURE))  # I11
     if "risk" in scores and not re.match(
         r"(?:list|show)\b", scores.get("show_assumptions", (0, ""))[1]
     ):
@@ -893,6 +894,10 @@ def _combined(text: str, scores: dict[str, tuple[float, str]]) -> dict[str, tupl
     prescribed = {i for i, (_, evidence) in scores.items() if evidence in BY_THE_RULES}
     probs = learned.probabilities(text)
     kept = choose_intents(combiner, scores, prescribed, undecided, probs)
+    if scores.get("risk", (0, ""))[1] == OUTPUT_FAILURE and "what_if" not in scores:
+        # "what happens if the model makes up a deadline?" worries about the output (I11): the
+        # model's "what if" reading of the lead goes (6 of 9 such dev messages mended, none lost)
+        kept.pop("what_if", None)
     out: dict[str, tuple[float, str]] = {}
     for intent, p in kept.items():
         if intent in scores and not undecided:

@@ -644,6 +644,14 @@ _FAMILIES_S11 = [
         "about 4M tokens a day at peak, ~500k off-peak",
         [("token_volume", 4e6, "day", None, None), ("token_volume", 500000.0, "day", None, None)],
     ),
+    # a sizing asked about with a bare count, and one card
+    ("would 4 be enough for the launch week?", [("gpu_count", 4.0, None, None, None)]),
+    ("could 2 do it?", [("gpu_count", 2.0, None, None, None)]),
+    (
+        "try the 13b on one card",
+        [("model_size", 13.0, None, None, None), ("gpu_count", 1.0, None, None, None)],
+    ),
+    ("would 3 weeks be enough?", [("duration", 0.6923, None, None, None)]),
     # controls: a share of it stays a share, a plain "10% of tickets" stays a percent
     ("half of it is output", [("output_share", 0.5, None, None, None)]),
     ("10% of tickets escalate", [("percent", 0.1, None, None, None)]),

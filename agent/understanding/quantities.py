@@ -125,7 +125,7 @@ _FEW_GPUS = re.compile(
 )
 _GPU_AFTER = re.compile(
     r"^[\s-]*(?:x|×)?\s*(?:(?!the\b|as\b|more\b|our\b|gigs?\b|gb\b|months?\b|years?\b|weeks?\b)[a-z][a-z-]*\s+)?"
-    r"(?:⟦\d+⟧\s*(?:gigs?|gb|g)\s+)?(?:⟪g⟫|gpus?\b|cards\b)"  # "the two 40 gig A100s"
+    r"(?:⟦\d+⟧\s*(?:gigs?|gb|g)\s+)?(?:⟪g⟫|gpus?\b|cards?\b)"  # "the two 40 gig A100s", "one card"
     r"(?![\s-]*(?:hours?|hrs?|h)\b)"  # "30 gpu hours" is compute time, not a count
 )
 _MODEL_B_AFTER = re.compile(r"^\s*(?:param(?:eter)?s?|model|llm|b\b)")
@@ -1354,6 +1354,18 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         gc = of_them if ctx.has_gpu or no_people else None
     if gc and num.scale is None and value == int(value):
         ctx.add("gpu_count", value, idx, t_after + gc.end())
+        return
+    if (  # "would 6 be enough for the monday peak?", "would 3 do it?": a sizing asked about
+        num.scale is None
+        and value == int(value)
+        and 1 <= value <= 64
+        and re.search(r"(?:^|[.?!,]\s*)(?:so\s+|and\s+)?(?:would|will|could)\s*$", before)
+        and re.match(
+            r"^\s*(?:of\s+(?:them|those)\s+)?(?:be\s+(?:enough|plenty)|do\s+it|cut\s+it|suffice)\b",
+            after,
+        )
+    ):
+        ctx.add("gpu_count", value, idx, t_after, **kw)
         return
     if (
         ctx.has_gpu

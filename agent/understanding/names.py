@@ -222,8 +222,8 @@ _CLAUDE_FAMILY_FIRST = re.compile(r"claude-(sonnet|opus|haiku)-(\d+)(?:-(\d))?")
 _CLAUDE_VERSION_FIRST = re.compile(r"claude-(\d+)(?:-(\d))?-(sonnet|opus|haiku)(?:-latest)?")
 
 
-#: and Gemini and GPT-4.1 variants by version alone: "2.0 flash", "1.5 pro", "4.1 mini" (never a
-#: bare "4.1", which is as often a figure)
+#: Gemini and GPT-4.1 variants go by version alone too: "2.0 flash", "1.5 pro", "4.1 mini" (never
+#: a bare "4.1", which is as often a figure)
 _GEMINI = re.compile(r"gemini-(\d(?:\.\d)?)-(flash|pro)(-lite)?")
 _GPT_41 = re.compile(r"gpt-4\.1-(mini|nano)")
 

@@ -35,7 +35,8 @@ RULES_BATCHES_FIRST = 891
 NEAR_DUPLICATE_COSINE = 0.9
 ARRIVAL_FILE = Path(__file__).with_name("data") / "arrival_rules.json"
 
-Reading = tuple[set[str], set[str], bool, dict[str, float]]  # rules, prescribed, undecided, probs
+# the rules' reading (intent -> evidence), prescribed, undecided, the model's probabilities
+Reading = tuple[dict[str, str], set[str], bool, dict[str, float]]
 
 
 def _groups(vectors: np.ndarray) -> np.ndarray:
@@ -58,7 +59,7 @@ def _reading(evidence: dict[str, str], probs: dict[str, float]) -> Reading:
     from agent.understanding.intent_model import BY_THE_RULES, rules_undecided
 
     prescribed = {i for i, e in evidence.items() if e in BY_THE_RULES}
-    return set(evidence), prescribed, rules_undecided(evidence), probs
+    return dict(evidence), prescribed, rules_undecided(evidence), probs
 
 
 def _decide(reading: Reading, combiner: Combiner) -> set[str]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import collections
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
 from .intent_model import (
     BY_THE_RULES,
+    OUTPUT_FAILURE,
     Combiner,
     intent_combiner,
     intent_model,
@@ -161,7 +162,6 @@ _CHANGES_ANSWER = re.compile(
 )
 # a worry about the model's own output, not a change to the scenario (I11): "what's the risk if
 # the fine-tuned model misses an adverse event?"
-OUTPUT_FAILURE = "a failure of the model's output"
 _OUTPUT_FAILURE = re.compile(
     r"\band the model learns\b|"
     r"\bif (?:a|the|our|their|that|this) (?:[\w-]+ ){0,2}(?:model|bot|llm|assistant|adapter|tagger|summari[sz]er|classifier)s? "
@@ -861,20 +861,25 @@ def exclusive(scores: dict[str, _V]) -> dict[str, _V]:
 
 def choose_intents(
     combiner: Combiner,
-    rules: Collection[str],
+    rules: Mapping[str, str],
     prescribed: Collection[str],
     undecided: bool,
     probs: dict[str, float],
 ) -> dict[str, float]:
-    """The intents the combiner gives (its likeliest set, each with its combined probability);
-    then a rule's intent below MODEL_RULES_OUT on the model alone goes (unless a rule prescribed
-    it, and never the last one)."""
+    """The intents the combiner gives (its likeliest set, each with its combined probability) from
+    the rules' reading (intent -> evidence); then a rule's intent below MODEL_RULES_OUT on the
+    model alone goes (unless a rule prescribed it), and so does a what-if the rules did not read
+    beside a worry about the model's output (I11): never the last intent."""
     combined = combiner.probabilities(rules, prescribed, undecided, probs)
     kept = {i: combined[i] for i in sorted(combiner.likeliest_set(combined))}
     if not undecided:  # a rule's intent the model all but rules out goes, unless prescribed
         ruled_out = {
             i for i in kept if i in rules and i not in prescribed and probs[i] < MODEL_RULES_OUT
         }
+        if rules.get("risk") == OUTPUT_FAILURE and "what_if" not in rules:
+            # "what happens if the model makes up a deadline?": the model's "what if" reading of
+            # the lead goes (6 of 9 such dev messages mended out of fold, none lost)
+            ruled_out.add("what_if")
         kept = {i: p for i, p in kept.items() if i not in ruled_out} or kept
     return kept
 
@@ -884,20 +889,17 @@ def _combined(text: str, scores: dict[str, tuple[float, str]]) -> dict[str, tupl
     ``intent_model.Combiner``) and chosen by ``choose_intents``. A rule's intent that stays keeps
     the rule's evidence; the example matcher's guesses, and what the model adds, carry the
     model's."""
-    undecided = rules_undecided({i: evidence for i, (_, evidence) in scores.items()})
+    evidence = {i: e for i, (_, e) in scores.items()}
+    undecided = rules_undecided(evidence)
     if len(text) > MODEL_MAX_CHARS and not undecided:
         return scores  # longer than any message the model learned from (a pasted page)
     learned = intent_model(wait=undecided)  # a decided message is not held up by a model build
     combiner = intent_combiner()
     if learned is None or combiner is None:  # unavailable, or being built by a warm-up
         return scores
-    prescribed = {i for i, (_, evidence) in scores.items() if evidence in BY_THE_RULES}
+    prescribed = {i for i, e in evidence.items() if e in BY_THE_RULES}
     probs = learned.probabilities(text)
-    kept = choose_intents(combiner, scores, prescribed, undecided, probs)
-    if scores.get("risk", (0, ""))[1] == OUTPUT_FAILURE and "what_if" not in scores:
-        # "what happens if the model makes up a deadline?" worries about the output (I11): the
-        # model's "what if" reading of the lead goes (6 of 9 such dev messages mended, none lost)
-        kept.pop("what_if", None)
+    kept = choose_intents(combiner, evidence, prescribed, undecided, probs)
     out: dict[str, tuple[float, str]] = {}
     for intent, p in kept.items():
         if intent in scores and not undecided:

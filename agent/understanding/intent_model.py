@@ -210,6 +210,9 @@ def _build() -> IntentModel | None:
 
 #: Evidence of the readings the intent rules prescribe (I4, I5): a feature of the combiner
 BY_THE_RULES = frozenset({"a condition to explore", "one input swapped", "a figure under a change"})
+#: Evidence of a worry about the model's own output (I11: "what happens if the model makes up a
+#: deadline?"): a risk and no what-if, whatever the learned model reads into the lead
+OUTPUT_FAILURE = "a failure of the model's output"
 #: Evidence of the example matcher's guesses, given when no rule recognised the message
 _FALLBACK_EVIDENCE = ("nearest example", "unclear: offer help", "no advisor topic")
 
@@ -278,9 +281,14 @@ class Combiner:
         ("a break-even and a reset"), and a weak intent joins only when the set it makes is
         likelier than the set without it."""
         p = np.clip([combined.get(i, 0.0) for i in INTENT_IDS], 1e-6, 1 - 1e-6)
-        member = np.array([[i in s for i in INTENT_IDS] for s in self.label_sets], dtype=float)
+        member = self._membership
         loglik = member @ np.log(p) + (1.0 - member) @ np.log1p(-p)
         return self.label_sets[int(np.argmax(loglik))]  # the first maximum: deterministic
+
+    @functools.cached_property
+    def _membership(self) -> np.ndarray:
+        """(label sets, intents): 1 where the set holds the intent; built once per combiner."""
+        return np.array([[i in s for i in INTENT_IDS] for s in self.label_sets], dtype=float)
 
     def save(self, path: Path = COMBINER_FILE, **provenance: Any) -> Path:
         """Write the fitted weights, one intent's row per line, with where they came from."""
@@ -294,7 +302,7 @@ class Combiner:
         path.write_text(
             f'{{{head}"layout": {json.dumps(layout)},\n"intents": {{\n'
             + ",\n".join(rows)
-            + f"\n}},\n\"label_sets\": [\n{sets}\n]}}\n",
+            + f'\n}},\n"label_sets": [\n{sets}\n]}}\n',
             encoding="utf-8",
         )
         return path

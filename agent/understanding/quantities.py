@@ -1533,6 +1533,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         return
     # --- "peak is ~1.2k requests an hour, rest of the day maybe 200": a volume continued
     prev = ctx.out[-1] if ctx.out else None
+    sentence = ctx.sentence_before(i)
     if (
         prev is not None
         and prev.kind in ("request_volume", "token_volume")
@@ -1544,10 +1545,14 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             and re.search(r",\s*$", before)
             and re.match(r"^\s*(?:in|for|at|on)\s+(?:the\s+)?[a-z]+\s*(?:[.,;!?]|$)", after)
         )
-        and "," in ctx.sentence_before(i)
+        and "," in sentence
     ):
         ctx.add(prev.kind, value, idx, t_after, period=prev.period, **kw)
         return
+    # a figure set against another: "5 years instead of 3" (read below)
+    against = re.search(
+        r"\b(?:instead\s+of|rather\s+than|or|not|vs\.?|versus)\s*(?:all\s+)?$", before
+    )
     # --- "answers ~200 tokens, prompts with the snippets ~1,500", "out: about 800k": a token count
     # continued in a later clause, on the side named last before it (or just after it)
     if (
@@ -1555,17 +1560,15 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         and prev.kind in ("tokens_per_request", "token_volume")
         and (num.scale in ("k", "thousand", "m", "mil", "million") or num.separated or value >= 100)
         and not num.from_words
-        and re.search(r"[,.;:]|\band\b", ctx.sentence_before(i))
+        and re.search(r"[,.;:]|\band\b", sentence)
         and re.match(
             r"^\s*(?:[.,;!?)]|$|of\s+(?:\w+\s+)?(?:input|output|prompt|completion)|with\b|off[\s-]peak\b)",
             after,
         )
-        and not re.search(
-            r"\b(?:instead\s+of|rather\s+than|or|not|vs\.?|versus)\s*(?:all\s+)?$", before
-        )
+        and not against
     ):
         side_after = re.match(r"^\s*of\s+(?:\w+\s+)?(input|output|prompt|completion)", after)
-        sides = list(_CONTINUED_SIDE.finditer(ctx.sentence_before(i)))
+        sides = list(_CONTINUED_SIDE.finditer(sentence))
         if side_after:
             word = side_after.group(1)
         else:
@@ -1573,9 +1576,6 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         ctx.add(prev.kind, value, idx, t_after, period=prev.period, side=_side(word), **kw)
         return
     # --- "5 years instead of 3": a bare number takes the unit of the quantity it stands against
-    against = re.search(
-        r"\b(?:instead\s+of|rather\s+than|or|not|vs\.?|versus)\s*(?:all\s+)?$", before
-    )
     if (
         prev is not None
         and against

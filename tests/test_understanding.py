@@ -277,19 +277,32 @@ def test_a_bare_family_word_is_neither_matched_nor_unknown():
         ),
         ("haiku 3.5", ["anthropic/claude-3-5-haiku-latest"]),
         ("opus 4", ["anthropic/claude-opus-4-0"]),
-        # Gemini and GPT-4.1 variants by version alone; a bare "4.1" is a figure
+        # Gemini and GPT-4.1 variants by version alone, Gemini's also by variant first
         (
             "2.0 flash or 2.5 pro for the summaries?",
             ["google/gemini-2.0-flash", "google/gemini-2.5-pro"],
         ),
         ("move triage to 2.5 flash lite", ["google/gemini-2.5-flash-lite"]),
+        ("swap the api to gemini flash 2.0", ["google/gemini-2.0-flash"]),
         ("we pay list for 4.1 nano", ["openai/gpt-4.1-nano"]),
+        # a bare "4.1" is GPT-4.1 where a model would stand, a figure where a unit would
+        ("same but with 4.1", ["openai/gpt-4.1"]),
+        ("what are you assuming for 4.1 pricing?", ["openai/gpt-4.1"]),
+        ("mostly gpt-4.1 mini, the rest to 4.1", ["openai/gpt-4.1-mini", "openai/gpt-4.1"]),
         ("volume grew 4.1% and 2.0 is our target", []),
+        ("with 4.1 million tokens a day", []),
+        ("what if the H100 is 4.1 an hour", ["h100-80gb"]),
+        ("back to 4.1", []),  # a price or a model: not guessed
     ],
 )
 def test_names_default_catalogue(text, ids):
     """The catalogue built from tools.prices and tools.compute."""
     assert [n.id for n in understand(text).names] == ids
+
+
+def test_a_plural_unknown_gpu_is_reported_by_its_singular():
+    u = understand("How many A10Gs would a 13b model need?", catalog=HAND)
+    assert [x.span.text for x in u.unknown_names] == ["A10G"]
 
 
 def test_default_catalogue_kinds():

@@ -222,8 +222,9 @@ _CLAUDE_FAMILY_FIRST = re.compile(r"claude-(sonnet|opus|haiku)-(\d+)(?:-(\d))?")
 _CLAUDE_VERSION_FIRST = re.compile(r"claude-(\d+)(?:-(\d))?-(sonnet|opus|haiku)(?:-latest)?")
 
 
-#: Gemini and GPT-4.1 variants go by version alone too: "2.0 flash", "1.5 pro", "4.1 mini" (never
-#: a bare "4.1", which is as often a figure)
+#: Gemini and GPT-4.1 variants go by version alone too: "2.0 flash", "1.5 pro", "4.1 mini" (a
+#: bare "4.1" only where a model would stand: _bare_gpt41), and Gemini's by variant first,
+#: "gemini flash 2.0"
 _GEMINI = re.compile(r"gemini-(\d(?:\.\d)?)-(flash|pro)(-lite)?")
 _GPT_41 = re.compile(r"gpt-4\.1-(mini|nano)")
 
@@ -231,7 +232,8 @@ _GPT_41 = re.compile(r"gpt-4\.1-(mini|nano)")
 def _family_version_aliases(bare: str) -> tuple[str, ...]:
     if m := _GEMINI.fullmatch(bare):
         version, variant, lite = m.groups()
-        return (f"{version} {variant}{' lite' if lite else ''}",)
+        lite = " lite" if lite else ""
+        return (f"{version} {variant}{lite}", f"gemini {variant}{lite} {version}")
     if m := _GPT_41.fullmatch(bare):
         return (f"4.1 {m.group(1)}",)
     if m := _CLAUDE_FAMILY_FIRST.fullmatch(bare):
@@ -346,8 +348,8 @@ def find_names(message: str, catalog: NameCatalog) -> tuple[list[NameMatch], lis
             ):
                 j += 1
             end = toks[j].end
-            if re.search(r"(?:\d|tpu|gaudi)s$", lowered[toks[i].start : end]):
-                end -= 1  # a plural: "v100s", "tpus" name the v100, the tpu
+            if re.search(r"(?:\d[a-z]?|tpu|gaudi)s$", lowered[toks[i].start : end]):
+                end -= 1  # a plural: "v100s", "a10gs", "tpus" name the v100, the a10g, the tpu
             text = message[toks[i].start : end]
             bare_family = (
                 j == i and not re.search(r"\d", tok) and normalise_name(text) not in BARE_HARDWARE
@@ -371,6 +373,7 @@ def find_names(message: str, catalog: NameCatalog) -> tuple[list[NameMatch], lis
             continue
         i += 1
     matches += _elided_variants(lowered, message, toks, matches, unknown, catalog)
+    matches += _bare_gpt41(lowered, message, toks, matches, catalog)
     # one mention per id, first occurrence wins
     seen: set[str] = set()
     unique = []
@@ -412,6 +415,44 @@ def _elided_variants(lowered, message, toks, matches, unknown, catalog) -> list[
             span = Span(start=tok.start, end=tok.end, text=message[tok.start : tok.end])
             extra.append(NameMatch(kind=entry.kind, id=entry.id, span=span, score=0.9))
     return extra
+
+
+#: A bare "4.1" is GPT-4.1 where a model would stand ("vs 4.1", "the full 4.1", "4.1 pricing",
+#: "the rest to 4.1" beside another model), and a figure where a unit or an amount would
+_GPT41_BEFORE = re.compile(
+    r"(?:\b(?:vs\.?|versus|on|with|full|currently|than|instead\s+of|the|staying\s+on)|\bgpt)\s*$"
+)
+_GPT41_BEFORE_BESIDE_MODEL = re.compile(r"\b(?:and|or|to)\s*$")
+_GPT41_AFTER = re.compile(r"\s*(?:pricing|prices?|gets|instead|for\s+the)\b")
+_FIGURE_AFTER = re.compile(
+    r"\s*(?:%|x\b|[kmb]\b|mn\b|bn\b|mil|million|billion|thousand|tokens?|usd|eur|gbp|chf|dollars?"
+    r"|euros?|cents?|per\b|/|an?\s+hour|h\b|hrs?\b|hours?|s\b|secs?\b|seconds?|ms\b|minutes?|days?"
+    r"|weeks?|months?|years?|gb|tb|gpus?|cards?|nodes?|instances?|times|points?|percent|stars?)"
+)
+
+
+def _bare_gpt41(lowered, message, toks, matches, catalog) -> list[NameMatch]:
+    """GPT-4.1 named by its version alone, read from the words around it (see _GPT41_BEFORE)."""
+    entry = catalog.lookup("gpt-4.1")
+    if entry is None or any(m.id == entry.id for m in matches):
+        return []
+    taken = [(m.span.start, m.span.end) for m in matches]
+    beside_model = any(m.kind == "api_model" for m in matches)
+    for tok in toks:
+        if tok.text != "4.1" or any(a <= tok.start < b for a, b in taken):
+            continue
+        before = lowered[max(0, tok.start - 16) : tok.start]
+        after = lowered[tok.end : tok.end + 16]
+        if re.search(r"[$€£~]\s*$", before) or _FIGURE_AFTER.match(after):
+            continue
+        if (
+            _GPT41_BEFORE.search(before)
+            or _GPT41_AFTER.match(after)
+            or (beside_model and _GPT41_BEFORE_BESIDE_MODEL.search(before))
+        ):
+            span = Span(start=tok.start, end=tok.end, text=message[tok.start : tok.end])
+            return [NameMatch(kind=entry.kind, id=entry.id, span=span, score=0.9)]
+    return []
 
 
 def _joined(text: str, a: _Tok, b: _Tok) -> bool:

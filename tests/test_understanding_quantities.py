@@ -657,6 +657,46 @@ _FAMILIES_S11 = [
     ("10% of tickets escalate", [("percent", 0.1, None, None, None)]),
 ]
 
+_FAMILIES_S12 = [
+    # a period leading the sentence; a volume's, not a cost's
+    (
+        "weekly it swings from 20 to 30 million tokens",
+        [("token_volume", 25e6, "week", None, None)],
+    ),
+    (
+        "daily we push 2M input tokens and about 500k output",
+        [("token_volume", 2e6, "day", "input", None), ("token_volume", 5e5, "day", "output", None)],
+    ),
+    ("p/m spend on the bot is about $7.5k", [("money", 7500.0, "month", None, "USD")]),
+    (
+        "monthly API cost at 40k requests/day with 1,200 tokens each?",
+        [
+            ("request_volume", 40000.0, "day", None, None),
+            ("tokens_per_request", 1200.0, None, None, None),
+        ],
+    ),
+    ("set the engineer day rate to £650", [("money", 650.0, "day", None, "GBP")]),
+    # a bare "x to y" before a volume's unit is a range; after a verb of change it is not
+    ("we do 2 to 3 million tokens a day", [("token_volume", 2.5e6, "day", None, None)]),
+    (
+        "each workpaper is long, 20 to 25k tokens",
+        [("tokens_per_request", 22500.0, None, None, None)],
+    ),
+    ("cut it 4 to 2 million tokens a day", [("token_volume", 2e6, "day", None, None)]),
+    # a part of a figure that goes, and a part that is described
+    ("what if a third of the volume goes?", [("relative_change", 0.6667, None, None, None)]),
+    ("we'd cut a quarter of the cost", [("relative_change", 0.75, None, None, None)]),
+    ("about a third of our volume is scanned forms", [("percent", 0.3333, None, None, None)]),
+    # two token counts of a request, one named the output: the other is the input
+    (
+        "tickets avg ~2,200 tokens incl. the policy snippets, replies ~350",
+        [
+            ("tokens_per_request", 2200.0, None, "input", None),
+            ("tokens_per_request", 350.0, None, "output", None),
+        ],
+    ),
+]
+
 
 @pytest.mark.parametrize(
     "text, expected",
@@ -666,7 +706,8 @@ _FAMILIES_S11 = [
     + _FAMILIES_D4041
     + _FAMILIES_D4341
     + _FAMILIES_D5541
-    + _FAMILIES_S11,
+    + _FAMILIES_S11
+    + _FAMILIES_S12,
 )
 def test_quantity_families(text, expected):
     assert quantities(text) == expected

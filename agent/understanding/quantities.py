@@ -210,6 +210,17 @@ _EACH_BEFORE = re.compile(
     r"\b(?:each(?:\s+one)?|per\s+request|avg|average|(?:every|a|one)\s+(?:full\s+|single\s+|typical\s+)?"
     r"(?:request|call|query|conversation|prompt|ticket|document|session|chat|letter|email|shipment))\b"
 )
+# "we do 2 to 3 million tokens a day": a bare "x to y" is a range where a volume's unit follows
+_BARE_TO_RANGE = re.compile(
+    r"^\s*(?:tokens?|requests?|calls?|queries|tickets|chats|conversations|documents|messages|emails)\b"
+    r"|^\s*(?:per|a|an|each|every)\s+(?:day|week|month|year|hour)\b"
+)
+# a verb that makes "x to y" a change: "cut 4 to 2", "scale it 2 to 4"
+_CHANGE_LEAD = re.compile(
+    r"\b(?:go|goes|going|went|move\w*|chang\w*|increas\w*|decreas\w*|rais\w*|lower\w*|cut\w*"
+    r"|drop\w*|bump\w*|scal\w*|grow\w*|grew|shrink\w*|reduc\w*|upgrad\w*|downgrad\w*|from)"
+    r"\s+(?:[a-z]+\s+){0,3}?\S*$"
+)
 _RANGE_NEXT = re.compile(r"^\s*(?:-|–|to|and|or)\s*(?:us\$|\$|€|£|usd\s?|eur\s?|gbp\s?)?⟦(\d+)⟧")
 _RATIO = re.compile(
     r"⟦(\d+)⟧\s*[:/]\s*⟦(\d+)⟧\s*(?:ratio\s+)?(?:of\s+)?(input|in|prompt|output|out)\w*\s*(?:to|vs\.?|:|/)\s*(output|out|completion|input|in|prompt)"
@@ -242,6 +253,23 @@ _ADJ_PERIOD_BEFORE = re.compile(
     r"|has\s+been|have\s+been|bouncing|bounces|swinging|swings|varies|hovers|between|somewhere|coming"
     r"|(?:rise|rises|grow|grows|go|goes|climb|climbs|drop|drops|fall|falls)\s+to|\s)*$"
 )
+# a period leading the sentence: "daily we push 2.1M input tokens", "per day we have approx. 4.5M"
+_LEADING_PERIOD = re.compile(
+    r"^\W*(?:(hourly|daily|weekly|monthly|quarterly|yearly|annually|p/m)|(?:per|each|every)\s+(hour|day|week|month|quarter|year))\b"
+    r"(?!\s+(?:rate|price|limit|cap|quota)s?\b)"
+)
+# what the leading period qualifies when it is a cost: "monthly API cost at 40k requests/day"
+_LEADS_A_COST = re.compile(rf"^\s+(?:[\w-]+\s+)?(?:{_MONEY_NOUN.pattern})")
+
+
+def _leading_period(sentence: str, money: bool = False) -> str | None:
+    """The period a sentence opens with; for a volume, not a cost's ("monthly spend is 40k")."""
+    m = _LEADING_PERIOD.match(sentence)
+    if m is None or (not money and _LEADS_A_COST.match(sentence[m.end() :])):
+        return None
+    return _PERIODS[m.group(1) or m.group(2)]
+
+
 # an unknown name that is a GPU: "4x MI300X", "1 rtx 4090"
 _GPU_LIKE = re.compile(
     r"(?i)^(?:mi\d{3}\w*|g?b[12]\d{2}\w*|gaudi\s?\d|tpu\s?v?\d\w*|rtx\s?a?\d{4}\w*|a\d{1,3}g?|t4|[vpk]\d{2,3})$"
@@ -524,6 +552,22 @@ def _inherit_units(message: str, found: list[Quantity]) -> list[Quantity]:
         ):
             update = {"kind": b.kind, "unit": b.unit, "period": b.period, "currency": b.currency}
             out[k] = a.model_copy(update=update)
+    return _other_side(out)
+
+
+def _other_side(found: list[Quantity]) -> list[Quantity]:
+    """Two token counts of one request, one of them named the output ("tickets avg ~2,200 tokens,
+    replies ~350"): the other is the input (and the other way round)."""
+    per_request = [k for k, q in enumerate(found) if q.kind == "tokens_per_request"]
+    if len(per_request) != 2:
+        return found
+    sides = [found[k].side for k in per_request]
+    if None not in sides or sides == [None, None]:
+        return found
+    known = next(s for s in sides if s is not None)
+    out = list(found)
+    k = per_request[sides.index(None)]
+    out[k] = out[k].model_copy(update={"side": "input" if known == "output" else "output"})
     return out
 
 
@@ -647,6 +691,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             or (("to" in conn.split() or "or" in conn.split()) and re.search(r"\b(from|between)\s*(?:(?:usd|eur|gbp)\s*)?\S*$", before))
             or ("and" in conn.split() and re.search(r"\bbetween\s*(?:(?:usd|eur|gbp)\s*)?\S*$", before))
             or ("to" in conn.split() and re.search(r"(?:\broughly|\babout|\baround|~)\s*$", before))
+            or ("to" in conn.split() and _BARE_TO_RANGE.match(after[rng.end() :]) and not _CHANGE_LEAD.search(before))
         )  # fmt: skip
         if is_range and (
             re.search(
@@ -931,6 +976,10 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             period = "year"  # "budget for this FY is EUR 600k"
         if period is None and (over := _COST_OVER_PERIOD.search(clause)):
             period = _PERIODS[over.group(1)]
+        if period is None:  # "p/m spend on sonnet right now is about $7.5k"
+            period = _leading_period(ctx.sentence_head(i), money=True)
+        if period is None and (dr := re.search(r"\b(day|hour|week)\s+rates?\b", clause)):
+            period = dr.group(1)  # "set the engineer day rate to £650"
         ctx.add("money", value, idx, rest_off + pend, period=period, currency=currency, **kw)
         return
     # --- "a 50k budget", "15k setup", "monthly 1.2k hosting fee": an amount named by the noun after it
@@ -978,6 +1027,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         adj = _ADJ_PERIOD_BEFORE.search(before) if period is None else None
         if adj and not _MONEY_NOUN.match(adj.group(2)):
             period = _PERIODS[adj.group(1)]  # "daily volume ~ 800k tokens"
+        if period is None:
+            period = _leading_period(ctx.sentence_head(i))
         end = t_after + tm.end() + pend
         clause = ctx.clause_before(i)
         side = _side(tm.group(1))
@@ -987,7 +1038,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         )
         side_noun = _SIDE_NOUN_BEFORE.search(ctx.sentence_before(i)) if period is None else None
         if period is not None:
-            ctx.add("token_volume", value, idx, end, period=period, **kw)
+            ctx.add("token_volume", value, idx, end, period=period, side=side, **kw)
         elif (
             _PER_REQUEST.match(after[tm.end() :])
             or _EACH_BEFORE.search(ctx.sentence_before(i))
@@ -1040,6 +1091,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             pend = pend and pend + gap.end()
         if period is None and (pa := _PERIOD_ADVERB_BEFORE.search(before)):
             period = _PERIODS[pa.group(1)]  # "daily ~ 90k calls"
+        if period is None:
+            period = _leading_period(ctx.sentence_head(i))
         if period is None and (
             pk := re.search(
                 r"\b(?:peak|typical|normal|average|busy|quiet|bad|good)\s+(hour|day|week|month)\b",
@@ -1094,6 +1147,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         period, pend = _period_at(after)
         if period is None and (adj := _ADJ_PERIOD_BEFORE.search(ctx.clause_before(i))):
             period = _PERIODS[adj.group(1)]  # "monthly spend bounces between 9 and 14k"
+        if period is None:
+            period = _leading_period(ctx.sentence_head(i), money=True)  # "p/m spend is ~7.5k"
         currency = _currency_later(after[pend:])
         ctx.add("money", value, idx, t_after + pend, period=period, currency=currency, **kw)
         return
@@ -1847,6 +1902,16 @@ _PART_OF = re.compile(
     rf"|\b(?:fall|falls|fell|drop|drops|dropped|shrinks?|shrank|goes\s+down|went\s+down|comes\s+down)"
     rf"\s+to\s+(?:about\s+|around\s+|roughly\s+|maybe\s+)?(?P<frac3>{_FRAC})(?!\w)"
 )
+# what becomes of that part: lost ("a third of the volume goes") or described ("... is extracts")
+_PART_LOST = re.compile(
+    r"^\s+(?:goes|go|went|disappears?|disappeared|vanish\w*|leaves|left|walks|moves\s+(?:away|elsewhere)"
+    r"|(?:is|are|gets?)\s+(?:lost|gone|removed|cut|dropped)|drops?\s+(?:off|away|out))\b"
+)
+_LOSE_PART = re.compile(
+    r"\b(?:cut|cuts|cutting|lose|loses|losing|lost|remove|removes|shave|shaves|trim|trims|drop|drops)"
+    r"(?:\s+off)?\s+$"
+)
+_PART_IS = re.compile(r"^\s+(?:is|are)\s+(?!lost|gone|removed|cut|dropped)")
 # "tenfold", "ten-fold"
 _FOLD = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred)[\s-]?fold\b"
@@ -1976,7 +2041,16 @@ def _phrases(ctx: _Ctx) -> None:
             add("relative_change", 1 + part if m.group("up") else 1 - part, m)
     for m in _PART_OF.finditer(ctx.tmpl):
         frac = m.group("frac") or m.group("frac2") or m.group("frac3")
-        if (part := _fraction(ctx, frac)) is not None:
+        if (part := _fraction(ctx, frac)) is None:
+            continue
+        rest = ctx.tmpl[m.end() : m.end() + 40]
+        lead = ctx.tmpl[max(0, m.start() - 20) : m.start()]
+        lost = _PART_LOST.match(rest) or _LOSE_PART.search(lead)
+        if m.group("frac") and lost:  # "a third of the volume goes", "we lose half of the traffic"
+            add("relative_change", 1 - part, m)
+        elif m.group("frac") and _PART_IS.match(rest):  # "a third of our volume is extracts"
+            add("percent", part, m)
+        else:
             add("relative_change", part, m)
     for m in _PART_OFF.finditer(ctx.tmpl):
         if (part := _fraction(ctx, m.group("frac"))) is not None:

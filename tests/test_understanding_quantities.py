@@ -683,6 +683,12 @@ _FAMILIES_S12 = [
         [("tokens_per_request", 22500.0, None, None, None)],
     ),
     ("cut it 4 to 2 million tokens a day", [("token_volume", 2e6, "day", None, None)]),
+    # the request nouns are one list, plural after a count, either after "per"
+    ("we bid on about 40 tenders a month", [("request_volume", 40.0, "month", None, None)]),
+    ("~4k tokens per lookup", [("tokens_per_request", 4000.0, None, None, None)]),
+    # a small count in words of records is no figure; in digits it is
+    ("two letters for the same case facts must read the same", []),
+    ("we take on another 900 leases", [("number", 900.0, None, None, None)]),
     # a part of a figure that goes, and a part that is described
     ("what if a third of the volume goes?", [("relative_change", 0.6667, None, None, None)]),
     ("we'd cut a quarter of the cost", [("relative_change", 0.75, None, None, None)]),

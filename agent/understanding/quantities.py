@@ -57,22 +57,38 @@ _PERIOD_AFTER = re.compile(
 _TOKENS_AFTER = re.compile(
     r"^[\s-]*(?:(?!and\b|or\b)[a-z]+\s+){0,2}?(?:(input|output|prompt|completion)\s+)?(?:tokens?|toks?)\b"
 )
+# the things a request volume counts, (singular, plural): "40k tickets a day", "~4k tokens per alert"
+_REQUEST_NOUNS = (
+    ("request", "requests"), ("req", "reqs"), ("call", "calls"), ("query", "queries"),
+    ("conversation", "conversations"), ("convo", "convos"), ("ticket", "tickets"),
+    ("message", "messages"), ("chat", "chats"), ("document", "documents"), ("doc", "docs"),
+    ("question", "questions"), ("e?mail", "e?mails"), ("inquiry", "inquiries"),
+    ("enquiry", "enquiries"), ("interaction", "interactions"), ("session", "sessions"),
+    ("transaction", "transactions"), ("case", "cases"), ("claim", "claims"),
+    ("completion", "completions"), ("invoice", "invoices"), ("order", "orders"),
+    ("review", "reviews"), ("report", "reports"), ("contract", "contracts"), ("record", "records"),
+    ("search", "searches"), ("summary", "summaries"), ("article", "articles"), ("form", "forms"),
+    ("lookup", "lookups"), ("shipment", "shipments"), ("letter", "letters"), ("prompt", "prompts"),
+    ("transcript", "transcripts"), ("example", "examples"), ("file", "files"), ("page", "pages"),
+    ("note", "notes"), ("task", "tasks"), ("job", "jobs"), ("item", "items"), ("log", "logs"),
+    ("declaration", "declarations"), ("answer", "answers"), ("event", "events"),
+    ("contact", "contacts"), ("alert", "alerts"), ("notification", "notifications"),
+    ("text", "texts"), ("sms", "sms"), ("submission", "submissions"), ("appeal", "appeals"),
+    ("complaint", "complaints"), ("booking", "bookings"), ("turn", "turns"), ("check", "checks"),
+    ("packet", "packets"), ("pack", "packs"), ("application", "applications"),
+    ("abstract", "abstracts"), ("lease", "leases"), ("bid", "bids"), ("tender", "tenders"),
+    ("listing", "listings"), ("thread", "threads"), ("episode", "episodes"), ("batch", "batches"),
+)  # fmt: skip
+_REQUEST_PLURALS = "|".join(p for _, p in _REQUEST_NOUNS)
+_REQUEST_EITHER = "|".join(f"{s}|{p}" for s, p in _REQUEST_NOUNS)
 _REQUESTS_AFTER = re.compile(
     r"^\s*(?:[a-z]+\s+)?(?:[a-z]+&[a-z]+\s+)?"  # "2.4M product q&a answers"
-    r"(?:requests?|reqs?|req|calls?|queries|conversations|tickets|messages|chats|documents|docs|"
-    r"questions|emails|inquiries|enquiries|interactions|sessions|transactions|cases|claims|completions|"
-    r"invoices|orders|reviews|reports|contracts|records|searches|summaries|articles|forms|lookups|"
-    r"shipments|letters|prompts|transcripts|examples|files|pages|notes|tasks|jobs|items|logs|declarations|"
-    r"answers|events|contacts|alerts|notifications|texts|sms|submissions|appeals|complaints|bookings)\b"
+    rf"(?:{_REQUEST_PLURALS}|request|req|call)\b"
     # "10 more claims handlers", "40 support agents": people who work the requests
     r"(?!\s+(?:handlers?|adjusters?|agents?|reviewers?|processors?|officers?|examiners?|analysts?|managers?|staff))"
 )
 _PER_REQUEST = re.compile(
-    r"^\s*(?:each|per\s+(?:[a-z]+\s+)?(?:request|call|query|req|message|conversation|docs?|documents?|tickets?|e?mails?|chats?"
-    r"|pages?|cases?|files?|turns?|claims?|invoices?|sessions?|letters?|reports?|contracts?|notes?|questions?|convos?"
-    # "~30k tokens per transcript", "4k tokens per alert"
-    r"|transcripts?|alerts?|checks?|packets?|packs?|applications?|items?|orders?|records?|summar(?:y|ies)|abstracts?"
-    r"|leases?|bids?|tenders?|forms?|listings?|articles?|threads?|interactions?|episodes?|batch(?:es)?)"
+    rf"^\s*(?:each|per\s+(?:[a-z]+\s+)?(?:{_REQUEST_EITHER})"
     r"|a\s+(?:request|call)|/\s*req\w*|all[\s-]in(?![\s-]+(?:a|per|each|every)\s))\b"  # "~900 tokens all in"
     # "at 3k tokens a question", "~3k tokens apiece"
     r"|^\s*(?:a\s+(?:question|ticket|chat|letter|document|message|conversation|case|contact)|apiece)\b"
@@ -1111,6 +1127,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         if period is None and num.from_words and value == 1:
             return  # "what does one summarised call cost": no volume
         if period is None and not re.search(r"\b(?:requests?|reqs?|calls?|queries)\b", rm.group(0)):
+            if num.from_words and value < 10:
+                return  # "if two identical listings get different outcomes": no figure
             # "50k labelled invoices", "4 mil support tickets": a count of records, not a rate
             ctx.add("number", value, idx, t_after + rm.end(), **kw)
             return

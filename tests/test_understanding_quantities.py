@@ -686,6 +686,11 @@ _FAMILIES_S12 = [
     # the request nouns are one list, plural after a count, either after "per"
     ("we bid on about 40 tenders a month", [("request_volume", 40.0, "month", None, None)]),
     ("~4k tokens per lookup", [("tokens_per_request", 4000.0, None, None, None)]),
+    # a salary after any of the roles that count people
+    (
+        "and two paralegals at 65k each",
+        [("headcount", 2.0, None, None, None), ("money", 65000.0, None, None, None)],
+    ),
     # a small count in words of records is no figure; in digits it is
     ("two letters for the same case facts must read the same", []),
     ("we take on another 900 leases", [("number", 900.0, None, None, None)]),

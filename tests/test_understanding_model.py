@@ -81,7 +81,7 @@ def test_rule_decisions_do_not_consult_the_model(model):
     [
         # the rules alone read these wrongly; the combiner, weighing the model, gets them right
         ("at how many requests a day does self hosting win", {"break_even"}),
-        ("what's the worst that could happen if we self host", {"risk", "what_if"}),  # rule I4
+        ("explain like im 5 what a token is", {"explain_concept"}),  # the 5 is no assumption
         ("does a 7b still make sense if we only hit 40% utilisation", {"recommend", "what_if"}),
         ("wdym by 'blended rate'", {"explain_concept"}),
     ],
@@ -205,6 +205,7 @@ def test_deterministic(model):
     assert understand(text) == understand(text)
     texts, labels = training_set()
     again = fit(texts, labels, stored_embeddings(texts), model.embedder)
+    again.encoder = model.encoder  # the shipped fine-tuned encoder, read from its file
     assert again.probabilities(text) == model.probabilities(text)
 
 

@@ -1,7 +1,9 @@
 """A learned intent classifier beside the rules: one logistic regression per intent over MiniLM
 sentence embeddings plus word and character n-gram TF-IDF, trained on the labelled development
-messages and the example utterances in ``intents.EXAMPLES``; and a combiner that turns what the
-rules said and what this model gives into the message's intents (``Combiner``).
+messages and the example utterances in ``intents.EXAMPLES``, its probabilities averaged with those
+of a copy of MiniLM fine-tuned offline on the same texts (``intent_encoder``, shipped as weights);
+and a combiner that turns what the rules said and what this model gives into the message's
+intents (``Combiner``).
 
 Chosen by 5-fold cross-validation over the development messages (near-duplicates grouped), see
 ``bench/intent_cv.py``. torch and scikit-learn are imported on first use only, and when either is
@@ -41,6 +43,10 @@ COMBINER_C = 0.1
 #: combination above 0.5 87.3%; the likeliest set carried by 1 message 87.4%, by 2 87.7% (39
 #: fixed, 21 broken), by 3 87.6%; the whole module out of fold on 6,848: 90.5% -> 90.7% with 2
 LABEL_SET_MIN_MESSAGES = 2
+#: Weight of the fine-tuned encoder's probabilities against the regressions' (``intent_encoder``).
+#: Train d001-d5540, test d5541-d6848, through the combiner: 0 83.1%, 0.3 84.7%, 0.5 85.3%,
+#: 0.7 85.1%, 1 84.7%
+ENCODER_WEIGHT = 0.5
 #: Messages that reach the model are short; a pasted page is embedded from its first 128 tokens.
 MAX_SEQ_TOKENS = 128
 
@@ -112,6 +118,8 @@ class IntentModel:
     word_tfidf: Any
     char_tfidf: Any
     classifiers: list[Any]  # one per INTENT_IDS entry, None when no training text has it
+    #: the fine-tuned reader (``intent_encoder``), averaged in with ENCODER_WEIGHT when present
+    encoder: Any = None
 
     def probabilities(self, message: str) -> dict[str, float]:
         """intent -> probability that the message expresses it (the intents are not exclusive)."""
@@ -119,14 +127,19 @@ class IntentModel:
         return dict(zip(INTENT_IDS, map(float, row), strict=True))
 
     def probability_table(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
-        """(texts, intents) probabilities, INTENT_IDS order, for texts already embedded."""
+        """(texts, intents) probabilities, INTENT_IDS order, for texts already embedded: the
+        regressions', averaged with the fine-tuned encoder's when there is one."""
         features = self._features(texts, vectors)
-        return np.column_stack(
+        table = np.column_stack(
             [
                 np.zeros(len(texts)) if clf is None else clf.predict_proba(features)[:, 1]
                 for clf in self.classifiers
             ]
         )
+        if self.encoder is not None:
+            tuned = self.encoder.probability_table(texts)
+            table = (1.0 - ENCODER_WEIGHT) * table + ENCODER_WEIGHT * tuned
+        return table
 
     def _features(self, texts: list[str], vectors: np.ndarray):
         from scipy.sparse import csr_matrix, hstack
@@ -205,7 +218,17 @@ def _build() -> IntentModel | None:
     vectors = stored_embeddings(texts)
     if vectors is None:  # the development messages changed since the file was written
         vectors = embed(embedder, texts).astype(np.float16).astype(np.float32)  # as if stored
-    return fit(texts, labels, vectors, embedder)
+    model = fit(texts, labels, vectors, embedder)
+    from .intent_encoder import ENCODER_FILE, load_encoder
+
+    model.encoder = load_encoder(embedder, texts_digest(texts))
+    if model.encoder is None and ENCODER_FILE.exists():
+        print(
+            f"{ENCODER_FILE.name} was trained on other messages; the regressions read alone "
+            "(python -m bench.intent_cv --write-encoder)",
+            file=sys.stderr,
+        )
+    return model
 
 
 #: Evidence of the readings the intent rules prescribe (I4, I5): a feature of the combiner

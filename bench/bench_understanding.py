@@ -2,9 +2,10 @@
 labelled messages (development and held-out parts apart), and parse latency.
 
 Targets on the held-out part: intents, quantities and names >= 95% (message-level exact match).
-Latency: a typical chat message <= 25 ms (the learned model embeds every message of up to 600
-characters for the combiner: ~13 ms of MiniLM; the rules alone take ~1 ms), a 2,000-character
-message <= 50 ms (median).
+Latency: a typical chat message <= 50 ms, the issue's budget (the learned model reads every
+message of up to 600 characters for the combiner with two MiniLM passes, the frozen embedding
+and the fine-tuned encoder: ~13 ms each; the rules alone take ~1 ms; the budget was 25 ms with
+one pass, 21.9 ms measured), a 2,000-character message <= 50 ms (median).
 
 Run alone: ``python -m bench.bench_understanding`` (or ``python -m bench understanding``).
 """
@@ -184,8 +185,8 @@ def latency_rows() -> list[dict]:
         latency_row(
             "understand(): typical message",
             time_calls(lambda: understand(TYPICAL), 200),
-            "<= 25 ms (the learned model embeds it: ~13 ms of MiniLM)",
-            25.0,
+            "<= 50 ms (the learned model reads it: two MiniLM passes, ~13 ms each)",
+            50.0,
         )
     )
     text = long_message(2000)

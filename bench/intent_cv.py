@@ -113,12 +113,12 @@ def _as_read(text: str) -> str:
 def _encoder_oof(dev: list[dict], digest: str) -> dict[str, np.ndarray] | None:
     """text -> the encoder's out-of-fold probabilities, when they and the shipped encoder were
     trained on today's texts (else None: the module reads with the regressions alone)."""
-    from agent.understanding.intent_encoder import ENCODER_FILE
+    from agent.understanding.intent_encoder import encoder_is_current
 
-    if not (ENCODER_OOF_FILE.exists() and ENCODER_FILE.exists()):
+    if not (ENCODER_OOF_FILE.exists() and encoder_is_current(digest)):
         return None
-    with np.load(ENCODER_OOF_FILE) as data, np.load(ENCODER_FILE) as shipped:
-        if str(data["digest"]) != digest or str(shipped["meta.digest"]) != digest:
+    with np.load(ENCODER_OOF_FILE) as data:
+        if str(data["digest"]) != digest:
             return None
         by_id = dict(zip(map(str, data["ids"]), data["probs"].astype(np.float64), strict=True))
     return {_as_read(m["text"]): by_id[m["id"]] for m in dev}

@@ -110,6 +110,19 @@ def _fresh_copy(embedder: Any) -> tuple[Any, Any, Any]:
     return embedder.tokenizer, bert, head
 
 
+def _trained_for(data: Any, digest: str) -> bool:
+    """Whether an open encoder file was trained on the texts of ``digest``, for today's intents."""
+    return str(data["meta.digest"]) == digest and str(data["meta.intents"]) == ",".join(INTENT_IDS)
+
+
+def encoder_is_current(digest: str, path: Path = ENCODER_FILE) -> bool:
+    """Whether ``load_encoder`` would load the file for these training texts."""
+    if not path.exists():
+        return False
+    with np.load(path) as data:
+        return _trained_for(data, digest)
+
+
 def load_encoder(embedder: Any, digest: str, path: Path = ENCODER_FILE) -> TunedEncoder | None:
     """The shipped encoder over a copy of ``embedder``; None when the file is missing, was trained
     on other texts (``digest``) or for another list of intents."""
@@ -118,7 +131,7 @@ def load_encoder(embedder: Any, digest: str, path: Path = ENCODER_FILE) -> Tuned
     if not path.exists():
         return None
     with np.load(path) as data:
-        if str(data["meta.digest"]) != digest or str(data["meta.intents"]) != ",".join(INTENT_IDS):
+        if not _trained_for(data, digest):
             return None
         tokenizer, bert, head = _fresh_copy(embedder)
         with torch.no_grad():

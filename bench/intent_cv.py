@@ -124,9 +124,10 @@ def _encoder_oof(dev: list[dict], digest: str) -> dict[str, np.ndarray] | None:
     return {_as_read(m["text"]): by_id[m["id"]] for m in dev}
 
 
-def _write_encoder(dev, texts, labels, folds, embedder) -> None:
-    """Train the encoder per fold (its out-of-fold probabilities, for the combiner and this
-    bench), then on every training text (the shipped one)."""
+def _write_encoder(dev, texts, labels, folds, examples, digest, embedder) -> None:
+    """Train the encoder per fold on the fold's messages and the `examples` (its out-of-fold
+    probabilities, for the combiner and this bench), then on every training text (the shipped
+    one); `digest` names the training texts."""
     from agent.understanding.intent_encoder import (
         BATCH,
         EPOCHS,
@@ -136,12 +137,9 @@ def _write_encoder(dev, texts, labels, folds, embedder) -> None:
         TUNED_LAYERS,
         train_encoder,
     )
-    from agent.understanding.intent_model import texts_digest
     from agent.understanding.model import INTENT_IDS
 
-    digest = texts_digest(texts)
     n_dev = len(dev)
-    examples = list(range(n_dev, len(texts)))
     oof = np.zeros((n_dev, len(INTENT_IDS)), dtype=np.float32)
     for k, (train, test) in enumerate(folds, 1):
         keep = [int(i) for i in train] + examples
@@ -214,10 +212,11 @@ def main() -> int:
     groups = _groups(vectors[:n_dev])
     folds = list(GroupKFold(n_splits=5).split(vectors[:n_dev], groups=groups))
 
+    digest = texts_digest(texts)
     if "--write-encoder" in sys.argv:
-        _write_encoder(dev, texts, labels, folds, embedder)
+        _write_encoder(dev, texts, labels, folds, examples, digest, embedder)
         return 0
-    tuned = _encoder_oof(dev, texts_digest(texts))
+    tuned = _encoder_oof(dev, digest)
     print(
         "the model: regressions" + (" + fine-tuned encoder" if tuned else " alone"), file=sys.stderr
     )

@@ -51,7 +51,11 @@ def test_shipped_encoder_reads_the_messages_it_learned_from(model):
 
 def test_the_shared_embedder_is_left_as_shipped(model):
     texts, _ = training_set()
-    assert model.encoder.bert is not model.embedder[0].auto_model
+    shared = model.embedder[0].auto_model
+    assert model.encoder.bert is not shared
+    assert model.encoder.bert.encoder is not shared.encoder  # the tuned layers are a copy
+    assert model.encoder.bert.embeddings is shared.embeddings  # never trained: shared, not copied
+    assert not shared.training  # so their dropout stays off
     assert np.allclose(embed(model.embedder, texts[:2]), stored_embeddings(texts)[:2], atol=2e-3)
 
 
@@ -72,6 +76,7 @@ def test_training_learns_is_seeded_and_survives_a_round_trip(model, tmp_path):
     ]
     labels = [("reset",)] * 4 + [("what_if",)] * 4
     first = train_encoder(model.embedder, texts * 4, labels * 4, "toy")
+    assert first.bert.embeddings is not model.embedder[0].auto_model.embeddings  # trained apart
     again = train_encoder(model.embedder, texts * 4, labels * 4, "toy")
     probs = first.probability_table(texts)
     assert np.array_equal(probs, again.probability_table(texts))  # seeded: the same weights

@@ -106,12 +106,16 @@ def _tuned_parameters(bert: Any) -> list[tuple[str, Any]]:
     ]
 
 
-def _fresh_copy(embedder: Any) -> tuple[Any, Any, Any]:
+def _fresh_copy(embedder: Any, *, share_embeddings: bool = False) -> tuple[Any, Any, Any]:
     """A copy of the embedder's BERT (so the shared one is never changed), its tokenizer, and a
-    new head."""
+    new head. With ``share_embeddings`` the copy reuses the embedder's word embeddings (never
+    trained, ~47 MB) instead of copying them: only for a copy that is never put in training mode,
+    which would switch the shared embeddings' dropout on."""
     import torch
 
-    bert = copy.deepcopy(embedder[0].auto_model)
+    shared = embedder[0].auto_model
+    memo = {id(shared.embeddings): shared.embeddings} if share_embeddings else None
+    bert = copy.deepcopy(shared, memo)
     head = torch.nn.Linear(bert.config.hidden_size, len(INTENT_IDS))
     return embedder.tokenizer, bert, head
 
@@ -139,7 +143,7 @@ def load_encoder(embedder: Any, digest: str, path: Path = ENCODER_FILE) -> Tuned
     with np.load(path) as data:
         if not _trained_for(data, digest):
             return None
-        tokenizer, bert, head = _fresh_copy(embedder)
+        tokenizer, bert, head = _fresh_copy(embedder, share_embeddings=True)
         with torch.no_grad():
             for name, p in _tuned_parameters(bert):
                 p.copy_(torch.from_numpy(data[f"layer.{name}"].astype(np.float32)))

@@ -230,12 +230,16 @@ _BARE_TO_RANGE = re.compile(
     r"^\s*(?:tokens?|requests?|calls?|queries|tickets|chats|conversations|documents|messages|emails)\b"
     r"|^\s*(?:per|a|an|each|every)\s+(?:day|week|month|year|hour)\b"
 )
-# a verb that makes "x to y" a change: "cut 4 to 2", "scale it 2 to 4"
-_CHANGE_LEAD = re.compile(
-    r"\b(?:go|goes|going|went|move\w*|chang\w*|increas\w*|decreas\w*|rais\w*|lower\w*|cut\w*"
-    r"|drop\w*|bump\w*|scal\w*|grow\w*|grew|shrink\w*|reduc\w*|upgrad\w*|downgrad\w*|from)"
-    r"\s+(?:[a-z]+\s+){0,3}?\S*$"
+# a verb that changes a value: "cut 4 to 2", "goes from $2.49 to $3.20", "raise it from 1k to 1.5k"
+_CHANGE_VERB = (
+    r"(?:go|goes|going|went|gone|mov\w*|chang\w*|increas\w*|decreas\w*|rais\w*|ris(?:e|es|en|ing)"
+    r"|rose|lower\w*|fall\w*|fell|cut\w*|drop\w*|jump\w*|bump\w*|scal\w*|grow\w*|grew|shrink\w*"
+    r"|reduc\w*|upgrad\w*|downgrad\w*|switch\w*|updat\w*|set|setting|adjust\w*)"
 )
+# "x to y" after a change verb is a change, not a range: "cut 4 to 2", "scale it 2 to 4"
+_CHANGE_LEAD = re.compile(rf"\b(?:{_CHANGE_VERB}|from)\s+(?:[a-z]+\s+){{0,3}}?\S*$")
+# "x to y" after "<change verb> ... from": "goes from $2.49 to $3.20", "raise tpr from 1k to 1.5k"
+_CHANGE_FROM = re.compile(rf"\b(?:{_CHANGE_VERB}|up|down)\s+(?:[a-z]+\s+){{0,4}}?from\s*\S*$")
 _RANGE_NEXT = re.compile(r"^\s*(?:-|–|to|and|or)\s*(?:us\$|\$|€|£|usd\s?|eur\s?|gbp\s?)?⟦(\d+)⟧")
 _RATIO = re.compile(
     r"⟦(\d+)⟧\s*[:/]\s*⟦(\d+)⟧\s*(?:ratio\s+)?(?:of\s+)?(input|in|prompt|output|out)\w*\s*(?:to|vs\.?|:|/)\s*(output|out|completion|input|in|prompt)"
@@ -687,6 +691,25 @@ def _one_in(ctx: _Ctx) -> None:
             ctx.add("percent", x / y, [a, b], m.end())
 
 
+def _money_period_before(ctx: _Ctx, i: int) -> str | None:
+    """The period of amount ``i`` when none follows it, from the words before it."""
+    clause = _CUR_BEFORE.sub("", ctx.clause_before(i))
+    if adjective := _ADJ_PERIOD_BEFORE.search(clause):  # "monthly spend is $40k"
+        return _PERIODS[adjective.group(1)]
+    start = ctx.npos[i][0]
+    if near := _COST_PERIOD_NEAR.search(ctx.tmpl[max(0, start - 120) : start]):
+        return _PERIODS[near.group(1)]  # "monthly ops/monitoring on a self-hosted stack? ... $4-6k"
+    if re.search(r"\b(?:this|next|last|per|a|the|each|for)\s+fy\b|\bfy\s?\d", clause):
+        return "year"  # "budget for this FY is EUR 600k"
+    if over := _COST_OVER_PERIOD.search(clause):
+        return _PERIODS[over.group(1)]
+    if period := _leading_period(ctx.sentence_head(i), money=True):
+        return period  # "p/m spend on sonnet right now is about $7.5k"
+    if rate := re.search(r"\b(day|hour|week)\s+rates?\b", clause):
+        return rate.group(1)  # "set the engineer day rate to £650"
+    return None
+
+
 def _one_number(ctx: _Ctx, i: int) -> None:
     num = ctx.nums[i]
     value = num.value
@@ -708,17 +731,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             or ("to" in conn.split() and re.search(r"(?:\broughly|\babout|\baround|~)\s*$", before))
             or ("to" in conn.split() and _BARE_TO_RANGE.match(after[rng.end() :]) and not _CHANGE_LEAD.search(before))
         )  # fmt: skip
-        if is_range and (
-            re.search(
-                r"\b(?:goes|go|going|went|gone|changes?|moves?|rises?|falls?|drops?|jumps?|increases?|decreases?|up|down)\s+from\s*\S*$",
-                before,
-            )
-            or re.search(  # "raise tokens per request from 1k to 1.5k"
-                r"\b(?:rais\w*|lower\w*|chang\w*|mov\w*|bump\w*|cut\w*|increas\w*|decreas\w*|reduc\w*|"
-                r"switch\w*|updat\w*|set|setting|adjust\w*)\s+(?:[a-z]+\s+){0,4}from\s*\S*$",
-                before,
-            )
-        ):
+        if is_range and _CHANGE_FROM.search(before):
             is_range = False  # "goes from $2.49 to $3.20/h" is a change, not a range
         if is_range:
             other = ctx.nums[j]
@@ -977,24 +990,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     # --- money: any amount with a currency
     if currency is not None or num.scale == "grand":  # "35 grand a month" is money
         period, pend = _period_at(rest)
-        clause = _CUR_BEFORE.sub("", ctx.clause_before(i))
-        adjective = _ADJ_PERIOD_BEFORE.search(clause)
-        if period is None and adjective:  # "monthly spend is $40k", "monthly spend ~ $30k"
-            period = _PERIODS[adjective.group(1)]
-        start = ctx.npos[i][0]
-        near = None if period else _COST_PERIOD_NEAR.search(ctx.tmpl[max(0, start - 120) : start])
-        if near:  # "monthly ops/monitoring on a self-hosted stack? our SRE says $4-6k"
-            period = _PERIODS[near.group(1)]
-        if period is None and re.search(
-            r"\b(?:this|next|last|per|a|the|each|for)\s+fy\b|\bfy\s?\d", ctx.clause_before(i)
-        ):
-            period = "year"  # "budget for this FY is EUR 600k"
-        if period is None and (over := _COST_OVER_PERIOD.search(clause)):
-            period = _PERIODS[over.group(1)]
-        if period is None:  # "p/m spend on sonnet right now is about $7.5k"
-            period = _leading_period(ctx.sentence_head(i), money=True)
-        if period is None and (dr := re.search(r"\b(day|hour|week)\s+rates?\b", clause)):
-            period = dr.group(1)  # "set the engineer day rate to £650"
+        period = period or _money_period_before(ctx, i)
         ctx.add("money", value, idx, rest_off + pend, period=period, currency=currency, **kw)
         return
     # --- "a 50k budget", "15k setup", "monthly 1.2k hosting fee": an amount named by the noun after it
@@ -1162,10 +1158,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         )
     ):  # "we pay about 1.5 mil a year to openai", "we spend a year and two million building this"
         period, pend = _period_at(after)
-        if period is None and (adj := _ADJ_PERIOD_BEFORE.search(ctx.clause_before(i))):
-            period = _PERIODS[adj.group(1)]  # "monthly spend bounces between 9 and 14k"
-        if period is None:
-            period = _leading_period(ctx.sentence_head(i), money=True)  # "p/m spend is ~7.5k"
+        period = period or _money_period_before(ctx, i)  # "monthly spend bounces between 9 and 14k"
         currency = _currency_later(after[pend:])
         ctx.add("money", value, idx, t_after + pend, period=period, currency=currency, **kw)
         return

@@ -305,11 +305,23 @@ _FAMILIES_D2241 = [
     [
         ("error rate is 5-7%", "percent", 0.06, 0.05, 0.07),
         ("answers within roughly 2 to 3 seconds", "latency", 2500.0, 2000.0, 3000.0),
+        # a bare "x to y" before any of the request nouns, one word between allowed (session 14)
+        ("we get 2 to 3 thousand claims a day", "request_volume", 2500.0, 2000.0, 3000.0),
+        ("we handle 20 to 30k support tickets a week", "request_volume", 25000.0, 2e4, 3e4),
     ],
 )
 def test_ranges_keep_their_unit(text, kind, value, low, high):
     (q,) = _parse(text)[2]
     assert (q.kind, round(q.value, 4), q.low, q.high) == (kind, value, low, high)
+
+
+@pytest.mark.parametrize("verb", ["rises", "rose", "jumps", "went up", "was raised"])
+def test_a_value_changed_from_x_to_y_is_two_values_not_a_range(verb):
+    text = f"the H100 rate {verb} from $2.49 to $3.20 an hour"
+    assert quantities(text) == [
+        ("gpu_price", 2.49, None, None, "USD"),
+        ("gpu_price", 3.2, None, None, "USD"),
+    ]
 
 
 # --- families from the fresh dev batches d2841-d3440 --------------------------------------------

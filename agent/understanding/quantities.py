@@ -225,9 +225,10 @@ _EACH_BEFORE = re.compile(
     r"\b(?:each(?:\s+one)?|per\s+request|avg|average|(?:every|a|one)\s+(?:full\s+|single\s+|typical\s+)?"
     r"(?:request|call|query|conversation|prompt|ticket|document|session|chat|letter|email|shipment))\b"
 )
-# "we do 2 to 3 million tokens a day": a bare "x to y" is a range where a volume's unit follows
+# a bare "x to y" is a range where a volume's unit follows: "we do 2 to 3 million tokens a day",
+# "2 to 3 thousand claims a day", "20 to 30k support tickets a week"
 _BARE_TO_RANGE = re.compile(
-    r"^\s*(?:tokens?|requests?|calls?|queries|tickets|chats|conversations|documents|messages|emails)\b"
+    rf"^\s*(?:[a-z]+\s+)?(?:tokens?|{_REQUEST_EITHER})\b"
     r"|^\s*(?:per|a|an|each|every)\s+(?:day|week|month|year|hour)\b"
 )
 # a verb that changes a value: "cut 4 to 2", "goes from $2.49 to $3.20", "raise it from 1k to 1.5k"

@@ -29,6 +29,16 @@ def test_labelled_set_shape():
     assert 0.25 * len(items) <= with_numbers <= 0.75 * len(items)  # with and without numbers
 
 
+def test_the_fast_yaml_parser_reads_the_labels_as_the_safe_one_does(monkeypatch):
+    import yaml
+
+    from agent.understanding import evaluation
+
+    fast = load_labelled()
+    monkeypatch.setattr(evaluation, "_LOADER", yaml.SafeLoader)
+    assert fast == load_labelled()
+
+
 @pytest.fixture(scope="module")
 def scores():
     return {split: score(split, understand) for split in ("dev", "heldout")}

@@ -194,7 +194,7 @@ def allow_build() -> None:
 def intent_model(wait: bool = True) -> IntentModel | None:
     """The trained model, built once per process on first use; None without torch/scikit-learn
     or when ``ADVISOR_INTENT_MODEL=off``. With ``wait=False``, None while another thread is
-    building it (a turn arriving during the server's warm-up is not held up for ~10 s)."""
+    building it (a turn arriving during the server's warm-up is not held up for the ~15 s build)."""
     from tools.settings import get_settings
 
     if not get_settings().intent_model:

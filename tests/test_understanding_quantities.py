@@ -315,6 +315,19 @@ def test_ranges_keep_their_unit(text, kind, value, low, high):
     assert (q.kind, round(q.value, 4), q.low, q.high) == (kind, value, low, high)
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("£5k a fortnight on openai", [("money", 2500.0, "week", None, "GBP")]),
+        ("we spend about $8k fortnightly", [("money", 4000.0, "week", None, "USD")]),
+        ("1.2M tokens per fortnight", [("token_volume", 6e5, "week", None, None)]),
+        ("growing 21% a fortnight", [("growth", 0.1, "week", None, None)]),  # 1.1 x 1.1 = 1.21
+    ],
+)
+def test_a_fortnight_is_two_weeks(text, expected):
+    assert quantities(text) == expected
+
+
 @pytest.mark.parametrize("verb", ["rises", "rose", "jumps", "went up", "was raised"])
 def test_a_value_changed_from_x_to_y_is_two_values_not_a_range(verb):
     text = f"the H100 rate {verb} from $2.49 to $3.20 an hour"

@@ -27,6 +27,7 @@ _PERIODS = {
     # normalised away in _Ctx.add: minutes to hours, quarters to months (or years for growth)
     "minute": "minute", "minutes": "minute", "min": "minute", "mins": "minute",
     "quarter": "quarter", "quarters": "quarter", "qtr": "quarter", "quarterly": "quarter",
+    "fortnight": "fortnight", "fortnights": "fortnight", "fortnightly": "fortnight",
 }  # fmt: skip
 _MONTHS_PER = {"week": 12 / 52, "month": 1.0, "quarter": 3.0, "year": 12.0, "decade": 120.0}
 
@@ -49,9 +50,9 @@ _PERIOD_AFTER = re.compile(
     r"^\s*(?:each\s+)?(?:(?:fully\s+)?loaded\s+)?"
     r"(?:per\s+(?:engineer|head|person|fte|seat|user|card|gpu|rack|server|node|model|licen[cs]e)\s+)?"
     r"(?:/\s*|(?:per|an|a|each|every|in\s+a|in\s+an|for\s+the)\s+)"
-    r"(seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|mths?|quarters?|qtr|years?|yrs?|y|annum)\b"
+    r"(seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w|fortnights?|months?|mos?|mths?|quarters?|qtr|years?|yrs?|y|annum)\b"
     r"|^\s*,?\s*(?:(?:loaded\s+)?per\s+(?:engineer|head|person|fte|seat|user|card|gpu|month\s+per)\s+)?"
-    r"(hourly|daily|weekly|monthly|quarterly|yearly|annually|p\.a\.?|pa\b|mom\b|yoy\b|qoq\b|m/m|y/y|q/q|p/m|p/a|per\s+annum)"
+    r"(hourly|daily|weekly|fortnightly|monthly|quarterly|yearly|annually|p\.a\.?|pa\b|mom\b|yoy\b|qoq\b|m/m|y/y|q/q|p/m|p/a|per\s+annum)"
     r"|^\s*,?\s*(year|month|week|quarter)[\s-]+(?:over|on)[\s-]+(?:year|month|week|quarter)\b"
 )
 _TOKENS_AFTER = re.compile(
@@ -416,10 +417,16 @@ class _Ctx:
 
 def _normalise_period(kind, value, low, high, period):
     """Keep periods to second/hour/day/week/month/year: "per minute" x60 per hour, "per quarter"
-    x4 per year, and growth per quarter compounded to a year."""
+    x4 per year, "per fortnight" halved per week, and growth per quarter compounded to a year (per
+    fortnight, to a week)."""
     if period == "minute":
         scale = 60.0
         period = "hour"
+    elif period == "fortnight" and kind == "growth":
+        return (1 + value) ** 0.5 - 1, low, high, "week"
+    elif period == "fortnight":  # "£5k a fortnight": £2.5k a week
+        scale = 0.5
+        period = "week"
     elif period == "quarter" and kind == "growth":
         return (1 + value) ** 4 - 1, low, high, "year"
     elif period == "quarter":  # "1.8M calls per quarter": four a year

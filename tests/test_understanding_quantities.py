@@ -328,6 +328,23 @@ def test_a_fortnight_is_two_weeks(text, expected):
     assert quantities(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, period, low, high",
+    [
+        # each end compounded like the value: 1.1^4 = 1.4641 and 1.21^4 = 2.14358881 a year
+        ("traffic growing 10-21% a quarter", "year", 0.4641, 1.14358881),
+        ("costs up 10-21% every quarter", "year", 0.4641, 1.14358881),
+        # and per fortnight to a week: sqrt(1.21) = 1.1
+        ("usage growing 10-21% a fortnight", "week", 0.0488088482, 0.1),
+    ],
+)
+def test_a_growth_range_converts_both_ends_with_its_period(text, period, low, high):
+    (q,) = _parse(text)[2]
+    assert (q.kind, q.period) == ("growth", period)
+    assert (q.low, q.high) == pytest.approx((low, high), abs=1e-9)
+    assert q.low < q.value < q.high
+
+
 @pytest.mark.parametrize("verb", ["rises", "rose", "jumps", "went up", "was raised"])
 def test_a_value_changed_from_x_to_y_is_two_values_not_a_range(verb):
     text = f"the H100 rate {verb} from $2.49 to $3.20 an hour"

@@ -415,31 +415,24 @@ class _Ctx:
         self.consumed.update(idx)
 
 
+# periods kept as another: (the period kept, how many of the kept period one of them is)
+_PERIOD_AS = {"minute": ("hour", 60.0), "fortnight": ("week", 0.5), "quarter": ("year", 4.0)}
+
+
 def _normalise_period(kind, value, low, high, period):
     """Keep periods to second/hour/day/week/month/year: "per minute" x60 per hour, "per quarter"
-    x4 per year, "per fortnight" halved per week, and growth per quarter compounded to a year (per
-    fortnight, to a week)."""
-    if period == "minute":
-        scale = 60.0
-        period = "hour"
-    elif period == "fortnight" and kind == "growth":
-        return (1 + value) ** 0.5 - 1, low, high, "week"
-    elif period == "fortnight":  # "£5k a fortnight": £2.5k a week
-        scale = 0.5
-        period = "week"
-    elif period == "quarter" and kind == "growth":
-        return (1 + value) ** 4 - 1, low, high, "year"
-    elif period == "quarter":  # "1.8M calls per quarter": four a year
-        scale = 4.0
-        period = "year"
-    else:
+    x4 per year, "per fortnight" halved per week; growth is compounded instead ("5% a quarter" is
+    21.6% a year), and a range's ends go the same way as its value."""
+    if period not in _PERIOD_AS:
         return value, low, high, period
-    return (
-        value * scale,
-        None if low is None else low * scale,
-        None if high is None else high * scale,
-        period,
-    )
+    period, factor = _PERIOD_AS[period]
+
+    def convert(v):
+        if v is None:
+            return None
+        return (1 + v) ** factor - 1 if kind == "growth" else v * factor
+
+    return convert(value), convert(low), convert(high), period
 
 
 def _clean(v: float) -> float:

@@ -25,6 +25,8 @@ def test_labelled_set_shape():
     held = [m for m in items if m["split"] == "heldout"]
     assert len(held) / len(items) >= 0.25  # the issue: at least a quarter held out
     assert {m["split"] for m in items} == {"dev", "heldout"}
+    for split in ("dev", "heldout"):  # each split's messages in its own file, and only there
+        assert load_labelled(split) == [m for m in items if m["split"] == split]
     with_numbers = sum(bool(m.get("quantities")) for m in items)
     assert 0.25 * len(items) <= with_numbers <= 0.75 * len(items)  # with and without numbers
 

@@ -293,6 +293,13 @@ def test_a_bare_family_word_is_neither_matched_nor_unknown():
         ("with 4.1 million tokens a day", []),
         ("what if the H100 is 4.1 an hour", ["h100-80gb"]),
         ("back to 4.1", []),  # a price or a model: not guessed
+        # a "+" is part of the name, and a GPU's memory may come before it (session 15)
+        ("and cohere's command r+?", ["cohere/command-r-plus"]),
+        ("command r or command-r+", ["cohere/command-r", "cohere/command-r-plus"]),
+        ("gpt-4o+rag vs command r+", ["openai/gpt-4o", "cohere/command-r-plus"]),  # "+" joins
+        ("on the two 40 gig A100s", ["a100-40gb"]),
+        ("a single 80GB A100", ["a100-80gb"]),
+        ("the 40 gig H100s", ["h100-80gb"]),  # no such H100: the catalogue's one
     ],
 )
 def test_names_default_catalogue(text, ids):

@@ -100,7 +100,11 @@ _GPU_LIKE = re.compile(
     r"|iso\d+$|int\d+$|a3[1-8]\d$)[a-z]{1,3}\d{1,4}[a-z]{0,2}$"
 )
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.\-_/:][a-z0-9]+)*")
+# a "+" ending a word may end a name ("command r+" is Command R+), one joining two does not ("4o+rag")
+_PLUS_ENDS = re.compile(r"\+(?![a-z0-9])")
 _GIG = re.compile(r"(?<=\d)\s*(?:gigs?|gb|g)\b")
+# the memory said before a GPU's name: "two 40 gig A100s", "the 24GB L4"
+_MEMORY_BEFORE = re.compile(r"\b(\d{2,3})\s*(?:gigs?|gb|g)\s*$")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 _KIND_PRIORITY = {"gpu": 0, "open_model": 1, "api_model": 2}
@@ -110,8 +114,8 @@ MAX_SUGGESTED = 5  # unknown names per message that get "did you mean" suggestio
 
 
 def normalise_name(text: str) -> str:
-    """Lower-case, "80 gig" -> "80gb", and drop everything but letters and digits."""
-    text = _GIG.sub("gb", text.lower())
+    """Lower-case, "80 gig" -> "80gb", "+" -> "plus", and drop everything but letters and digits."""
+    text = _GIG.sub("gb", text.lower()).replace("+", "plus")
     return _NON_ALNUM.sub("", text)
 
 
@@ -322,10 +326,12 @@ def find_names(message: str, catalog: NameCatalog) -> tuple[list[NameMatch], lis
     while i < len(toks):
         hit = _exact_at(lowered, toks, i, catalog)
         if hit is not None:
-            entry, j, key = hit
-            span = Span(
-                start=toks[i].start, end=toks[j].end, text=message[toks[i].start : toks[j].end]
-            )
+            entry, j, key, end = hit
+            if entry.kind == "gpu" and (mem := _MEMORY_BEFORE.search(lowered, 0, toks[i].start)):
+                sized = normalise_name(f"{toks[i].text.removesuffix('s')} {mem.group(1)}gb")
+                if (variant := catalog.lookup(sized)) is not None:  # "40 gig A100s": the 40GB
+                    entry, key = variant, sized
+            span = Span(start=toks[i].start, end=end, text=message[toks[i].start : end])
             matches.append(
                 NameMatch(
                     kind=entry.kind,
@@ -462,8 +468,9 @@ def _joined(text: str, a: _Tok, b: _Tok) -> bool:
 
 
 def _exact_at(lowered: str, toks: list[_Tok], i: int, catalog: NameCatalog):
-    """The longest run of tokens from ``i`` that is exactly a catalogue alias, growing the run only
-    while it is still the start of some alias (so ordinary words cost one set lookup)."""
+    """The longest run of tokens from ``i`` that is exactly a catalogue alias (with the "+" that
+    may end it), growing the run only while it is still the start of some alias (so ordinary words
+    cost one set lookup): the entry, the last token, the alias's key and where the name ends."""
     best = None
     for n in range(1, min(MAX_NGRAM, len(toks) - i) + 1):
         j = i + n - 1
@@ -472,13 +479,18 @@ def _exact_at(lowered: str, toks: list[_Tok], i: int, catalog: NameCatalog):
         raw = lowered[toks[i].start : toks[j].end]
         key = normalise_name(raw)
         if key and not key.isdigit():
-            entry = catalog.lookup(raw)
-            hit_key = key
+            end = toks[j].end
+            entry = catalog.lookup(raw + "+") if _PLUS_ENDS.match(lowered, end) else None
+            if entry is not None:
+                end += 1
+            else:
+                entry = catalog.lookup(raw)
+            hit_key = normalise_name(lowered[toks[i].start : end])
             if entry is None and raw.endswith("s"):
                 entry = catalog.lookup(raw[:-1])  # "8 H100s"
                 hit_key = normalise_name(raw[:-1])
             if entry is not None:
-                best = (entry, j, hit_key)
+                best = (entry, j, hit_key, end)
         if not catalog.is_prefix(key):
             break
     return best

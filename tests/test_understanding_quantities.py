@@ -345,6 +345,35 @@ def test_a_growth_range_converts_both_ends_with_its_period(text, period, low, hi
     assert q.low < q.value < q.high
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the unit said first: $0.00015 per 1k tokens is $0.15 per million (was read per million)
+        (
+            "price per 1k tokens from our azure deal is $0.00015 in, $0.0006 out",
+            [
+                ("price_per_token", 0.15, None, "input", "USD"),
+                ("price_per_token", 0.6, None, "output", "USD"),
+            ],
+        ),
+        ("per 1K tokens we pay $0.002", [("price_per_token", 2.0, None, None, "USD")]),
+        ("price per 1k tokens: $0.002", [("price_per_token", 2.0, None, None, "USD")]),  # was money
+        ("our price per 1M input tokens is $3", [("price_per_token", 3.0, None, "input", "USD")]),
+        # a unit after a price is that price's, not the next one's; a GPU's rate stays a GPU's
+        (
+            "at $3 per million tokens, with 8 H100s at $2",
+            [
+                ("price_per_token", 3.0, None, None, "USD"),
+                ("gpu_count", 8.0, None, None, None),
+                ("gpu_price", 2.0, None, None, "USD"),
+            ],
+        ),
+    ],
+)
+def test_a_token_unit_said_before_the_prices_applies_to_them(text, expected):
+    assert [(q.kind, q.value, q.period, q.side, q.currency) for q in _parse(text)[2]] == expected
+
+
 @pytest.mark.parametrize("verb", ["rises", "rose", "jumps", "went up", "was raised"])
 def test_a_value_changed_from_x_to_y_is_two_values_not_a_range(verb):
     text = f"the H100 rate {verb} from $2.49 to $3.20 an hour"

@@ -102,6 +102,17 @@ _PRICE_PER = re.compile(
     r"(?:\s*(?:tokens?|toks?))?"
     r"(?:\s*(?P<side2>input|output|prompt|completion))?"
 )
+# "$3 in", "$15 output," "0.35 USD for input": the side named right after a price
+_SIDE_AFTER = re.compile(
+    r"^\s*(?:for\s+)?(in|out|input|output)\s*(?=/|,|;|\)|$|[.?!](?!\d)|(?:and|with|on|for)\b)"
+)
+# "per 1k tokens", "per million input tokens" said before the prices it is the unit of (not the
+# unit of a price before it, "$3 per million tokens", nor across a GPU's name)
+_PER_TOKENS_LEAD = re.compile(
+    r"(?<!⟧)(?<!⟧\s)\bper\s+(?:⟦(?P<mult>\d+)⟧|(?P<unit>million|thousand|token))\s*"
+    r"(?:(?P<side>input|output)\s+)?(?:tokens?|toks?)\b(?:(?!⟪g⟫)[^.?!])*$"
+)
+_LEAD_UNITS = {"million": 1e6, "thousand": 1e3, "token": 1.0}
 _GPU_HOUR = re.compile(
     r"^\s*(?:/|per|an|a|each)\s*(?:gpu[\s-]?)?(?:hour|hr|h)\b|^\s*/\s*gpu[\s-]?h(?:ou)?r?\b"
     r"|^\s*(?:/|per|a)\s*gpu\s*(?:/|per|an?)\s*(?:hour|hr|h)\b"
@@ -894,6 +905,27 @@ def _one_number(ctx: _Ctx, i: int) -> None:
                 high=None if high is None else high * scale,
             )
             return
+    # --- "price per 1k tokens is $0.00015 in, $0.0006 out", "per 1M input tokens we pay $3": the
+    # unit said before the prices, in the same sentence
+    lead = _PER_TOKENS_LEAD.search(ctx.tmpl[max(0, ctx.npos[i][0] - 160) : ctx.npos[i][0]])
+    if lead and currency is not None and num.scale is None and not _GPU_HOUR.match(rest):
+        per = _LEAD_UNITS.get(lead.group("unit") or "")
+        if lead.group("mult") is not None:
+            per = ctx.nums[int(lead.group("mult"))].value
+        scale = 1e6 / per if per in (1.0, 1e3, 1e6) else 0.0  # to a price per million
+        io = _SIDE_AFTER.match(rest)
+        if 0 < value * scale <= 1000 and _period_at(rest)[0] is None:  # not "$400 a month"
+            ctx.add(
+                "price_per_token",
+                value * scale,
+                idx,
+                rest_off + (io.end() if io else 0),
+                currency=currency,
+                side=_side(io.group(1) if io else lead.group("side")),
+                low=None if low is None else low * scale,
+                high=None if high is None else high * scale,
+            )
+            return
     # --- GPU price: "$2.49/h", "2.10 an hour" with a GPU in sight
     gm = _GPU_HOUR.match(rest)
     if (
@@ -966,10 +998,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         return
     # --- "6.5M/day at $2.50 in / $10 out": token prices by side
     # "$0.15 per million in and $0.60 out", "0.35 USD for one million input token, 1.40 USD for output"
-    io = re.match(
-        r"^\s*(?:for\s+)?(in|out|input|output)\s*(?=/|,|;|\)|$|[.?!](?!\d)|(?:and|with|on|for)\b)",
-        rest,
-    )
+    io = _SIDE_AFTER.match(rest)
     if (
         io
         and currency is not None

@@ -374,6 +374,23 @@ def test_a_token_unit_said_before_the_prices_applies_to_them(text, expected):
     assert [(q.kind, q.value, q.period, q.side, q.currency) for q in _parse(text)[2]] == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "stack up", "add up": a phrasal verb's "up"; "more like": about. Levels, not increases
+        ("does self hosting still stack up if utilisation is only 30%?", [("percent", 0.3)]),
+        ("does it add up if only 20% of them need it", [("percent", 0.2)]),
+        ("our real MFU would be more like 25%, please set it to that", [("percent", 0.25)]),
+        # increases still read as such
+        ("what if traffic is up 30%", [("relative_change", 1.3)]),
+        ("and if it goes up by 30%?", [("relative_change", 1.3)]),
+        ("what if prices are 20% more", [("relative_change", 1.2)]),
+    ],
+)
+def test_up_and_more_mean_an_increase_only_when_they_say_one(text, expected):
+    assert [(q.kind, q.value) for q in _parse(text)[2]] == expected
+
+
 @pytest.mark.parametrize("verb", ["rises", "rose", "jumps", "went up", "was raised"])
 def test_a_value_changed_from_x_to_y_is_two_values_not_a_range(verb):
     text = f"the H100 rate {verb} from $2.49 to $3.20 an hour"

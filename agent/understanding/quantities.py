@@ -171,9 +171,13 @@ _DOWN_BEFORE = re.compile(
     r"slash\w*|trim\w*|less|lose|loses|losing|lost|throws?\s+out|filters?\s+out)\s+(?:\S+\s+){0,3}?(?:by|of|about|~|\s)*$"
     r"|\b(?:down|less|lower|cut)\s*$"
 )
+# "up" of a phrasal verb ("does it stack up if utilisation is 30%") and "more like" ("more like
+# 25%": about) are no increase
+_NOT_UP = r"(?<!stack\s)(?<!stacks\s)(?<!add\s)(?<!adds\s)(?<!show\s)(?<!shows\s)(?<!sign\s)"
+_MORE = r"more(?!\s+(?:like|or\s+less)\b)"
 _UP_BEFORE = re.compile(
-    r"\b(?:increas\w*|rais\w*|ris\w*|up|grow\w*|bump\w*|hik\w*|jack\w*|overrun\w*|jump\w*|spik\w*|surg\w*|more)"
-    r"\s+(?:\S+\s+){0,4}?(?:by|of|about|~|\s)*$|\b(?:up|more)\s*$"
+    rf"\b(?:increas\w*|rais\w*|ris\w*|{_NOT_UP}up|grow\w*|bump\w*|hik\w*|jack\w*|overrun\w*|jump\w*"
+    rf"|spik\w*|surg\w*|{_MORE})\s+(?:\S+\s+){{0,4}}?(?:by|of|about|~|\s)*$|\b(?:{_NOT_UP}up|more)\s*$"
     # "add 20% to everything", "adds another 40%"
     r"|\badd(?:s|ed|ing)?\s+(?:another\s+|an?\s+extra\s+|extra\s+)?(?:about\s+|~\s*)?$"
 )

@@ -391,6 +391,25 @@ def test_up_and_more_mean_an_increase_only_when_they_say_one(text, expected):
     assert [(q.kind, q.value) for q in _parse(text)[2]] == expected
 
 
+@pytest.mark.parametrize(
+    "text, value, period",
+    [
+        # "monthly" as a noun, and a period's total: the amount is per that period (was none)
+        ("why does your self-hosted monthly come out at €19,400?", 19400.0, "month"),
+        ("the monthly comes out at $5k", 5000.0, "month"),
+        ("annual total: $80k", 80000.0, "year"),
+        ("the weekly totals were $2k", 2000.0, "week"),
+    ],
+)
+def test_a_periods_total_is_money_per_that_period(text, value, period):
+    (q,) = _parse(text)[2]
+    assert (q.kind, q.value, q.period) == ("money", value, period)
+
+
+def test_a_periods_total_without_a_currency_is_not_guessed_a_volume():
+    assert [(q.kind, q.period) for q in _parse("daily total is about 40k")[2]] == [("number", None)]
+
+
 @pytest.mark.parametrize("verb", ["rises", "rose", "jumps", "went up", "was raised"])
 def test_a_value_changed_from_x_to_y_is_two_values_not_a_range(verb):
     text = f"the H100 rate {verb} from $2.49 to $3.20 an hour"

@@ -286,8 +286,15 @@ _ADJ_PERIOD_BEFORE = re.compile(
     r"|run[\s-]?rate)"  # "current monthly run-rate on anthropic is approx EUR 12k"
     r"(?:\s+(?:for|on|with|from)\s+(?:the\s+|our\s+)?[\w&-]+(?:\s+[\w&-]+)?)?\s*"  # "budget for AI is"
     r"(?:is|are|was|were|of|at|=|:|~|about|around|roughly|approximately|approx\.?|ca\.?|circa|came\s+in|comes\s+in"
+    r"|(?:comes?|came)\s+(?:out\s+)?(?:at|to)"
     r"|has\s+been|have\s+been|bouncing|bounces|swinging|swings|varies|hovers|between|somewhere|coming"
     r"|(?:rise|rises|grow|grows|go|goes|climb|climbs|drop|drops|fall|falls)\s+to|\s)*$"
+)
+# of an amount of money only: "monthly" as a noun ("why does your self-hosted monthly come out at
+# €19,400?") or a period's total ("the annual total: $80k", "the monthly total comes to $12k")
+_PERIOD_NOUN_BEFORE = re.compile(
+    r"\b(hourly|daily|weekly|monthly|quarterly|yearly|annual)\s+(?:totals?\s*(?:[:=]|is|was|are|were)\s*"
+    r"|(?:totals?\s+)?(?:comes?|came)\s+(?:out\s+)?(?:at|to))\s*(?:about|around|roughly|~)?\s*$"
 )
 # a period leading the sentence: "daily we push 2.1M input tokens", "per day we have approx. 4.5M"
 _LEADING_PERIOD = re.compile(
@@ -710,8 +717,8 @@ def _one_in(ctx: _Ctx) -> None:
 def _money_period_before(ctx: _Ctx, i: int) -> str | None:
     """The period of amount ``i`` when none follows it, from the words before it."""
     clause = _CUR_BEFORE.sub("", ctx.clause_before(i))
-    if adjective := _ADJ_PERIOD_BEFORE.search(clause):  # "monthly spend is $40k"
-        return _PERIODS[adjective.group(1)]
+    if adjective := _ADJ_PERIOD_BEFORE.search(clause) or _PERIOD_NOUN_BEFORE.search(clause):
+        return _PERIODS[adjective.group(1)]  # "monthly spend is $40k", "the monthly comes to $5k"
     start = ctx.npos[i][0]
     if near := _COST_PERIOD_NEAR.search(ctx.tmpl[max(0, start - 120) : start]):
         return _PERIODS[near.group(1)]  # "monthly ops/monitoring on a self-hosted stack? ... $4-6k"

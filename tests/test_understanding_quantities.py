@@ -410,6 +410,25 @@ def test_a_periods_total_without_a_currency_is_not_guessed_a_volume():
     assert [(q.kind, q.period) for q in _parse("daily total is about 40k")[2]] == [("number", None)]
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # thousands a month with the requests named earlier in the sentence and no money word
+        (
+            "we answer seller tickets with gpt-4.1, about 95k a month",
+            [("request_volume", 95000.0, "month", None)],
+        ),  # was $95k a month
+        ("we spend about 95k a month", [("money", 95000.0, "month", None)]),
+        ("tickets cost us 14k a month", [("money", 14000.0, "month", None)]),
+        ("the chatbot runs ~40k/mo on sonnet", [("money", 40000.0, "month", None)]),
+        # "rupees" before the amount names the currency, as after it does
+        ("we are paying rupees 9 lakh monthly", [("money", 900000.0, "month", "INR")]),
+    ],
+)
+def test_a_bare_amount_per_month_is_money_unless_requests_are_named(text, expected):
+    assert [(q.kind, q.value, q.period, q.currency) for q in _parse(text)[2]] == expected
+
+
 @pytest.mark.parametrize("verb", ["rises", "rose", "jumps", "went up", "was raised"])
 def test_a_value_changed_from_x_to_y_is_two_values_not_a_range(verb):
     text = f"the H100 rate {verb} from $2.49 to $3.20 an hour"

@@ -41,7 +41,7 @@ _CUR_SYMBOL = {"$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars
 
 _N = r"⟦(\d+)⟧"
 _CUR_BEFORE = re.compile(
-    r"(us\$|r\$|c\$|a\$|\$|€|£|₹|¥|\busd|\beur|\bgbp|\binr|\brs\.?|\bbrl|\bchf|\bjpy|\bcad|\baud)\s?$"
+    r"(us\$|r\$|c\$|a\$|\$|€|£|₹|¥|\busd|\beur|\bgbp|\binr|\brs\.?|\brupees?|\bbrl|\bchf|\bjpy|\bcad|\baud)\s?$"
 )
 _CUR_AFTER = re.compile(
     r"^\s?(usd|dollars?|bucks|eur|euros?|gbp|pounds?|€|\$|cents?|inr|rupees?|brl|reais|chf|francs?|jpy|yen|cad|aud|₹|¥)(?![a-z])"
@@ -205,6 +205,12 @@ _PERIOD_ADVERB_BEFORE = re.compile(
 _REQUEST_NOUN_BEFORE = re.compile(
     r"\b(?:requests?|calls?|queries|tickets|conversations|messages|chats|documents|emails|sessions|letters"
     r"|submissions|enquiries|inquiries|appeals|contacts)\b"
+)
+_REQUEST_NOUN_IN = re.compile(rf"\b(?:{_REQUEST_EITHER})\b")
+# words that make a bare amount money
+_MONEY_WORD = re.compile(
+    r"[$€£¥₹]|\b(?:pay\w*|paid|spen[dt]\w*|cost\w*|budget\w*|bill\w*|invoic\w*|pric\w*|fees?|charg\w*"
+    r"|usd|eur|gbp|chf|inr|dollars?|euros?|pounds?|bucks|salar\w*|wages?|tco|opex|capex)\b"
 )
 # an amount paid: "we pay about 1.5 mil a year to openai", "spending 40k a month"
 _PAY_BEFORE = re.compile(
@@ -1740,6 +1746,15 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         )
     ):
         currency = _currency_later(after[pend:])
+        head = ctx.sentence_head(i)
+        if (
+            currency is None
+            and _REQUEST_NOUN_IN.search(head)
+            and not _MONEY_WORD.search(head)
+            and not any(q.kind in ("request_volume", "token_volume") for q in ctx.out)
+        ):  # "we answer seller tickets with gpt-4.1, about 95k a month": the tickets, not money
+            ctx.add("request_volume", value, idx, t_after + pend, period=period, **kw)
+            return
         ctx.add("money", value, idx, t_after + pend, period=period, currency=currency, **kw)
         return
     # --- "make that 450 a day", "maybe 400 a month, 8-12k tokens each", "~150 of them a month":

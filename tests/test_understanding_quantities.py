@@ -429,6 +429,20 @@ def test_a_bare_amount_per_month_is_money_unless_requests_are_named(text, expect
     assert [(q.kind, q.value, q.period, q.currency) for q in _parse(text)[2]] == expected
 
 
+@pytest.mark.parametrize(
+    "text, sides",
+    [
+        ("vendor says $3 per million in, $12 per million out after discount", ["input", "output"]),
+        ("$3 per million in with $15 per million out", ["input", "output"]),
+        ("$3 per million in the EU region", [None]),  # "in" of a place: no side
+    ],
+)
+def test_a_side_after_per_million_may_be_followed_by_more_words(text, sides):
+    got = _parse(text)[2]
+    assert [q.kind for q in got] == ["price_per_token"] * len(sides)
+    assert [q.side for q in got] == sides
+
+
 @pytest.mark.parametrize("verb", ["rises", "rose", "jumps", "went up", "was raised"])
 def test_a_value_changed_from_x_to_y_is_two_values_not_a_range(verb):
     text = f"the H100 rate {verb} from $2.49 to $3.20 an hour"

@@ -94,11 +94,13 @@ _PER_REQUEST = re.compile(
     # "at 3k tokens a question", "~3k tokens apiece"
     r"|^\s*(?:a\s+(?:question|ticket|chat|letter|document|message|conversation|case|contact)|apiece)\b"
 )
+# words that may follow "per million in/out" ("$12 per million out after discount")
+_SIDE_THEN = r"(?:after|before|with|at|but|so|plus|then|though|which|if|when)\b"
 _PRICE_PER = re.compile(
     r"^\s*(?:(?:/|per|a|for|for\s+each)\s*(?:(?:every|1|one)\s*)?|(?=⟦))"
     r"(?:⟦(?P<mult>\d+)⟧|(?P<unit>million|mil|mtok|mtoks|m|thousand|k|token|tok)(?![a-z]))"
-    r"(?:\s*(?:on\s+|for\s+)?(?P<side>input|output|prompt|completion|in(?=\s*(?:and|,|;|/|\)|$|\.|for\b|on\b))"
-    r"|out(?=\s*(?:and|,|;|/|\)|$|\.|\?|on\b|for\b))))?"
+    rf"(?:\s*(?:on\s+|for\s+)?(?P<side>input|output|prompt|completion|in(?=\s*(?:and|,|;|/|\)|$|\.|for\b|on\b|{_SIDE_THEN}))"
+    rf"|out(?=\s*(?:and|,|;|/|\)|$|\.|\?|on\b|for\b|{_SIDE_THEN}))))?"
     r"(?:\s*(?:tokens?|toks?))?"
     r"(?:\s*(?P<side2>input|output|prompt|completion))?"
 )

@@ -443,6 +443,21 @@ def test_a_side_after_per_million_may_be_followed_by_more_words(text, sides):
     assert [q.side for q in got] == sides
 
 
+@pytest.mark.parametrize(
+    "text, sides",
+    [
+        ("in: 3.2M tokens per day. out: about 800k", ["input", "output"]),  # "in:" had no side
+        ("volumes - in: 2M tokens a day, out: 500k tokens a day", ["input", "output"]),
+        ("input = 2M tokens a day", ["input"]),
+        ("we log in: 3M tokens a day", [None]),  # a verb's "in", not a label
+    ],
+)
+def test_a_side_written_as_a_label_before_a_daily_volume(text, sides):
+    got = _parse(text)[2]
+    assert [(q.kind, q.period) for q in got] == [("token_volume", "day")] * len(sides)
+    assert [q.side for q in got] == sides
+
+
 @pytest.mark.parametrize("verb", ["rises", "rose", "jumps", "went up", "was raised"])
 def test_a_value_changed_from_x_to_y_is_two_values_not_a_range(verb):
     text = f"the H100 rate {verb} from $2.49 to $3.20 an hour"

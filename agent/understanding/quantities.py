@@ -94,6 +94,10 @@ _PER_REQUEST = re.compile(
     # "at 3k tokens a question", "~3k tokens apiece"
     r"|^\s*(?:a\s+(?:question|ticket|chat|letter|document|message|conversation|case|contact)|apiece)\b"
 )
+# a side written as a label before a figure: "in: 3.2M tokens per day", "output = 800k"
+_SIDE_LABEL = re.compile(
+    r"(?:^|[.;,!?(\n]|\s[-–—])\s*(in|out|input|output)\s*[:=]\s*(?:about|around|roughly|~)?\s*$"
+)
 # words that may follow "per million in/out" ("$12 per million out after discount")
 _SIDE_THEN = r"(?:after|before|with|at|but|so|plus|then|though|which|if|when)\b"
 _PRICE_PER = re.compile(
@@ -1098,6 +1102,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         )
         side_noun = _SIDE_NOUN_BEFORE.search(ctx.sentence_before(i)) if period is None else None
         if period is not None:
+            if side is None and (label := _SIDE_LABEL.search(ctx.sentence_before(i))):
+                side = _side(label.group(1))  # "in: 3.2M tokens per day"
             ctx.add("token_volume", value, idx, end, period=period, side=side, **kw)
         elif (
             _PER_REQUEST.match(after[tm.end() :])

@@ -458,6 +458,19 @@ def test_a_side_written_as_a_label_before_a_daily_volume(text, sides):
     assert [q.side for q in got] == sides
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a bare number set against a percentage is a percentage of the same kind and period
+        ("growth should be 3%/month, not 10", [("growth", 0.03, "month"), ("growth", 0.1, "month")]),
+        ("error rate is 5%, not 10", [("percent", 0.05, None), ("percent", 0.1, None)]),
+        ("30% output, not 50", [("output_share", 0.3, None), ("output_share", 0.5, None)]),
+    ],
+)
+def test_a_bare_number_against_a_percentage_is_one(text, expected):
+    assert [(q.kind, q.value, q.period) for q in _parse(text)[2]] == expected
+
+
 @pytest.mark.parametrize("verb", ["rises", "rose", "jumps", "went up", "was raised"])
 def test_a_value_changed_from_x_to_y_is_two_values_not_a_range(verb):
     text = f"the H100 rate {verb} from $2.49 to $3.20 an hour"

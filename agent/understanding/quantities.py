@@ -1725,6 +1725,11 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         if prev.kind in ("gpu_count", "headcount", "model_size"):
             ctx.add(prev.kind, value, idx, t_after)
             return
+        shares = ("growth", "percent", "output_share")
+        if prev.kind in shares and num.scale is None and value <= 100:
+            # "growth should be 3%/month, not 10": per cent, over the first one's period
+            ctx.add(prev.kind, value / 100, idx, t_after, period=prev.period)
+            return
     # --- "$0.31 per 1k requests ... our own benchmark says ~0.18": a second unit cost
     unit_cost = next((q for q in reversed(ctx.out) if q.kind == "money"), None)
     if (

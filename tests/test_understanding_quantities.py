@@ -471,6 +471,21 @@ def test_a_bare_number_against_a_percentage_is_one(text, expected):
     assert [(q.kind, q.value, q.period) for q in _parse(text)[2]] == expected
 
 
+@pytest.mark.parametrize(
+    "text, factor",
+    [
+        ("actually closer to 4.2k, I double counted the amendments", None),
+        ("our copy is full of jargon - double-faced crepe, bias cut", None),
+        ("growth in double digits", None),
+        ("what if volume doubles", 2.0),
+        ("double the gpus", 2.0),
+    ],
+)
+def test_double_as_a_word_of_another_meaning_is_no_change(text, factor):
+    changes = [q.value for q in _parse(text)[2] if q.kind == "relative_change"]
+    assert changes == ([] if factor is None else [factor])
+
+
 @pytest.mark.parametrize("verb", ["rises", "rose", "jumps", "went up", "was raised"])
 def test_a_value_changed_from_x_to_y_is_two_values_not_a_range(verb):
     text = f"the H100 rate {verb} from $2.49 to $3.20 an hour"

@@ -1911,7 +1911,9 @@ _AS_ADJ = r"(?:much|many|big|large|long|fast|quick(?:ly)?|slow(?:ly)?|high|often
 _WORD_RELATIVE = [
     (
         re.compile(
-            r"\b(?:doubl(?:e|es|ed|ing))\b(?![\s-]+(?:every|each|per|a\s+year|a\s+month|yearly|annually|monthly))(?![\s-]+check)"
+            r"\b(?:doubl(?:e|es|ed|ing))\b(?![\s-]+(?:every|each|per|a\s+year|a\s+month|yearly|annually|monthly))"
+            # "double-check", "double counted", "double-faced crepe", "double digits": no change
+            r"(?![\s-]+(?:check|count|click|digit|shift|book)\w*)(?!-[a-z])"
         ),
         2.0,
     ),

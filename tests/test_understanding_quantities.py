@@ -486,6 +486,37 @@ def test_double_as_a_word_of_another_meaning_is_no_change(text, factor):
     assert changes == ([] if factor is None else [factor])
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the other side's price with its sign left out (was 0.3 tokens per request)
+        (
+            "flash costs us $0.075 per million input and 0.30 output, 20% of tokens are output",
+            [
+                ("price_per_token", 0.075, "input", "USD"),
+                ("price_per_token", 0.3, "output", "USD"),
+                ("output_share", 0.2, None, None),
+            ],
+        ),
+        (
+            "we pay €2.00/M in and 8 out",
+            [("price_per_token", 2.0, "input", "EUR"), ("price_per_token", 8.0, "output", "EUR")],
+        ),
+        (
+            "we negotiated $2.00/M in and $8/M out through azure",  # the second had no side
+            [("price_per_token", 2.0, "input", "USD"), ("price_per_token", 8.0, "output", "USD")],
+        ),
+        # a count of tokens stays one
+        (
+            "$3 per million input and 500 tokens output",
+            [("price_per_token", 3.0, "input", "USD"), ("tokens_per_request", 500.0, "output", None)],
+        ),
+    ],
+)
+def test_a_second_price_by_side_keeps_the_first_ones_currency(text, expected):
+    assert [(q.kind, q.value, q.side, q.currency) for q in _parse(text)[2]] == expected
+
+
 @pytest.mark.parametrize("verb", ["rises", "rose", "jumps", "went up", "was raised"])
 def test_a_value_changed_from_x_to_y_is_two_values_not_a_range(verb):
     text = f"the H100 rate {verb} from $2.49 to $3.20 an hour"

@@ -99,7 +99,7 @@ _SIDE_LABEL = re.compile(
     r"(?:^|[.;,!?(\n]|\s[-–—])\s*(in|out|input|output)\s*[:=]\s*(?:about|around|roughly|~)?\s*$"
 )
 # words that may follow "per million in/out" ("$12 per million out after discount")
-_SIDE_THEN = r"(?:after|before|with|at|but|so|plus|then|though|which|if|when)\b"
+_SIDE_THEN = r"(?:after|before|with|at|but|so|plus|then|though|which|if|when|through|via)\b"
 _PRICE_PER = re.compile(
     r"^\s*(?:(?:/|per|a|for|for\s+each)\s*(?:(?:every|1|one)\s*)?|(?=⟦))"
     r"(?:⟦(?P<mult>\d+)⟧|(?P<unit>million|mil|mtok|mtoks|m|thousand|k|token|tok)(?![a-z]))"
@@ -1037,6 +1037,26 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             idx,
             rest_off + io.end(),
             currency=currency,
+            side=_side(io.group(1)),
+        )
+        return
+    # --- "$0.075 per million input and 0.30 output": the other side's price, its sign left out
+    last = ctx.out[-1] if ctx.out else None
+    if (
+        io
+        and currency is None
+        and num.scale is None
+        and value < 100
+        and last is not None
+        and last.kind == "price_per_token"
+        and last.side not in (None, _side(io.group(1)))
+    ):
+        ctx.add(
+            "price_per_token",
+            value,
+            idx,
+            rest_off + io.end(),
+            currency=last.currency,
             side=_side(io.group(1)),
         )
         return

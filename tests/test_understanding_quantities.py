@@ -517,6 +517,22 @@ def test_a_second_price_by_side_keeps_the_first_ones_currency(text, expected):
     assert [(q.kind, q.value, q.side, q.currency) for q in _parse(text)[2]] == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # an amount per period before a line item's name is money, not people
+        (
+            "why does the self-hosted option carry a 9k a month staff line?",
+            [("money", 9000.0, "month")],
+        ),  # was 9,000 people
+        ("we have 3 ML engineers", [("headcount", 3.0, None)]),
+        ("and 2 more data scientists", [("headcount", 2.0, None)]),
+    ],
+)
+def test_an_amount_per_period_before_staff_is_money(text, expected):
+    assert [(q.kind, q.value, q.period) for q in _parse(text)[2]] == expected
+
+
 @pytest.mark.parametrize("verb", ["rises", "rose", "jumps", "went up", "was raised"])
 def test_a_value_changed_from_x_to_y_is_two_values_not_a_range(verb):
     text = f"the H100 rate {verb} from $2.49 to $3.20 an hour"

@@ -140,7 +140,11 @@ _PEOPLE = (
     r"agronomists?|radiologists?|physicians?|surgeons?|editors?|journalists?|planners?|clerks?|tellers?|"
     r"bankers?|traders?|consultants?|specialists?|mechanics?|drivers?|inspectors?|examiners?|paramedics?)\b"
 )
-_HEADCOUNT = re.compile(r"^[\s-]*(?:[a-z][a-z-]*\s+){0,2}?" + _PEOPLE)
+# not an amount per period before a line item: "a 9k a month staff line" is money
+_HEADCOUNT = re.compile(
+    r"^(?![\s-]*(?:a|an|per|each)\s+(?:hour|day|week|month|quarter|year)\b)"
+    r"[\s-]*(?:[a-z][a-z-]*\s+){0,2}?" + _PEOPLE
+)
 # people paid by the hour, named just before the rate: "3 temps at £18/h"
 _WAGE_BEFORE = re.compile(
     r"\b" + _PEOPLE + r"\s+(?:at|@|cost(?:s|ing)?(?:\s+us)?|for)\s*(?:about|around|~)?\s*(?:us\$|\$|€|£)?\s*$"

@@ -533,6 +533,25 @@ def test_an_amount_per_period_before_staff_is_money(text, expected):
     assert [(q.kind, q.value, q.period) for q in _parse(text)[2]] == expected
 
 
+@pytest.mark.parametrize(
+    "text, latency_ms",
+    [
+        ("email triage is a batch job though, nobody cares if it takes 10 min", 600_000.0),
+        ("replies within 5 minutes are fine", 300_000.0),
+        ("a reply within a minute is fine", 60_000.0),
+        ("seller replies don't need to be instant, even a minute is totally fine", 60_000.0),
+        ("analysts can wait half a minute", 30_000.0),
+        # not an answer's wait: a job's run time, an idiom, a rate
+        ("training takes 90 minutes", None),
+        ("wait a minute, that cost is wrong", None),
+        ("we get 300 requests a minute", None),
+    ],
+)
+def test_an_answer_may_wait_minutes(text, latency_ms):
+    waits = [q.value for q in _parse(text)[2] if q.kind == "latency"]
+    assert waits == ([] if latency_ms is None else [latency_ms])
+
+
 @pytest.mark.parametrize("verb", ["rises", "rose", "jumps", "went up", "was raised"])
 def test_a_value_changed_from_x_to_y_is_two_values_not_a_range(verb):
     text = f"the H100 rate {verb} from $2.49 to $3.20 an hour"

@@ -128,6 +128,9 @@ _DURATION_AFTER = re.compile(  # "for 2 more years"
 )
 _LATENCY_MS = re.compile(r"^\s*(?:ms|msec|millis|milliseconds?)\b")
 _LATENCY_S = re.compile(r"^\s*(?:s|secs?|seconds?)\b")
+_LATENCY_MIN = re.compile(r"^\s*(?:mins?|minutes?)\b")
+# waits in minutes that are a job's run time, not an answer's: "training takes 90 minutes"
+_RUN_TIME = re.compile(r"\b(?:train\w*|fine[\s-]?tun\w*|epochs?|index\w*|build\w*|deploy\w*)\b")
 _PEOPLE = (
     r"(?:people|persons|engineers?|eng|ftes?|devs?|developers?|scientists?|"
     r"annotators?|label+ers?|staff|heads|contractors?|analysts?|person|employees?|members?|agents|"
@@ -1608,6 +1611,15 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         mkw = {k: None if v is None else v * 1000 for k, v in kw.items()}
         ctx.add("latency", value * 1000, idx, t_after + ls.end(), **mkw)
         return
+    lmin = _LATENCY_MIN.match(after)
+    if (
+        lmin
+        and re.search(r"latenc|respon|under|within|repl|answer|wait|take|took|\bsla\b", ctx.tmpl)
+        and not _RUN_TIME.search(ctx.tmpl)
+    ):  # "nobody cares if it takes 10 min", "replies within 5 minutes are fine"
+        mkw = {k: None if v is None else v * 60_000 for k, v in kw.items()}
+        ctx.add("latency", value * 60_000, idx, t_after + lmin.end(), **mkw)
+        return
     hm = _HEADCOUNT.match(after)
     if hm and value < 1_000_000:  # "14k staff", "~2,300 staff", "between 250 and 400 clinicians"
         ctx.add("headcount", value, idx, t_after + hm.end(), **kw)
@@ -2032,6 +2044,12 @@ _SHARE_PART = re.compile(
 # "the break even slips by a year": a shift of one period
 _HALF_SECOND = re.compile(r"\bhalf\s+a\s+sec(?:ond)?\b")
 _ONE_SECOND = re.compile(r"\b(?:under|within|below|than|in|over|above)\s+a\s+sec(?:ond)?\b")
+# "a reply within a minute is fine", "even a minute is totally fine", "can wait half a minute"
+# (not "wait a minute, that's wrong")
+_A_MINUTE = re.compile(
+    r"\b(?:(?P<half>half\s+)?a\s+min(?:ute)?\b(?=\s+(?:is|would\s+be|'?s)\s+(?:\w+\s+)?(?:fine|ok|okay|acceptable))"
+    r"|(?:under|within|(?:can|could|would|will|'ll|to)\s+wait)\s+(?P<half2>half\s+)?a\s+min(?:ute)?\b)"
+)
 _TIMES_GLUED = re.compile(
     r"\b(?:volume|traffic|usage|load|spend|requests|tokens|demand|it'?s|it\s+is|be|becomes?)\s+"
     r"(?:goes\s+|go\s+|went\s+|gets\s+|is\s+)?[x×]\s?(\d+(?:\.\d+)?)\b"  # "what if it's x5"
@@ -2176,6 +2194,8 @@ def _phrases(ctx: _Ctx) -> None:
         add("latency", 500.0, m)
     for m in _ONE_SECOND.finditer(ctx.tmpl):  # "answers in under a second"
         add("latency", 1000.0, m)
+    for m in _A_MINUTE.finditer(ctx.tmpl):
+        add("latency", 30_000.0 if m.group("half") or m.group("half2") else 60_000.0, m)
     for m in _FEW_GPUS.finditer(ctx.tmpl):  # "a single L40S", "a couple of L4s"
         add("gpu_count", 2.0 if m.group(1) in ("couple of", "pair of") else 1.0, m)
     for m in _TIMES_GLUED.finditer(ctx.tmpl):  # "volume x5", "traffic ×3"

@@ -462,7 +462,10 @@ def test_a_side_written_as_a_label_before_a_daily_volume(text, sides):
     "text, expected",
     [
         # a bare number set against a percentage is a percentage of the same kind and period
-        ("growth should be 3%/month, not 10", [("growth", 0.03, "month"), ("growth", 0.1, "month")]),
+        (
+            "growth should be 3%/month, not 10",
+            [("growth", 0.03, "month"), ("growth", 0.1, "month")],
+        ),
         ("error rate is 5%, not 10", [("percent", 0.05, None), ("percent", 0.1, None)]),
         ("30% output, not 50", [("output_share", 0.3, None), ("output_share", 0.5, None)]),
     ],
@@ -509,7 +512,10 @@ def test_double_as_a_word_of_another_meaning_is_no_change(text, factor):
         # a count of tokens stays one
         (
             "$3 per million input and 500 tokens output",
-            [("price_per_token", 3.0, "input", "USD"), ("tokens_per_request", 500.0, "output", None)],
+            [
+                ("price_per_token", 3.0, "input", "USD"),
+                ("tokens_per_request", 500.0, "output", None),
+            ],
         ),
     ],
 )
@@ -550,6 +556,23 @@ def test_an_amount_per_period_before_staff_is_money(text, expected):
 def test_an_answer_may_wait_minutes(text, latency_ms):
     waits = [q.value for q in _parse(text)[2] if q.kind == "latency"]
     assert waits == ([] if latency_ms is None else [latency_ms])
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the dot of "approx." ends no sentence: the leading period still reaches the volume
+        ("per day we have approx. 4,5 Mio tokens", [("token_volume", 4.5e6, "day")]),
+        ("per day we have approx 4.5M tokens", [("token_volume", 4.5e6, "day")]),
+        # a real sentence end still ends it
+        (
+            "It costs $5k. Per day we push 2M tokens",
+            [("money", 5e3, None), ("token_volume", 2e6, "day")],
+        ),
+    ],
+)
+def test_an_abbreviations_dot_ends_no_sentence(text, expected):
+    assert [(q.kind, q.value, q.period) for q in _parse(text)[2]] == expected
 
 
 @pytest.mark.parametrize("verb", ["rises", "rose", "jumps", "went up", "was raised"])

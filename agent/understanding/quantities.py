@@ -489,6 +489,10 @@ def _period_at(text: str) -> tuple[str | None, int]:
     return _PERIODS.get(word, _PERIODS.get(word.rstrip("s"))), m.end()
 
 
+# the dot of an abbreviation ends no sentence: "per day we have approx. 4,5 Mio tokens"
+_ABBREVIATION_DOT = re.compile(
+    r"(?:(?<=\bca)|(?<=\bvs)|(?<=\bavg)|(?<=\best)|(?<=\bapprox))\.(?=\s)"
+)
 _PERCENT_WORD = re.compile(r"\s?(percent|per\s?cent|pct)\b")
 _PLACEHOLDER_CHARS = str.maketrans("⟦⟧⟪⟫", "[]<>")
 
@@ -497,6 +501,7 @@ def build_template(message: str, name_spans: list[tuple[int, int, str]]):
     """The lower-cased template, its index maps, and the numbers kept (those outside names)."""
     # placeholders typed by the user must not pass for ours (same length keeps the spans)
     lowered = message.lower().translate(_PLACEHOLDER_CHARS)
+    lowered = _ABBREVIATION_DOT.sub(" ", lowered)  # "approx. 4.5M" is one sentence
     nums = [
         n
         for n in find_numbers(message)

@@ -575,6 +575,22 @@ def test_an_abbreviations_dot_ends_no_sentence(text, expected):
     assert [(q.kind, q.value, q.period) for q in _parse(text)[2]] == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a fraction written with a slash reads as one written in words
+        ("1/4 of it is output", [("output_share", 0.25)]),
+        ("1/3 of them are duplicates", [("percent", 0.3333)]),
+        ("what if prices drop by 1/3", [("relative_change", 0.6667)]),
+        # not a fraction: above one, a date
+        ("24/7 support", []),
+        ("on 3/4 we launch", []),
+    ],
+)
+def test_a_fraction_with_a_slash_reads_as_in_words(text, expected):
+    assert [(q.kind, round(q.value, 4)) for q in _parse(text)[2]] == expected
+
+
 @pytest.mark.parametrize("verb", ["rises", "rose", "jumps", "went up", "was raised"])
 def test_a_value_changed_from_x_to_y_is_two_values_not_a_range(verb):
     text = f"the H100 rate {verb} from $2.49 to $3.20 an hour"

@@ -2006,7 +2006,8 @@ _DOWN_VERB = (
     r"(?:cut\w*|reduc\w*|lower\w*|drop\w*|decreas\w*|shrink\w*|slash\w*|fall\w*|fell|down|less)"
 )
 # a fraction in words ("half", "a third", "two thirds": number words are placeholders by now)
-_FRAC = r"(?:half|(?:a|one|⟦\d+⟧)\s+(?:half|third|quarter|fifth|tenth)s?)"
+# "a third", "two thirds" (⟦2⟧ thirds), "1/4" (⟦1⟧/⟦4⟧)
+_FRAC = r"(?:half|(?:a|one|⟦\d+⟧)\s+(?:half|third|quarter|fifth|tenth)s?|⟦\d+⟧\s?/\s?⟦\d+⟧)"
 _PARTS = {"half": 1 / 2, "third": 1 / 3, "quarter": 1 / 4, "fifth": 1 / 5, "tenth": 1 / 10}
 # "goes up by a quarter" -> 1.25, "drops by a fifth" -> 0.8
 _PART_CHANGE = re.compile(
@@ -2116,10 +2117,14 @@ _FRACTION_PHRASES = (
 
 
 def _fraction(ctx: _Ctx, words: str) -> float | None:
-    """ "half" 0.5, "a third" 1/3, "⟦2⟧ thirds" (two thirds) 2/3; None above one."""
+    """ "half" 0.5, "a third" 1/3, "⟦2⟧ thirds" (two thirds) 2/3, "⟦1⟧/⟦4⟧" 1/4; None above one."""
     w = re.sub(r"\s+", " ", words.strip())
     if w == "half":
         return 0.5
+    if slash := re.fullmatch(r"⟦(\d+)⟧ ?/ ?⟦(\d+)⟧", w):
+        top, bottom = (ctx.nums[int(k)] for k in slash.groups())
+        whole = all(n.scale is None and n.value == int(n.value) for n in (top, bottom))
+        return top.value / bottom.value if whole and 0 < top.value < bottom.value <= 10 else None
     head, part = w.split(" ", 1)
     if head in ("a", "one"):
         n = 1.0

@@ -591,6 +591,18 @@ def test_a_fraction_with_a_slash_reads_as_in_words(text, expected):
     assert [(q.kind, round(q.value, 4)) for q in _parse(text)[2]] == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "output is maybe a third of total tokens",  # "total" was not read
+        "output is about a third",  # nor a share ending the sentence
+        "output is a third of the tokens",
+    ],
+)
+def test_output_is_a_third_is_an_output_share(text):
+    assert [(q.kind, round(q.value, 4)) for q in _parse(text)[2]] == [("output_share", 0.3333)]
+
+
 @pytest.mark.parametrize("verb", ["rises", "rose", "jumps", "went up", "was raised"])
 def test_a_value_changed_from_x_to_y_is_two_values_not_a_range(verb):
     text = f"the H100 rate {verb} from $2.49 to $3.20 an hour"

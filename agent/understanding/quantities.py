@@ -2108,8 +2108,9 @@ _HALF_SHARE = re.compile(
 # "output is about a quarter of all tokens"
 _SIDE_IS_PART = re.compile(
     r"\b(output|input|completions?|prompts?)\s+(?:tokens?\s+)?(?:is|are|makes?\s+up|accounts?\s+for)\s+"
-    rf"(?:(?:about|around|roughly|maybe|only|just)\s+|~\s*)*(?P<frac>{_FRAC})\s+of\s+"
-    r"(?:all\s+|the\s+|our\s+)?(?:tokens?|traffic|volume|it|them|everything)\b"
+    rf"(?:(?:about|around|roughly|maybe|only|just)\s+|~\s*)*(?P<frac>{_FRAC})(?:\s+of\s+"
+    r"(?:all\s+|the\s+|our\s+|total\s+)*(?:tokens?|traffic|volume|it|them|everything)\b"
+    r"|(?=\s*(?:[.,;!?)]|$)))"  # "output is maybe a third of total tokens", "... about a third."
 )
 _FRACTION_PHRASES = (
     _HALF_SHARE, _SHARE_PART, _PART_CHANGE, _PART_OF, _SIDE_IS_PART, _PART_SHARE, _PART_OFF, _PART_OF_THEM

@@ -551,6 +551,7 @@ def test_an_amount_per_period_before_staff_is_money(text, expected):
         ("training takes 90 minutes", None),
         ("wait a minute, that cost is wrong", None),
         ("we get 300 requests a minute", None),
+        ("each call takes 5 minutes of audio to transcribe", None),  # minutes of something
     ],
 )
 def test_an_answer_may_wait_minutes(text, latency_ms):

@@ -130,6 +130,10 @@ _LATENCY_MS = re.compile(r"^\s*(?:ms|msec|millis|milliseconds?)\b")
 _LATENCY_S = re.compile(r"^\s*(?:s|secs?|seconds?)\b")
 _LATENCY_MIN = re.compile(r"^\s*(?:mins?|minutes?)\b")
 # waits in minutes that are a job's run time, not an answer's: "training takes 90 minutes"
+# minutes of something, not of waiting: "5 minutes of audio", "10 min calls", "a 30-minute-long meeting"
+_MEDIA_LENGTH = re.compile(
+    r"^[\s-]*(?:of\b|long\b|(?:audio|video|calls?|recordings?|meetings?|clips?|sessions?|episodes?)\b)"
+)
 _RUN_TIME = re.compile(r"\b(?:train\w*|fine[\s-]?tun\w*|epochs?|index\w*|build\w*|deploy\w*)\b")
 _PEOPLE = (
     r"(?:people|persons|engineers?|eng|ftes?|devs?|developers?|scientists?|"
@@ -1621,6 +1625,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         lmin
         and re.search(r"latenc|respon|under|within|repl|answer|wait|take|took|\bsla\b", ctx.tmpl)
         and not _RUN_TIME.search(ctx.tmpl)
+        and not _MEDIA_LENGTH.match(after[lmin.end() :])
     ):  # "nobody cares if it takes 10 min", "replies within 5 minutes are fine"
         mkw = {k: None if v is None else v * 60_000 for k, v in kw.items()}
         ctx.add("latency", value * 60_000, idx, t_after + lmin.end(), **mkw)

@@ -209,6 +209,23 @@ def test_deterministic(model):
     assert again.probabilities(text) == model.probabilities(text)
 
 
+def test_the_regressions_read_as_one_product_are_their_predict_proba(model):
+    """probability_table multiplies by the regressions' stacked weights instead of calling each
+    one's predict_proba (sklearn's checks per call cost more than the product): same numbers."""
+    texts = ["should we fine-tune?", "and if volume doubles", "what's LoRA", "x" * 700, ""]
+    vectors = embed(model.embedder, texts)
+    encoder, model.encoder = model.encoder, None
+    try:
+        table = model.probability_table(texts, vectors)
+    finally:
+        model.encoder = encoder
+    features = model._features(texts, vectors)
+    for k, clf in enumerate(model.classifiers):
+        expected = np.zeros(len(texts)) if clf is None else clf.predict_proba(features)[:, 1]
+        assert np.allclose(table[:, k], expected, rtol=1e-9, atol=1e-12), INTENT_IDS[k]
+    assert table.shape == (len(texts), len(INTENT_IDS)) and table.min() > 0
+
+
 def test_switched_off_falls_back_to_the_example_matcher(monkeypatch):
     from tools.settings import get_settings
 

@@ -219,11 +219,12 @@ def test_name_families(text, known, unknown):
 
 
 def test_long_message_stays_fast():
+    """A bound only a runaway pattern breaks; the strict figures are in bench_understanding."""
     text = ("we spend around 20k a month, prompts average 3k tokens, up by a third. " * 30)[:2000]
     _parse("warm up the catalogue")
     start = time.perf_counter()
     _parse(text)
-    assert time.perf_counter() - start < 0.05
+    assert time.perf_counter() - start < 0.5
     assert find_numbers("two and a half")[0].value == 2.5
 
 

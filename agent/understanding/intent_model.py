@@ -132,17 +132,28 @@ class IntentModel:
     def probability_table(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
         """(texts, intents) probabilities, INTENT_IDS order, for texts already embedded: the
         regressions', averaged with the fine-tuned encoder's when there is one."""
-        features = self._features(texts, vectors)
-        table = np.column_stack(
-            [
-                np.zeros(len(texts)) if clf is None else clf.predict_proba(features)[:, 1]
-                for clf in self.classifiers
-            ]
-        )
+        from scipy.special import expit
+
+        weights, bias = self._linear
+        # every regression's predict_proba as one product (sklearn's input checks cost ~1 ms per
+        # regression and call on a 2 GHz Xeon); an intent without a regression gets 0
+        table = expit(np.asarray(self._features(texts, vectors) @ weights) + bias)
         if self.encoder is not None:
             tuned = self.encoder.probability_table(texts)
             table = (1.0 - ENCODER_WEIGHT) * table + ENCODER_WEIGHT * tuned
         return table
+
+    @functools.cached_property
+    def _linear(self) -> tuple[np.ndarray, np.ndarray]:
+        """The regressions as (features, intents) weights and per-intent biases (-inf for an
+        intent with no regression)."""
+        n_features = next((c.coef_.shape[1] for c in self.classifiers if c is not None), 0)
+        weights = np.zeros((n_features, len(self.classifiers)))
+        bias = np.full(len(self.classifiers), -np.inf)
+        for k, clf in enumerate(self.classifiers):
+            if clf is not None:
+                weights[:, k], bias[k] = clf.coef_[0], clf.intercept_[0]
+        return weights, bias
 
     def _features(self, texts: list[str], vectors: np.ndarray):
         from scipy.sparse import csr_matrix, hstack
@@ -319,7 +330,7 @@ class Combiner:
     def save(self, path: Path = COMBINER_FILE, **provenance: Any) -> Path:
         """Write the fitted weights, one intent's row per line, with where they came from."""
         rows = [
-            f'  {json.dumps(i)}: {json.dumps([round(float(b), 6), *(round(float(w), 6) for w in row)])}'
+            f"  {json.dumps(i)}: {json.dumps([round(float(b), 6), *(round(float(w), 6) for w in row)])}"
             for i, b, row in zip(INTENT_IDS, self.bias, self.weights, strict=True)
         ]
         head = "".join(f"{json.dumps(k)}: {json.dumps(v)},\n" for k, v in provenance.items())

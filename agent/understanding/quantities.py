@@ -129,11 +129,20 @@ _DURATION_AFTER = re.compile(  # "for 2 more years"
 _LATENCY_MS = re.compile(r"^\s*(?:ms|msec|millis|milliseconds?)\b")
 _LATENCY_S = re.compile(r"^\s*(?:s|secs?|seconds?)\b")
 _LATENCY_MIN = re.compile(r"^\s*(?:mins?|minutes?)\b")
-# waits in minutes that are a job's run time, not an answer's: "training takes 90 minutes"
+# words of waiting for an answer that make a time in minutes a latency ("replies within 5 minutes")
+_WAIT_CUE = r"latenc|respon|under|within|repl|answer|wait|take|took|\bsla\b"
+_LATENCY_MIN_CUE = re.compile(_WAIT_CUE)
+# ...and for seconds, more: "the client's p95 target is 1.2 seconds", "has to pop up inside 2
+# secs", "is 1.5s realistic", "like <5 sec", "up to 1.2 seconds to first word"
+_LATENCY_S_CUE = re.compile(
+    _WAIT_CUE + r"|inside|faster|below|instant|quick|slow|realistic|first (?:word|token)|<"
+    r"|\bup to\b|\bat most\b|\bp(?:50|9[059])\b"
+)
 # minutes of something, not of waiting: "5 minutes of audio", "10 min calls", "a 30-minute-long meeting"
 _MEDIA_LENGTH = re.compile(
     r"^[\s-]*(?:of\b|long\b|(?:audio|video|calls?|recordings?|meetings?|clips?|sessions?|episodes?)\b)"
 )
+# waits in minutes that are a job's run time, not an answer's: "training takes 90 minutes"
 _RUN_TIME = re.compile(r"\b(?:train\w*|fine[\s-]?tun\w*|epochs?|index\w*|build\w*|deploy\w*)\b")
 _PEOPLE = (
     r"(?:people|persons|engineers?|eng|ftes?|devs?|developers?|scientists?|"
@@ -1609,21 +1618,14 @@ def _one_number(ctx: _Ctx, i: int) -> None:
     ls = _LATENCY_S.match(after)
     if ls and after.startswith("s") and value >= 1000 and value == int(value):
         return  # "4090s under the desks", "the 1990s": a plural, no latency
-    if ls and re.search(
-        # "the client's p95 target is 1.2 seconds", "has to pop up inside 2 secs"
-        r"latenc|respon|under|within|inside|faster|below|repl|answer|wait|instant|quick|slow|take|took"
-        # "is 1.5s realistic", "like <5 sec", "up to 1.2 seconds to first word"
-        r"|realistic|first (?:word|token)|<|\bup to\b|\bat most\b|\bsla\b"
-        r"|\bp(?:50|9[059])\b",
-        ctx.tmpl,
-    ):
+    if ls and _LATENCY_S_CUE.search(ctx.tmpl):
         mkw = {k: None if v is None else v * 1000 for k, v in kw.items()}
         ctx.add("latency", value * 1000, idx, t_after + ls.end(), **mkw)
         return
     lmin = _LATENCY_MIN.match(after)
     if (
         lmin
-        and re.search(r"latenc|respon|under|within|repl|answer|wait|take|took|\bsla\b", ctx.tmpl)
+        and _LATENCY_MIN_CUE.search(ctx.tmpl)
         and not _RUN_TIME.search(ctx.tmpl)
         and not _MEDIA_LENGTH.match(after[lmin.end() :])
     ):  # "nobody cares if it takes 10 min", "replies within 5 minutes are fine"

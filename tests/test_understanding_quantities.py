@@ -1011,6 +1011,39 @@ _FAMILIES_S12 = [
 ]
 
 
+_FAMILIES_S16 = [
+    # two kinds of request counted together keep the period after them
+    ("~600 grower calls/chats per day", [("request_volume", 600.0, "day", None, None)]),
+    ("3,400 member calls and emails a week", [("request_volume", 3400.0, "week", None, None)]),
+    ("we get 500 tickets and calls", [("request_volume", 500.0, None, None, None)]),
+    # "X and Y <requests>": two words joined before the noun
+    (
+        "about 750 incident and near-miss reports a month",
+        [("request_volume", 750.0, "month", None, None)],
+    ),
+    ("we manage ~420 office and logistics leases", [("number", 420.0, None, None, None)]),
+    ("~11M QA-scored call transcripts", [("number", 1.1e7, None, None, None)]),
+    # "for the whole year" is a period
+    ("our budget is £25k for the whole year", [("money", 25000.0, "year", None, "GBP")]),
+    ("we spend 3k for the full month", [("money", 3000.0, "month", None, None)]),
+    # the currency said once, "in euros", for the amounts that have none
+    (
+        "we pay 0.9 per million input tokens and 3.6 per million output, in euros",
+        [
+            ("price_per_token", 0.9, None, "input", "EUR"),
+            ("price_per_token", 3.6, None, "output", "EUR"),
+        ],
+    ),
+    ("the figures are in GBP: 40k a month", [("money", 40000.0, "month", None, "GBP")]),
+    ("we pay $40k/mo, in euros that's less", [("money", 40000.0, "month", None, "USD")]),
+    # two currencies named: none is guessed
+    (
+        "we pay 30k a month in usd and 5k in eur",
+        [("money", 30000.0, "month", None, None), ("number", 5000.0, None, None, None)],
+    ),
+]
+
+
 @pytest.mark.parametrize(
     "text, expected",
     _FAMILIES_D541
@@ -1020,7 +1053,8 @@ _FAMILIES_S12 = [
     + _FAMILIES_D4341
     + _FAMILIES_D5541
     + _FAMILIES_S11
-    + _FAMILIES_S12,
+    + _FAMILIES_S12
+    + _FAMILIES_S16,
 )
 def test_quantity_families(text, expected):
     assert quantities(text) == expected

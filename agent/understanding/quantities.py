@@ -49,7 +49,7 @@ _CUR_AFTER = re.compile(
 _PERIOD_AFTER = re.compile(
     r"^\s*(?:each\s+)?(?:(?:fully\s+)?loaded\s+)?"
     r"(?:per\s+(?:engineer|head|person|fte|seat|user|card|gpu|rack|server|node|model|licen[cs]e)\s+)?"
-    r"(?:/\s*|(?:per|an|a|each|every|in\s+a|in\s+an|for\s+the)\s+)"
+    r"(?:/\s*|(?:per|an|a|each|every|in\s+a|in\s+an|for\s+the(?:\s+(?:whole|full|entire))?)\s+)"
     r"(seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w|fortnights?|months?|mos?|mths?|quarters?|qtr|years?|yrs?|y|annum)\b"
     r"|^\s*,?\s*(?:(?:loaded\s+)?per\s+(?:engineer|head|person|fte|seat|user|card|gpu|month\s+per)\s+)?"
     r"(hourly|daily|weekly|fortnightly|monthly|quarterly|yearly|annually|p\.a\.?|pa\b|mom\b|yoy\b|qoq\b|m/m|y/y|q/q|p/m|p/a|per\s+annum)"
@@ -83,11 +83,15 @@ _REQUEST_NOUNS = (
 _REQUEST_PLURALS = "|".join(p for _, p in _REQUEST_NOUNS)
 _REQUEST_EITHER = "|".join(f"{s}|{p}" for s, p in _REQUEST_NOUNS)
 _REQUESTS_AFTER = re.compile(
-    r"^\s*(?:[a-z]+\s+)?(?:[a-z]+&[a-z]+\s+)?"  # "2.4M product q&a answers"
+    # "2.4M product q&a answers", "750 incident and near-miss reports"
+    r"^\s*(?:[a-z]+\s+(?:and|&)\s+[a-z][a-z-]*\s+|[a-z]+\s+)?(?:[a-z]+&[a-z]+\s+)?"
     rf"(?:{_REQUEST_PLURALS}|request|req|call)\b"
     # "10 more claims handlers", "40 support agents": people who work the requests
     r"(?!\s+(?:handlers?|adjusters?|agents?|reviewers?|processors?|officers?|examiners?|analysts?|managers?|staff))"
 )
+# a second kind of request counted with the first: "600 calls/chats per day", "3,400 member calls
+# and emails a week"
+_MORE_REQUESTS = re.compile(rf"^\s*(?:/|\+|&|and|or)\s*(?:{_REQUEST_PLURALS})\b")
 _PER_REQUEST = re.compile(
     rf"^\s*(?:each|per\s+(?:[a-z]+\s+)?(?:{_REQUEST_EITHER})"
     r"|a\s+(?:request|call)|/\s*req\w*|all[\s-]in(?![\s-]+(?:a|per|each|every)\s))\b"  # "~900 tokens all in"
@@ -573,7 +577,28 @@ def extract_quantities(message: str, name_spans: list[tuple[int, int, str]]) -> 
             _one_number(ctx, i)
     _phrases(ctx)
     ctx.out.sort(key=lambda q: q.span.start)
-    return _other_side(_inherit_units(message, ctx.out))
+    return _other_side(_stated_currency(message, _inherit_units(message, ctx.out)))
+
+
+# the currency of a message's figures, said once: "3.6 per million output, in euros", "we pay 40k/mo
+# in dollars", "the figures are in GBP: 40k a month" (not "from dollars to euros")
+_IN_CURRENCY = re.compile(
+    r"\bin\s+(usd|dollars|eur|euros?|gbp|pounds|chf|francs|inr|rupees)\b(?!\s+(?:to|into)\b)"
+)
+
+
+def _stated_currency(message: str, found: list[Quantity]) -> list[Quantity]:
+    """Amounts without a currency take the one the message names with "in euros" (if only one)."""
+    said = {_CUR_SYMBOL[m.group(1)] for m in _IN_CURRENCY.finditer(message.lower())}
+    if len(said) != 1:
+        return found
+    (currency,) = said
+    return [
+        q.model_copy(update={"currency": currency, "unit": q.unit.replace("USD", currency)})
+        if q.kind in ("money", "price_per_token", "gpu_price") and q.currency is None
+        else q
+        for q in found
+    ]
 
 
 def _inherit_units(message: str, found: list[Quantity]) -> list[Quantity]:
@@ -1195,10 +1220,12 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         return
     rm = _REQUESTS_AFTER.match(after)
     if rm:
-        period, pend = _period_at(after[rm.end() :])
-        gap = _WORDS_GAP.match(after[rm.end() :]) if period is None else None
+        more = _MORE_REQUESTS.match(after[rm.end() :])
+        rend = rm.end() + (more.end() if more else 0)  # the nouns' end
+        period, pend = _period_at(after[rend :])
+        gap = _WORDS_GAP.match(after[rend :]) if period is None else None
         if gap:  # "2.4M answers generated per month"
-            period, pend = _period_at(after[rm.end() + gap.end() :])
+            period, pend = _period_at(after[rend + gap.end() :])
             pend = pend and pend + gap.end()
         if period is None and (pa := _PERIOD_ADVERB_BEFORE.search(before)):
             period = _PERIODS[pa.group(1)]  # "daily ~ 90k calls"
@@ -1215,19 +1242,19 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         if period is None and (
             lw := re.match(
                 r"^\s*(?:[a-z]+\s+){0,2}?(?:last|this|in\s+the\s+last|over\s+the\s+last)\s+(day|week|month|year)\b",
-                after[rm.end() :],
+                after[rend :],
             )
         ):  # "the inbox hit 52k emails last week"
             period, pend = lw.group(1), lw.end()
         if period is None and num.from_words and value == 1:
             return  # "what does one summarised call cost": no volume
-        if period is None and not re.search(r"\b(?:requests?|reqs?|calls?|queries)\b", rm.group(0)):
+        if period is None and not re.search(r"\b(?:requests?|reqs?|calls?|queries)\b", after[:rend]):
             if num.from_words and value < 10:
                 return  # "if two identical listings get different outcomes": no figure
             # "50k labelled invoices", "4 mil support tickets": a count of records, not a rate
-            ctx.add("number", value, idx, t_after + rm.end(), **kw)
+            ctx.add("number", value, idx, t_after + rend, **kw)
             return
-        ctx.add("request_volume", value, idx, t_after + rm.end() + pend, period=period, **kw)
+        ctx.add("request_volume", value, idx, t_after + rend + pend, period=period, **kw)
         return
     cn = _COUNT_NOUN_AFTER.match(after)
     if (

@@ -1036,6 +1036,9 @@ _FAMILIES_S16 = [
     ),
     ("the figures are in GBP: 40k a month", [("money", 40000.0, "month", None, "GBP")]),
     ("we pay $40k/mo, in euros that's less", [("money", 40000.0, "month", None, "USD")]),
+    # a period adjective before the count of requests
+    ("our monthly traffic is about 2M calls", [("request_volume", 2e6, "month", None, None)]),
+    ("Subject: costs\n'Monthly volume ~850k requests", [("request_volume", 8.5e5, "month", None, None)]),
     # two currencies named: none is guessed
     (
         "we pay 30k a month in usd and 5k in eur",

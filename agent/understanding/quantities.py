@@ -1229,6 +1229,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             pend = pend and pend + gap.end()
         if period is None and (pa := _PERIOD_ADVERB_BEFORE.search(before)):
             period = _PERIODS[pa.group(1)]  # "daily ~ 90k calls"
+        if period is None and (adj := _ADJ_PERIOD_BEFORE.search(before)):
+            period = _PERIODS[adj.group(1)]  # "our monthly traffic is about 2M calls"
         if period is None:
             period = _leading_period(ctx.sentence_head(i))
         if period is None and (

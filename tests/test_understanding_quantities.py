@@ -1038,7 +1038,19 @@ _FAMILIES_S16 = [
     ("we pay $40k/mo, in euros that's less", [("money", 40000.0, "month", None, "USD")]),
     # a period adjective before the count of requests
     ("our monthly traffic is about 2M calls", [("request_volume", 2e6, "month", None, None)]),
-    ("Subject: costs\n'Monthly volume ~850k requests", [("request_volume", 8.5e5, "month", None, None)]),
+    (
+        "Subject: costs\n'Monthly volume ~850k requests",
+        [("request_volume", 8.5e5, "month", None, None)],
+    ),
+    # what each request averages, after another figure; the output's size
+    (
+        "our invoices average 3 pages, ~2,200 tokens after OCR",
+        [("number", 3.0, None, None, None), ("tokens_per_request", 2200.0, None, None, None)],
+    ),
+    (
+        "the output is a summary of ~1.2k tokens",
+        [("tokens_per_request", 1200.0, None, "output", None)],
+    ),
     # two currencies named: none is guessed
     (
         "we pay 30k a month in usd and 5k in eur",

@@ -221,7 +221,7 @@ _TOKENS_PER_BEFORE = re.compile(
 )
 # a side named by a per-request noun earlier in the sentence: "completions are short, maybe 80 tokens"
 _SIDE_NOUN_BEFORE = re.compile(
-    r"\b(prompts?|completions?|responses?|answers?|repl(?:y|ies))\b(?!.*\b(?:prompts?|completions?|responses?|answers?|repl(?:y|ies)|inputs?|outputs?)\b)"
+    r"\b(prompts?|completions?|responses?|answers?|repl(?:y|ies)|outputs?)\b(?!.*\b(?:prompts?|completions?|responses?|answers?|repl(?:y|ies)|inputs?|outputs?)\b)"
 )
 # up to three plain words between a volume and its period: "tokens through the api every week"
 _WORDS_GAP = re.compile(
@@ -277,6 +277,7 @@ _EACH_BEFORE = re.compile(
     r"\b(?:each(?:\s+one)?|per\s+request|avg|average|(?:every|a|one)\s+(?:full\s+|single\s+|typical\s+)?"
     r"(?:request|call|query|conversation|prompt|ticket|document|session|chat|letter|email|shipment))\b"
 )
+_REQUESTS_AVERAGE = re.compile(rf"\b(?:{_REQUEST_PLURALS})\s+(?:average|avg)\b")
 # a bare "x to y" is a range where a volume's unit follows: "we do 2 to 3 million tokens a day",
 # "2 to 3 thousand claims a day", "20 to 30k support tickets a week"
 _BARE_TO_RANGE = re.compile(
@@ -1178,6 +1179,8 @@ def _one_number(ctx: _Ctx, i: int) -> None:
         elif (
             _PER_REQUEST.match(after[tm.end() :])
             or _EACH_BEFORE.search(ctx.sentence_before(i))
+            # "our invoices average 3 pages, ~2,200 tokens": what each one averages
+            or _REQUESTS_AVERAGE.search(ctx.sentence_head(i))
             or (ctx.out and ctx.out[-1].kind == "request_volume")  # "20k requests/day at 2k tokens"
             or side_after
             or side

@@ -1051,6 +1051,14 @@ _FAMILIES_S16 = [
         "the output is a summary of ~1.2k tokens",
         [("tokens_per_request", 1200.0, None, "output", None)],
     ),
+    # figures in words: no growth, half a person, every half year
+    (
+        "3M tokens a day on gpt-4.1, no growth",
+        [("token_volume", 3e6, "day", None, None), ("growth", 0.0, None, None, None)],
+    ),
+    ("we'd put half an MLOps engineer on it", [("headcount", 0.5, None, None, None)]),
+    ("retrain once per half year", [("duration", 6.0, None, None, None)]),
+    ("set the horizon to two and a half years", [("duration", 30.0, None, None, None)]),
     # two currencies named: none is guessed
     (
         "we pay 30k a month in usd and 5k in eur",

@@ -2086,6 +2086,11 @@ _SHARE_PART = re.compile(
     r"(?:to|=|of|is|at|:)?\s*(?:about|~|roughly|around|maybe|like|more\s+like|closer\s+to)?\s*"
     rf"(?P<frac>{_FRAC})(?!\w)"
 )
+# figures said in words: "no growth" (growth 0), "half an MLOps engineer" (0.5 of a person),
+# "retrain once per half year" (every 6 months)
+_NO_GROWTH = re.compile(r"\bno\s+growth\b")
+_HALF_PERSON = re.compile(r"\bhalf\s+an?\s+(?:[a-z-]+\s+)?" + _PEOPLE)
+_HALF_YEARLY = re.compile(r"\b(?:every|per|each|once\s+a)\s+half[\s-]year\b")
 # "the break even slips by a year": a shift of one period
 _HALF_SECOND = re.compile(r"\bhalf\s+a\s+sec(?:ond)?\b")
 _ONE_SECOND = re.compile(r"\b(?:under|within|below|than|in|over|above)\s+a\s+sec(?:ond)?\b")
@@ -2242,6 +2247,12 @@ def _phrases(ctx: _Ctx) -> None:
         add("latency", 1500.0, m)
     for m in _HALF_SECOND.finditer(ctx.tmpl):
         add("latency", 500.0, m)
+    for m in _NO_GROWTH.finditer(ctx.tmpl):
+        add("growth", 0.0, m)
+    for m in _HALF_PERSON.finditer(ctx.tmpl):
+        add("headcount", 0.5, m)
+    for m in _HALF_YEARLY.finditer(ctx.tmpl):
+        add("duration", 6.0, m)
     for m in _ONE_SECOND.finditer(ctx.tmpl):  # "answers in under a second"
         add("latency", 1000.0, m)
     for m in _A_MINUTE.finditer(ctx.tmpl):

@@ -148,7 +148,8 @@ _FAMILIES_D541 = [
         [("gpu_count", 8.0, None, None, None), ("tokens_per_request", 900.0, None, None, None)],
     ),
     ("assume the gpu rate is 2.10", [("gpu_price", 2.1, None, None, None)]),
-    ("training takes 30 gpu hours", []),  # compute time, not a count of GPUs
+    # compute time, not a count of GPUs: a plain number, as "2,000 GPU hours" always was
+    ("training takes 30 gpu hours", [("number", 30.0, None, None, None)]),
     ("we want answers in under a second", [("latency", 1000.0, None, None, None)]),
     (
         "about 4 million tokens a day, 70% of which is input",
@@ -1059,6 +1060,13 @@ _FAMILIES_S16 = [
     ("we'd put half an MLOps engineer on it", [("headcount", 0.5, None, None, None)]),
     ("retrain once per half year", [("duration", 6.0, None, None, None)]),
     ("set the horizon to two and a half years", [("duration", 30.0, None, None, None)]),
+    # GPU hours are compute time, counted; a count of GPUs after a price per GPU hour stays a count
+    ("how did you arrive at 900 GPU-hours?", [("number", 900.0, None, None, None)]),
+    (
+        "at $2.49 per GPU-hour on 8 H100s",
+        [("gpu_price", 2.49, None, None, "USD"), ("gpu_count", 8.0, None, None, None)],
+    ),
+    ("cost per GPU hour is 3.10 EUR", [("gpu_price", 3.1, None, None, "EUR")]),
     # two currencies named: none is guessed
     (
         "we pay 30k a month in usd and 5k in eur",

@@ -511,6 +511,7 @@ def _period_at(text: str) -> tuple[str | None, int]:
 _ABBREVIATION_DOT = re.compile(
     r"(?:(?<=\bca)|(?<=\bvs)|(?<=\bavg)|(?<=\best)|(?<=\bapprox))\.(?=\s)"
 )
+_GPU_HOURS_HYPHEN = re.compile(r"(?<=gpu)-(?=h(?:ou)?rs?\b)")
 _PERCENT_WORD = re.compile(r"\s?(percent|per\s?cent|pct)\b")
 _PLACEHOLDER_CHARS = str.maketrans("⟦⟧⟪⟫", "[]<>")
 
@@ -520,6 +521,7 @@ def build_template(message: str, name_spans: list[tuple[int, int, str]]):
     # placeholders typed by the user must not pass for ours (same length keeps the spans)
     lowered = message.lower().translate(_PLACEHOLDER_CHARS)
     lowered = _ABBREVIATION_DOT.sub(" ", lowered)  # "approx. 4.5M" is one sentence
+    lowered = _GPU_HOURS_HYPHEN.sub(" ", lowered)  # "900 GPU-hours" as "900 GPU hours"
     nums = [
         n
         for n in find_numbers(message)
@@ -902,8 +904,12 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             )
             return
     # --- "cost per GPU hour is 3.10 EUR", "GPU hourly rate: $2.10"
-    # not "$2.20 per GPU-hour on a 12-month term"
-    if _GPU_HOUR_BEFORE.search(before) and not _DURATION_AFTER.match(after):
+    # not "$2.20 per GPU-hour on a 12-month term", nor the count in "$2.49 per GPU hour on 8 H100s"
+    if (
+        _GPU_HOUR_BEFORE.search(before)
+        and not _DURATION_AFTER.match(after)
+        and not _GPU_AFTER.match(after)
+    ):
         ctx.add("gpu_price", value, idx, t_after + (cm.end() if cm else 0), currency=currency, **kw)
         return
 
@@ -1504,6 +1510,7 @@ def _one_number(ctx: _Ctx, i: int) -> None:
             r"^(?:\s+(?:[a-z&/]+\s+)?(?:sites|languages|jurisdictions|countries|stores|branches|depots|offices"
             r"|locations|hospitals|clinics|markets|regions|brands|customers|clients|groups|companies"
             r"|quotes|bids|tenders|shifts"  # "3 competitive quotes", "300 O&D markets", "3 shifts of chat"
+            r"|gpu\s+(?:hours|hrs)"  # "900 GPU-hours for training": compute time, counted
             r"|affiliates|authorities|committees|agencies|departments|subsidiaries|municipalities|ministries)"
             r"|-(?:store|site|branch|office|location|hospital|clinic|country|page))\b",  # "a 40-page report"
             after,

@@ -479,13 +479,12 @@ def _exact_at(lowered: str, toks: list[_Tok], i: int, catalog: NameCatalog):
         raw = lowered[toks[i].start : toks[j].end]
         key = normalise_name(raw)
         if key and not key.isdigit():
-            end = toks[j].end
+            end, hit_key = toks[j].end, key
             entry = catalog.lookup(raw + "+") if _PLUS_ENDS.match(lowered, end) else None
             if entry is not None:
-                end += 1
+                end, hit_key = end + 1, key + "plus"  # normalise_name of the name with its "+"
             else:
                 entry = catalog.lookup(raw)
-            hit_key = normalise_name(lowered[toks[i].start : end])
             if entry is None and raw.endswith("s"):
                 entry = catalog.lookup(raw[:-1])  # "8 H100s"
                 hit_key = normalise_name(raw[:-1])

@@ -1228,3 +1228,60 @@ def test_session10_intent_families(text, intents):
 )
 def test_session10_pillar_wording(text, pillars):
     assert {p.pillar: p.value for p in understand(text, catalog=HAND).pillars} == pillars
+
+
+@pytest.mark.parametrize(
+    ("source", "pieces"),
+    [
+        (r"\ba\b|(?:b|c)d|[|]e", [r"\ba\b", r"(?:b|c)d", r"[|]e"]),
+        (r"x\|y|[]|]z|(?<!a|b)w", [r"x\|y", r"[]|]z", r"(?<!a|b)w"]),
+        (r"[^]|]q|r", [r"[^]|]q", "r"]),
+        ("plain", ["plain"]),
+    ],
+)
+def test_a_rule_splits_only_at_its_top_level_bars(source, pieces):
+    from agent.understanding.intents import _split_top_level
+
+    assert _split_top_level(source) == pieces
+
+
+@pytest.mark.parametrize(
+    ("source", "need"),
+    [
+        (r"\bhow much\b", {"how much"}),
+        (r"\b(?:what|which) (?:drives|moves) (?:it|the cost)", {"drives", "moves"}),
+        (r"(?<!not )\brisk(?:s|y)?\b", {"risk"}),
+        (r"\bwh(?:at|ich)?\b", {"wh"}),
+        (r"\b(?:x|\w+ly) cheap", {" cheap"}),
+        (r"(?:xy+zw)+", {"zw"}),
+        (r"\d+%?", None),
+        (r"(?:foo)?\w", None),
+    ],
+)
+def test_a_rule_piece_knows_the_words_no_match_goes_without(source, need):
+    from re import _parser
+
+    from agent.understanding.intents import _required
+
+    got = _required(_parser.parse(source))
+    assert (set(got) if got is not None else None) == need
+
+
+def test_the_prefiltered_scan_finds_what_one_alternation_finds():
+    # independent reference: every rule of an intent in one alternation, searched once
+    import random
+    import re
+
+    from agent.understanding.intents import RULES, normalise_text, rule_hits
+
+    whole = {i: re.compile("|".join(f"(?:{p})" for p in ps)) for i, ps in RULES.items()}
+
+    def reference(text: str) -> dict[str, str]:
+        found = {i: p.search(text) for i, p in whole.items()}
+        return {i: m.group(0).strip() or i for i, m in found.items() if m}
+
+    texts = [normalise_text(m["text"]) for m in load_labelled("dev")]
+    rng = random.Random(7)
+    texts += [" ".join(rng.sample(texts, 12)) for _ in range(200)]  # long turns: leftmost hit wins
+    mismatched = [t for t in texts if rule_hits(t) != reference(t)]
+    assert not mismatched, mismatched[:3]

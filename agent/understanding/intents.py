@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 import re
 from functools import cache
+from re import _compiler, _parser
 from re import _constants as _C  # the parse tree of a rule: which words it cannot match without
-from re import _parser
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -685,22 +685,28 @@ def _required(items) -> frozenset[str] | None:
 
 
 def _pieces(source: str) -> list[tuple[re.Pattern[str], frozenset[str] | None]]:
-    pieces = _split_top_level(source)
-    try:
-        compiled = [re.compile(p) for p in pieces]
-    except re.error:  # a split this scanner does not understand: the rule stays whole
-        pieces, compiled = [source], [re.compile(source)]
-    return [(c, _required(_parser.parse(p))) for c, p in zip(compiled, pieces, strict=True)]
+    out = []
+    for piece in _split_top_level(source):
+        try:
+            tree = _parser.parse(piece)
+        except re.error:  # a split this scanner does not understand: the rule stays whole
+            return [(re.compile(source), None)]
+        need = _required(tree)  # read before the compiler walks the tree
+        out.append((_compiler.compile(tree), need))  # parsed once, not again by re.compile
+    return out
 
 
-_SCAN = {intent: [piece for p in pats for piece in _pieces(p)] for intent, pats in RULES.items()}
+@cache
+def _scan() -> dict[str, list[tuple[re.Pattern[str], frozenset[str] | None]]]:
+    """Built on the first message (about 0.1 s of compiling), not at import."""
+    return {intent: [pc for p in pats for pc in _pieces(p)] for intent, pats in RULES.items()}
 
 
 def rule_hits(text: str) -> dict[str, str]:
     """intent -> the words of the first rule that fired, over a normalised message."""
     present: dict[str, bool] = {}
     hits: dict[str, str] = {}
-    for intent, pieces in _SCAN.items():
+    for intent, pieces in _scan().items():
         first = None
         for pattern, need in pieces:
             if need is not None and not any(

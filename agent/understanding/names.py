@@ -102,9 +102,10 @@ _GPU_LIKE = re.compile(
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.\-_/:][a-z0-9]+)*")
 # a "+" ending a word may end a name ("command r+" is Command R+), one joining two does not ("4o+rag")
 _PLUS_ENDS = re.compile(r"\+(?![a-z0-9])")
-_GIG = re.compile(r"(?<=\d)\s*(?:gigs?|gb|g)\b")
+_GIGABYTES = r"\s*(?:gigs?|gb|g)"
+_GIG = re.compile(rf"(?<=\d){_GIGABYTES}\b")
 # the memory said before a GPU's name: "two 40 gig A100s", "the 24GB L4"
-_MEMORY_BEFORE = re.compile(r"\b(\d{2,3})\s*(?:gigs?|gb|g)\s*$")
+_MEMORY_BEFORE = re.compile(rf"\b(\d{{2,3}}){_GIGABYTES}\s*$")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 _KIND_PRIORITY = {"gpu": 0, "open_model": 1, "api_model": 2}

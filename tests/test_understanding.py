@@ -1285,3 +1285,33 @@ def test_the_prefiltered_scan_finds_what_one_alternation_finds():
     texts += [" ".join(rng.sample(texts, 12)) for _ in range(200)]  # long turns: leftmost hit wins
     mismatched = [t for t in texts if rule_hits(t) != reference(t)]
     assert not mismatched, mismatched[:3]
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        # a scenario input as the condition of a break-even asked "how long / how many months"
+        # (I4): not the sizing question "how many L40S to serve ..." (I8)
+        (
+            "how long till the reserved cards pay for themselves at 30% utilisation?",
+            {"break_even", "what_if"},
+        ),
+        (
+            "how many months until a tuned 8b pays off at 6M tokens a day?",
+            {"break_even", "what_if"},
+        ),
+        ("how many L40S to serve a 13b at 20M tokens a day?", {"explain_figure"}),
+        # ... unless the condition points back at values already given
+        ("how many months until payback with those 4 cards?", {"break_even"}),
+        # a volume a question is asked "for" is its condition too; a price basis is not
+        (
+            "does a self-hosted 8b still make sense for 5,000 requests a day?",
+            {"recommend", "what_if"},
+        ),
+        ("which is cheaper for 300M tokens a month, haiku or a tuned 8b?", {"compare", "what_if"}),
+        ("is haiku cheaper than 4o mini for 1M tokens?", {"compare"}),
+    ],
+)
+@pytest.mark.usefixtures("rules_alone")
+def test_session17_conditions_of_a_question(text, intents):
+    assert set(understand(text, catalog=HAND).intent_ids) == intents

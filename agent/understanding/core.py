@@ -149,8 +149,11 @@ _MARKED_CONDITION = re.compile(
     # not "how did you arrive at $38,400", "hosting sits at 11.2k": where a figure stands
     r"(?:^|\b)(?<!arrive )(?<!arrived )(?<!arriving )(?<!sits )(?<!sitting )(?<!stands )"
     r"(?:at|with|w/|assuming|instead of|and a|and an)"
-    r"\s+(?:\S+\s+){0,3}$"
+    # not "payback with those 2 cards?": a value already in the conversation (I4)
+    r"\s+(?!(?:that|those|these)\s)(?:\S+\s+){0,3}$"
 )
+# a volume the question is asked for: "which is cheaper for 1.2bn tokens/month?" (I4)
+_FOR_VOLUME = re.compile(r"\bfor\s+(?:about\s+|around\s+|roughly\s+)?[~≈]?$")
 # a follow-up on whether what was just said alters an answer (I4): "does that change the
 # recommendation?", "how much does that move the break-even?"
 _CHANGES_ANSWER = re.compile(
@@ -424,7 +427,9 @@ def _intents(
             or figure_only
             and _FIGURE_HYPOTHESIS.search(norm)
             or not figure_only
-            and not _SIZING.search(norm)  # "how many L40S to serve a 13b at that load?"
+            # "how many L40S to serve a 13b at that load?"; not "how long until qlora pays for
+            # itself at 4M tokens a day?", a break-even under a condition (I4)
+            and not (_SIZING.search(norm) and "break_even" not in scores)
             and any(
                 q.kind != "duration"  # "over 3 years" is the window of the question, not a change
                 and (
@@ -434,7 +439,12 @@ def _intents(
                     and _PREMISE.match(clause.text)
                 )
                 # not the GPUs the option runs on: "payback for mistral 7b on 2 L4s?" (I4)
-                and _MARKED_CONDITION.search(lowered, max(0, q.span.start - 40), q.span.start)
+                and (
+                    _MARKED_CONDITION.search(lowered, max(0, q.span.start - 40), q.span.start)
+                    or q.kind in ("token_volume", "request_volume")
+                    and q.period is not None
+                    and _FOR_VOLUME.search(lowered, max(0, q.span.start - 20), q.span.start)
+                )
                 for q, clause in q_clauses
             )
         )

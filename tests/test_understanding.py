@@ -1315,3 +1315,11 @@ def test_the_prefiltered_scan_finds_what_one_alternation_finds():
 @pytest.mark.usefixtures("rules_alone")
 def test_session17_conditions_of_a_question(text, intents):
     assert set(understand(text, catalog=HAND).intent_ids) == intents
+
+
+def test_a_rule_with_global_flags_stays_whole():
+    from agent.understanding.intents import _pieces
+
+    (pattern, need), *rest = _pieces(r"(?i)\bhello\b|world")
+    assert not rest and need is None and pattern.search("WORLD")
+    assert [need for _, need in _pieces(r"\bhello\b|world")] == [{"hello"}, {"world"}]

@@ -540,24 +540,23 @@ def build_template(message: str, name_spans: list[tuple[int, int, str]]):
     oend: list[int] = []
     npos: list[tuple[int, int]] = [(0, 0)] * len(nums)
     pos = 0
+    size = 0  # len of the template so far
     for s, e, rep in marks:
         if s < pos:
             continue
-        for k in range(pos, s):
-            tmpl.append(lowered[k])
-            ostart.append(k)
-            oend.append(k + 1)
-        t0 = len(tmpl)
-        tmpl.extend(rep)
-        ostart.extend([s] * len(rep))
-        oend.extend([e] * len(rep))
+        tmpl += (lowered[pos:s], rep)
+        ostart += range(pos, s)
+        oend += range(pos + 1, s + 1)
+        ostart += [s] * len(rep)
+        oend += [e] * len(rep)
+        t0 = size + s - pos
+        size = t0 + len(rep)
         if rep.startswith("⟦"):
-            npos[int(rep[1:-1])] = (t0, len(tmpl))
+            npos[int(rep[1:-1])] = (t0, size)
         pos = e
-    for k in range(pos, len(lowered)):
-        tmpl.append(lowered[k])
-        ostart.append(k)
-        oend.append(k + 1)
+    tmpl.append(lowered[pos:])
+    ostart += range(pos, len(lowered))
+    oend += range(pos + 1, len(lowered) + 1)
     return "".join(tmpl), ostart, oend, nums, npos
 
 

@@ -213,6 +213,7 @@ def test_approximate_is_noted():
         ("A100 80 gig", ["a100-80gb"]),
         ("8 H100s", ["h100-80gb"]),
         ("gpt-4oo", ["openai/gpt-4o"]),  # a typo: fuzzy match, score below 1
+        ("mistrall 7b", ["mistral-7b"]),  # a family one letter off still starts a name
     ],
 )
 def test_names_hand_catalogue(text, ids):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -160,7 +161,11 @@ class NameCatalog:
 
     def lookup(self, text: str) -> CatalogEntry | None:
         """The entry whose alias is exactly ``text`` once normalised, or None."""
-        bucket = self._exact.get(normalise_name(text))
+        return self.at_key(normalise_name(text))
+
+    def at_key(self, key: str) -> CatalogEntry | None:
+        """The entry whose normalised alias is ``key``, or None."""
+        bucket = self._exact.get(key)
         return bucket[0] if bucket else None
 
     def is_prefix(self, key: str) -> bool:
@@ -286,8 +291,7 @@ def default_catalog() -> NameCatalog:
     return NameCatalog(tuple(entries))
 
 
-@dataclass(frozen=True)
-class _Tok:
+class _Tok(NamedTuple):
     start: int
     end: int
     text: str
@@ -299,17 +303,19 @@ def _tokens(lowered: str) -> list[_Tok]:
 
 # English words one letter away from a family name
 _NOT_FAMILIES = frozenset({"clause", "clauses", "mistrial", "gamma", "samba", "tests", "llamas"})
+_LONG_FAMILIES = sorted(f for f in FAMILIES if len(f) >= 5)
+_HEAD = re.compile(r"[^.\-_/:\d]*")  # a token's letters before any digit or joiner
 
 
 def _is_family(tok: str) -> bool:
-    head = re.split(r"[.\-_/:\d]", tok, maxsplit=1)[0]
+    head = _HEAD.match(tok).group(0)
     if head in FAMILIES or (head.endswith("s") and head[:-1] in BARE_HARDWARE):
         return True
-    if head in _NOT_FAMILIES:
+    if head in _NOT_FAMILIES or len(head) < 5:
         return False
-    return len(head) >= 5 and any(
-        Levenshtein.distance(head, f) <= 1 for f in FAMILIES if len(f) >= 5
-    )
+    # one typo away from a family ("mistrall", "deepsek"): one C-level scan of the long families
+    near = process.extractOne(head, _LONG_FAMILIES, scorer=Levenshtein.distance, score_cutoff=1)
+    return near is not None
 
 
 def _continues_name(tok: str) -> bool:
@@ -481,11 +487,12 @@ def _exact_at(lowered: str, toks: list[_Tok], i: int, catalog: NameCatalog):
         key = normalise_name(raw)
         if key and not key.isdigit():
             end, hit_key = toks[j].end, key
-            entry = catalog.lookup(raw + "+") if _PLUS_ENDS.match(lowered, end) else None
+            # key + "plus" is normalise_name of the name with its "+"
+            entry = catalog.at_key(key + "plus") if _PLUS_ENDS.match(lowered, end) else None
             if entry is not None:
-                end, hit_key = end + 1, key + "plus"  # normalise_name of the name with its "+"
+                end, hit_key = end + 1, key + "plus"
             else:
-                entry = catalog.lookup(raw)
+                entry = catalog.at_key(key)
             if entry is None and raw.endswith("s"):
                 entry = catalog.lookup(raw[:-1])  # "8 H100s"
                 hit_key = normalise_name(raw[:-1])

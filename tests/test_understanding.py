@@ -1241,7 +1241,7 @@ def test_session10_pillar_wording(text, pillars):
     ],
 )
 def test_a_rule_splits_only_at_its_top_level_bars(source, pieces):
-    from agent.understanding.intents import _split_top_level
+    from agent.understanding.scan import _split_top_level
 
     assert _split_top_level(source) == pieces
 
@@ -1262,7 +1262,7 @@ def test_a_rule_splits_only_at_its_top_level_bars(source, pieces):
 def test_a_rule_piece_knows_the_words_no_match_goes_without(source, need):
     from re import _parser
 
-    from agent.understanding.intents import _required
+    from agent.understanding.scan import _required
 
     got = _required(_parser.parse(source))
     assert (set(got) if got is not None else None) == need
@@ -1286,6 +1286,32 @@ def test_the_prefiltered_scan_finds_what_one_alternation_finds():
     texts += [" ".join(rng.sample(texts, 12)) for _ in range(200)]  # long turns: leftmost hit wins
     mismatched = [t for t in texts if rule_hits(t) != reference(t)]
     assert not mismatched, mismatched[:3]
+    # asked for some intents only, the scan reads their rules and finds what the reference does
+    some = {"what_if", "risk", "explain_concept"}
+    narrowed = [
+        t
+        for t in texts
+        if rule_hits(t, only=some) != {i: w for i, w in reference(t).items() if i in some}
+    ]
+    assert not narrowed, narrowed[:3]
+
+
+def test_the_pillar_rules_scan_finds_what_one_alternation_finds():
+    # independent reference: each list of pillar rules as one alternation, searched once
+    import random
+    import re
+
+    from agent.understanding.signals import _COMPILED, _REGULATION_STATED
+
+    scans = [_REGULATION_STATED, *(scan for pair in _COMPILED.values() for scan in pair)]
+    texts = [m["text"].lower() for m in load_labelled("dev")]
+    rng = random.Random(11)
+    texts += [" ".join(rng.sample(texts, 12)) for _ in range(100)]
+    for scan in scans:
+        whole = re.compile("|".join(f"(?:{s})" for s in scan.sources))
+        for t in texts:
+            got, want = scan.search(t), whole.search(t)
+            assert (got and (got.span(), got.group(0))) == (want and (want.span(), want.group(0)))
 
 
 @pytest.mark.parametrize(
@@ -1319,7 +1345,7 @@ def test_session17_conditions_of_a_question(text, intents):
 
 
 def test_a_rule_with_global_flags_stays_whole():
-    from agent.understanding.intents import _pieces
+    from agent.understanding.scan import _pieces
 
     (pattern, need), *rest = _pieces(r"(?i)\bhello\b|world")
     assert not rest and need is None and pattern.search("WORLD")

@@ -123,7 +123,20 @@ _STATED_MOVE = re.compile(
 # Rule I4, a hypothetical condition inside a question: "does it still make sense if we only get
 # 60% utilisation", "worst case if GPU prices spike" ("tell me if we should" asks, it sets nothing)
 _ASKS = frozenset({"recommend", "break_even", "risk", "compare", "explain_figure"})
+# a clause whose own words ask for one of these states no scenario fact
+_CLAUSE_ASKS = frozenset(
+    {
+        "show_assumptions",
+        "what_if",
+        "compare",
+        "break_even",
+        "risk",
+        "explain_figure",
+        "explain_concept",
+    }
+)
 _IF_CONDITION = re.compile(
+    r"(?=if|assuming|suppos|in case)"  # zero width like the look-behinds, and cheaper: tried first
     r"(?<!\bknow )(?<!\btell me )(?<!\bsee )(?<!\bcheck )(?<!\bsorry )(?<!\bwonder )(?<!\bwondering )"
     r"(?<!\bsure )(?<!\bout )(?<!\bask )(?<!\bdecide )(?<!\bus )(?<!\bme )(?<!\bwhether or )"
     r"\b(?:if|assuming|supposing|suppose|in case)\b(?!\s+(?:we|i|you)\s+(?:should|need)\b)(?!\s+wrong\b)"
@@ -517,16 +530,7 @@ def _intents(
                 clause.text.lower()
             ):
                 continue  # "our real numbers are nowhere near the 40% you seem to assume"
-            local = rule_hits(normalise_text(clause.text))
-            if local.keys() & {
-                "show_assumptions",
-                "what_if",
-                "compare",
-                "break_even",
-                "risk",
-                "explain_figure",
-                "explain_concept",
-            }:
+            if rule_hits(normalise_text(clause.text), only=_CLAUSE_ASKS):
                 continue
             set_up = False
             facts = [

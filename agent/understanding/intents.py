@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection
 from functools import cache
-from re import _compiler, _parser
-from re import _constants as _C  # the parse tree of a rule: which words it cannot match without
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
+
+from .scan import Alternation
 
 # ---------------------------------------------------------------------------------------------
 # spelling: chat shorthand and near-miss spellings of the words the rules look for
@@ -622,106 +623,21 @@ RULES: dict[str, list[str]] = {
 }
 
 
-# ---------------------------------------------------------------------------------------------
-# scanning: each rule is split at its top-level "|" and searched only when the text holds one of
-# the literal words every match of that piece must contain. The first hit (leftmost, then the
-# earlier piece) is exactly what one alternation of all the rules would have returned.
-_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
-
-
-def _split_top_level(source: str) -> list[str]:
-    """``a|(b|c)|[|]`` -> ``["a", "(b|c)", "[|]"]``: bars inside groups and classes stay."""
-    pieces, depth, start, i, in_class = [], 0, 0, 0, False
-    while i < len(source):
-        ch = source[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            if source[i + 1 : i + 2] == "^":
-                i += 1
-            if source[i + 1 : i + 2] == "]":
-                i += 1  # "[]...]": a first "]" is a member
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            pieces.append(source[start:i])
-            start = i + 1
-        i += 1
-    return [*pieces, source[start:]]
-
-
-def _required(items) -> frozenset[str] | None:
-    """The most selective set of strings one of which every match contains; None when unknown."""
-    found: list[frozenset[str]] = []
-    run = ""
-    for op, av in items:
-        if op is _C.LITERAL:
-            run += chr(av)
-            continue
-        if op is _C.AT:
-            continue  # \b, ^: zero width, the letters either side stay adjacent
-        if run:
-            found.append(frozenset([run]))
-            run = ""
-        need = None
-        if op is _C.SUBPATTERN and not av[1] and not av[2]:
-            need = _required(av[3])
-        elif op is _C.ATOMIC_GROUP:
-            need = _required(av)
-        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT) and av[0] >= 1:
-            need = _required(av[2])
-        elif op is _C.BRANCH:
-            branches = [_required(b) for b in av[1]]
-            if all(branches):
-                need = frozenset().union(*branches)
-        if need:
-            found.append(need)
-    if run:
-        found.append(frozenset([run]))
-    return max(found, key=lambda s: (min(map(len, s)), -len(s)), default=None)
-
-
-def _pieces(source: str) -> list[tuple[re.Pattern[str], frozenset[str] | None]]:
-    if _GLOBAL_FLAGS.match(source):  # "(?i)a|b": the flags hold for every piece, kept whole
-        return [(re.compile(source), None)]
-    out = []
-    for piece in _split_top_level(source):
-        try:
-            tree = _parser.parse(piece)
-        except re.error:  # a split this scanner does not understand: the rule stays whole
-            return [(re.compile(source), None)]
-        need = _required(tree)  # read before the compiler walks the tree
-        out.append((_compiler.compile(tree), need))  # parsed once, not again by re.compile
-    return out
-
-
 @cache
-def _scan() -> dict[str, list[tuple[re.Pattern[str], frozenset[str] | None]]]:
+def _scan() -> dict[str, Alternation]:
     """Built on the first message (about 0.3 s of parsing and compiling here), not at import."""
-    return {intent: [pc for p in pats for pc in _pieces(p)] for intent, pats in RULES.items()}
+    return {intent: Alternation(pats) for intent, pats in RULES.items()}
 
 
-def rule_hits(text: str) -> dict[str, str]:
-    """intent -> the words of the first rule that fired, over a normalised message."""
+def rule_hits(text: str, only: Collection[str] | None = None) -> dict[str, str]:
+    """intent -> the words of the first rule that fired, over a normalised message (the rules of
+    the intents in ``only``, when given)."""
     present: dict[str, bool] = {}
     hits: dict[str, str] = {}
-    for intent, pieces in _scan().items():
-        first = None
-        for pattern, need in pieces:
-            if need is not None and not any(
-                present[w] if w in present else present.setdefault(w, w in text) for w in need
-            ):
-                continue
-            m = pattern.search(text)
-            if m and (first is None or m.start() < first.start()):
-                first = m
-        if first:
+    for intent, rules in _scan().items():
+        if only is not None and intent not in only:
+            continue
+        if first := rules.search(text, present):
             hits[intent] = first.group(0).strip() or intent
     return hits
 

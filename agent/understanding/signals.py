@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from .model import ConversationContext, PillarSignal, Reference, Span
+from .scan import Alternation
 
 # Per pillar: patterns that say it does NOT apply (checked first), then patterns that say it does.
 _PILLARS: dict[str, tuple[list[str], list[str]]] = {
@@ -269,13 +270,9 @@ _RULE_WORDS = (
 _INFERRED_FROM = {"regulated": _INDUSTRY_NAMED}
 
 
-def _alternation(patterns: list[str]) -> list[re.Pattern]:
-    return [re.compile("|".join(f"(?:{x})" for x in patterns))]
-
-
-(_REGULATION_STATED,) = _alternation([*_PILLARS["regulated"][1], _RULE_WORDS])
+_REGULATION_STATED = Alternation([*_PILLARS["regulated"][1], _RULE_WORDS])
 _COMPILED = {
-    p: (_alternation(neg), _alternation([*pos, *_INFERRED_FROM.get(p, [])]))
+    p: (Alternation(neg), Alternation([*pos, *_INFERRED_FROM.get(p, [])]))
     for p, (neg, pos) in _PILLARS.items()
 }
 
@@ -296,16 +293,17 @@ _NEUTRAL = re.compile(
 def find_pillars(message: str) -> list[PillarSignal]:
     lowered = _NEUTRAL.sub(lambda m: " " * len(m.group(0)), message.lower())
     out: list[PillarSignal] = []
+    present: dict[str, bool] = {}  # which rule words the message holds, shared by the searches
     for pillar, (neg, pos) in _COMPILED.items():
-        hit = next((m for p in neg if (m := p.search(lowered))), None)
+        hit = neg.search(lowered, present)
         if hit is not None:
             out.append(
                 PillarSignal(pillar=pillar, value=False, span=_span(message, hit), confidence=0.8)
             )
             continue
-        hit = next((m for p in pos if (m := p.search(lowered))), None)
+        hit = pos.search(lowered, present)
         if hit is not None:
-            inferred = pillar == "regulated" and not _REGULATION_STATED.search(lowered)
+            inferred = pillar == "regulated" and not _REGULATION_STATED.search(lowered, present)
             out.append(
                 PillarSignal(
                     pillar=pillar,

@@ -623,10 +623,8 @@ RULES: dict[str, list[str]] = {
 }
 
 
-@cache
-def _scan() -> dict[str, Alternation]:
-    """Built on the first message (about 0.3 s of parsing and compiling here), not at import."""
-    return {intent: Alternation(pats) for intent, pats in RULES.items()}
+# each intent's rules, parsed on the first message (about 0.3 s here), not at import
+_SCANS = {intent: Alternation(rules) for intent, rules in RULES.items()}
 
 
 def rule_hits(text: str, only: Collection[str] | None = None) -> dict[str, str]:
@@ -634,7 +632,7 @@ def rule_hits(text: str, only: Collection[str] | None = None) -> dict[str, str]:
     the intents in ``only``, when given)."""
     present: dict[str, bool] = {}
     hits: dict[str, str] = {}
-    for intent, rules in _scan().items():
+    for intent, rules in _SCANS.items():
         if only is not None and intent not in only:
             continue
         if first := rules.search(text, present):

@@ -123,18 +123,6 @@ _STATED_MOVE = re.compile(
 # Rule I4, a hypothetical condition inside a question: "does it still make sense if we only get
 # 60% utilisation", "worst case if GPU prices spike" ("tell me if we should" asks, it sets nothing)
 _ASKS = frozenset({"recommend", "break_even", "risk", "compare", "explain_figure"})
-# a clause whose own words ask for one of these states no scenario fact
-_CLAUSE_ASKS = frozenset(
-    {
-        "show_assumptions",
-        "what_if",
-        "compare",
-        "break_even",
-        "risk",
-        "explain_figure",
-        "explain_concept",
-    }
-)
 _IF_CONDITION = re.compile(
     r"(?=if|assuming|suppos|in case)"  # zero width like the look-behinds, and cheaper: tried first
     r"(?<!\bknow )(?<!\btell me )(?<!\bsee )(?<!\bcheck )(?<!\bsorry )(?<!\bwonder )(?<!\bwondering )"
@@ -390,6 +378,20 @@ def _if_condition(norm: str, lowered: str, quantities: list[Quantity], figure_on
             return True
     # every "if" of the raw text names an option; one only the normalised text has still counts
     return not raw_ifs
+
+
+# a clause whose own words ask for one of these states no scenario fact
+_CLAUSE_ASKS = frozenset(
+    {
+        "show_assumptions",
+        "what_if",
+        "compare",
+        "break_even",
+        "risk",
+        "explain_figure",
+        "explain_concept",
+    }
+)
 
 
 def _clause_of(pos: int, clauses: list[_Clause]) -> _Clause:

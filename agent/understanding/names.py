@@ -494,8 +494,8 @@ def _exact_at(lowered: str, toks: list[_Tok], i: int, catalog: NameCatalog):
             else:
                 entry = catalog.at_key(key)
             if entry is None and raw.endswith("s"):
-                entry = catalog.lookup(raw[:-1])  # "8 H100s"
                 hit_key = normalise_name(raw[:-1])
+                entry = catalog.at_key(hit_key)  # "8 H100s"
             if entry is not None:
                 best = (entry, j, hit_key, end)
         if not catalog.is_prefix(key):

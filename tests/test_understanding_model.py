@@ -22,13 +22,15 @@ from agent.understanding.intent_model import (
     label_sets,
     load_combiner,
     stored_embeddings,
+    training_messages,
     training_set,
 )
+from agent.understanding.intents import normalise_text
 from agent.understanding.model import INTENT_IDS
 
 
 def test_shipped_embeddings_belong_to_the_current_training_texts():
-    """Edit tests/data/messages_dev.yaml or intents.EXAMPLES, then run
+    """Edit tests/data/messages_dev.yaml, intents.EXAMPLES or intent_training.json, then run
     ``python -m bench.intent_cv --write-embeddings``."""
     texts, labels = training_set()
     vectors = stored_embeddings(texts)
@@ -38,6 +40,33 @@ def test_shipped_embeddings_belong_to_the_current_training_texts():
     # normalised at write time; float16 storage keeps the norm within 1e-3
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
     assert stored_embeddings([*texts, "one more message"]) is None
+
+
+def test_written_training_messages_are_labelled_by_the_rules_and_apart_from_the_labelled_set():
+    """agent/understanding/intent_training.json (``bench/training_messages.py``): known intents,
+    off_topic and greeting_help alone, no repeats, none the text of a labelled message, and none
+    of the encoder's alone: the regressions' texts stay the development messages and examples."""
+    written = training_messages()
+    assert written, "the shipped encoder learns from written training messages"
+    keys = [normalise_text(text) for text, _ in written]
+    assert len(set(keys)) == len(keys)
+    for text, intents in written:
+        assert intents and set(intents) <= set(INTENT_IDS), text
+        assert len(intents) == 1 or not {"off_topic", "greeting_help"} & set(intents), text
+    assert not set(keys) & {normalise_text(m["text"]) for m in load_labelled()}
+    texts, _ = training_set()
+    both, labels = training_set(written=True)
+    assert both == texts + [text for text, _ in written]
+    assert labels[len(texts) :] == [intents for _, intents in written]
+
+
+def test_no_written_training_message_is_near_a_development_message(model):
+    """Every 20th written message against the shipped development embeddings (the tool compared
+    every one, with the held-out messages too)."""
+    texts, _ = training_set()
+    dev = stored_embeddings(texts)[: len(load_labelled("dev"))]
+    sample = embed(model.embedder, [text for text, _ in training_messages()[::20]])
+    assert (sample @ dev.T).max() < 0.9 + 2e-3  # the development vectors are stored in float16
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ reworded; the held-out texts are compared, never printed). The kept messages are
 file in input order.
 
 Run: ``python -m bench.training_messages WRITTEN.jsonl... --date YYYY-MM-DD --by "who wrote them"``;
-then ``python -m bench.intent_cv --write-embeddings``, ``--write-encoder`` and
-``--write-combiner``.
+then ``python -m bench.intent_cv --write-encoder --keep-folds`` (only the encoder learns them; the
+full ``--write-encoder`` then ``--write-combiner`` also retrains the folds, ~2.5 hours).
 """
 
 from __future__ import annotations

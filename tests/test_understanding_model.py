@@ -30,7 +30,7 @@ from agent.understanding.model import INTENT_IDS
 
 
 def test_shipped_embeddings_belong_to_the_current_training_texts():
-    """Edit tests/data/messages_dev.yaml, intents.EXAMPLES or intent_training.json, then run
+    """Edit tests/data/messages_dev.yaml or intents.EXAMPLES, then run
     ``python -m bench.intent_cv --write-embeddings``."""
     texts, labels = training_set()
     vectors = stored_embeddings(texts)

@@ -1,7 +1,8 @@
 """Add written training messages to agent/understanding/intent_training.json.
 
 Input: JSON-lines files of ``{"text": ..., "intents": [...]}`` written by the rules I1-I13 (header
-of tests/data/messages_heldout.yaml) by writers who saw neither the parser nor the labelled set.
+of tests/data/messages_heldout.yaml) by writers who saw neither the parser nor the labelled set
+(their brief: bench/data/training_messages_brief.md).
 Each message is checked (known intents; off_topic and greeting_help alone) and dropped when its
 text, normalised as the encoder reads it ("pls" and "please" alike), is a labelled message's or
 repeats one already kept, or when its MiniLM embedding, as written or normalised, has cosine

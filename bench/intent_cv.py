@@ -139,9 +139,10 @@ def _encoder_oof(
     return {_as_read(m["text"]): by_id[m["id"]] for m in dev}
 
 
-def _write_encoder(dev, texts, labels, folds, examples, digest, embedder, keep_folds) -> None:
-    """Train the encoder per fold on the fold's messages and the `examples` (its out-of-fold
-    probabilities, for the combiner and this bench), then on every training text (the shipped
+def _write_encoder(dev, texts, labels, folds, n_written, digest, embedder, keep_folds) -> None:
+    """Train the encoder per fold on the fold's messages and every other text (the example
+    utterances, then the last `n_written`, the written training messages): its out-of-fold
+    probabilities, for the combiner and this bench; then on every training text (the shipped
     one); `digest` names the training texts. With `keep_folds` only the shipped one is trained
     and the out-of-fold file stays as it is."""
     from agent.understanding.intent_encoder import (
@@ -153,10 +154,10 @@ def _write_encoder(dev, texts, labels, folds, examples, digest, embedder, keep_f
         TUNED_LAYERS,
         train_encoder,
     )
-    from agent.understanding.intent_model import training_messages
     from agent.understanding.model import INTENT_IDS
 
-    n_dev, n_written = len(dev), len(training_messages())
+    n_dev = len(dev)
+    examples = list(range(n_dev, len(texts)))
     n_examples = len(examples) - n_written
     oof = np.zeros((n_dev, len(INTENT_IDS)), dtype=np.float32)
     for k, (train, test) in enumerate([] if keep_folds else folds, 1):
@@ -237,15 +238,15 @@ def main() -> int:
     folds = list(GroupKFold(n_splits=5).split(vectors[:n_dev], groups=groups))
 
     written = training_messages()  # the encoder's alone (intent_model.training_set)
-    digest = texts_digest(texts + [text for text, _ in written])
-    labelled_digest = texts_digest(texts)
+    encoder_texts = texts + [text for text, _ in written]
+    digest, labelled_digest = texts_digest(encoder_texts), texts_digest(texts)
     if "--write-encoder" in sys.argv:
         _write_encoder(
             dev,
-            texts + [text for text, _ in written],
+            encoder_texts,
             labels + [intents for _, intents in written],
             folds,
-            list(range(n_dev, len(texts) + len(written))),
+            len(written),
             digest,
             embedder,
             keep_folds="--keep-folds" in sys.argv,

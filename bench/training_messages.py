@@ -46,9 +46,10 @@ def _checked(path: Path) -> list[tuple[str, list[str]]]:
         if not line.strip():
             continue
         item = json.loads(line)
+        if not isinstance(item, dict) or set(item) != {"text", "intents"}:
+            raise SystemExit(f"{path}:{n}: not a {{text, intents}} object: {line[:120]}")
         text, intents = item["text"].strip(), sorted(set(item["intents"]))
-        unknown = set(intents) - set(INTENT_IDS)
-        if set(item) != {"text", "intents"} or not text or not intents or unknown:
+        if not text or not intents or set(intents) - set(INTENT_IDS):
             raise SystemExit(f"{path}:{n}: not a message with known intents: {line[:120]}")
         if len(intents) > 1 and ALONE & set(intents):
             raise SystemExit(f"{path}:{n}: {'/'.join(ALONE & set(intents))} stands alone")

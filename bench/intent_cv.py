@@ -223,10 +223,6 @@ def main() -> int:
     dev = load_labelled("dev")
     gold = {m["id"]: set(m["intents"]) for m in dev}
     recent = {m["id"] for m in dev if int(m["id"][1:]) >= RULES_BATCHES_FIRST}
-    print("reading dev with the rules alone...", file=sys.stderr)
-    rules = rules_readings(dev)
-    arrival = arrival_readings(set(gold))
-
     texts, labels = training_set()
     vectors = stored_embeddings(texts)
     embedder = load_embedder()
@@ -252,6 +248,9 @@ def main() -> int:
             keep_folds="--keep-folds" in sys.argv,
         )
         return 0
+    print("reading dev with the rules alone...", file=sys.stderr)
+    rules = rules_readings(dev)
+    arrival = arrival_readings(set(gold))
     tuned = _encoder_oof(dev, digest, labelled_digest)
     print(
         "the model: regressions" + (" + fine-tuned encoder" if tuned else " alone"), file=sys.stderr

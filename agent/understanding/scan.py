@@ -111,14 +111,15 @@ def _required(items) -> frozenset[str] | None:
 
 
 def _pieces(source: str) -> list[Piece]:
-    if _GLOBAL_FLAGS.match(source):  # "(?i)a|b": the flags hold for every piece, kept whole
-        return [(re.compile(source), None)]
-    out = []
-    for piece in _split_top_level(source):
+    if not _GLOBAL_FLAGS.match(source):  # with "(?i)a|b" the flags hold for every piece: kept whole
         try:
-            tree = _parser.parse(piece)
+            return [_piece(piece) for piece in _split_top_level(source)]
         except re.error:  # a split this scanner does not understand: the rule stays whole
-            return [(re.compile(source), None)]
-        need = _required(tree)  # read before the compiler walks the tree
-        out.append((_compiler.compile(tree), need))  # parsed once, not again by re.compile
-    return out
+            pass
+    return [(re.compile(source), None)]
+
+
+def _piece(source: str) -> Piece:
+    tree = _parser.parse(source)
+    need = _required(tree)  # read before the compiler walks the tree
+    return _compiler.compile(tree), need  # parsed once, not again by re.compile

@@ -18,10 +18,10 @@ encoder has also learned since 2026-12-01: the figures here hold for the encoder
 
 Run: ``python -m bench.intent_cv``; ``--write-embeddings`` regenerates
 agent/understanding/intent_embeddings.npz after the development messages change;
-``--write-encoder`` trains the encoder once per fold and once on everything (about 2.5 hours on
+``--write-encoder`` trains the encoder once per fold and once on everything (about 4.5 hours on
 a 2 GHz Xeon, linear in the texts) and writes agent/understanding/intent_encoder.npz and the
 out-of-fold probabilities; ``--write-encoder --keep-folds`` trains only the shipped encoder (about
-30 minutes), after written training messages were added (agent/understanding/intent_training.json;
+50 minutes), after written training messages were added (agent/understanding/intent_training.json;
 every fold would learn them all: the folds split the development messages), and keeps the
 out-of-fold probabilities of encoders trained without them;
 ``--write-combiner`` refits agent/understanding/intent_combiner.json (after the rules, the

@@ -12,7 +12,7 @@ file in input order.
 
 Run: ``python -m bench.training_messages WRITTEN.jsonl... --date YYYY-MM-DD --by "who wrote them"``;
 then ``python -m bench.intent_cv --write-encoder --keep-folds`` (only the encoder learns them; the
-full ``--write-encoder`` then ``--write-combiner`` also retrains the folds, ~2.5 hours).
+full ``--write-encoder`` then ``--write-combiner`` also retrains the folds, ~4.5 hours).
 """
 
 from __future__ import annotations

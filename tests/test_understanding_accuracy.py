@@ -11,8 +11,8 @@ import pytest
 from agent.understanding import understand
 from agent.understanding.evaluation import load_labelled, score
 
-# The CI floor, on every part and figure (held-out intents measured 93.0% of 2,356 on
-# 2026-11-30, session 13; two annotators agree on only ~96-97% of intent sets).
+# The CI floor, on every part and figure (held-out intents measured 93.8% of 2,356 on
+# 2026-12-01, session 20; two annotators agree on only ~96-97% of intent sets).
 FLOOR = 0.90
 
 

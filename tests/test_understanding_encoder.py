@@ -27,7 +27,7 @@ from agent.understanding.model import INTENT_IDS
 
 def test_shipped_encoder_belongs_to_the_current_training_texts():
     """Edit tests/data/messages_dev.yaml or intents.EXAMPLES, then run
-    ``python -m bench.intent_cv --write-encoder`` (about 2.5 hours on a 2 GHz Xeon) and
+    ``python -m bench.intent_cv --write-encoder`` (about 4.5 hours on a 2 GHz Xeon) and
     ``--write-combiner``; after adding written training messages (``bench.training_messages``),
     ``--write-encoder --keep-folds`` is enough."""
     texts, _ = training_set(written=True)

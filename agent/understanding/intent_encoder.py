@@ -3,8 +3,8 @@ layers trained, with a multi-label head, on the labelled development messages, t
 utterances and the written training messages (``intent_model.TRAINING_FILE``). Its probabilities
 are averaged with the regressions' in ``intent_model.IntentModel``.
 
-Trained offline, never at run time (on a 2 GHz Xeon about 13 minutes per 6,000 texts, so ~30
-minutes for the shipped one and ~2.5 hours with the five folds):
+Trained offline, never at run time (on a 2 GHz Xeon about 13 minutes per 6,000 texts, so ~50
+minutes for the shipped one, 22,824 texts, and ~4.5 hours with the five folds):
 ``python -m bench.intent_cv --write-encoder`` writes the tuned layers and the head to
 ``intent_encoder.npz`` (float16, with the digest of the texts they learned from and the recipe) and
 the out-of-fold probabilities the combiner is fitted on to ``bench/data/intent_encoder_oof.npz``.

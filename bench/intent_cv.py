@@ -23,7 +23,11 @@ a 2 GHz Xeon, linear in the texts) and writes agent/understanding/intent_encoder
 out-of-fold probabilities; ``--write-encoder --keep-folds`` trains only the shipped encoder (about
 50 minutes), after written training messages were added (agent/understanding/intent_training.json;
 every fold would learn them all: the folds split the development messages), and keeps the
-out-of-fold probabilities of encoders trained without them;
+out-of-fold probabilities as they were; ``--write-encoder --keep-shipped
+--folds 2`` trains only the fold encoders, here two (``--folds K``, 2-5, default 5: the same
+near-duplicate groups in K folds; each fold learns (K-1)/K of dev and every written message, about
+45 minutes each at 22,824 texts), so that the out-of-fold probabilities and the combiner fitted on
+them describe an encoder that learned the written messages, as the shipped one did;
 ``--write-combiner`` refits agent/understanding/intent_combiner.json (after the rules, the
 messages, the embeddings or the encoder change; about 4 minutes).
 """
@@ -139,12 +143,14 @@ def _encoder_oof(
     return {_as_read(m["text"]): by_id[m["id"]] for m in dev}
 
 
-def _write_encoder(dev, texts, labels, folds, n_written, digest, embedder, keep_folds) -> None:
+def _write_encoder(
+    dev, texts, labels, folds, n_written, digest, embedder, keep_folds, keep_shipped=False
+) -> None:
     """Train the encoder per fold on the fold's messages and every other text (the example
     utterances, then the last `n_written`, the written training messages): its out-of-fold
     probabilities, for the combiner and this bench; then on every training text (the shipped
     one); `digest` names the training texts. With `keep_folds` only the shipped one is trained
-    and the out-of-fold file stays as it is."""
+    and the out-of-fold file stays as it is; with `keep_shipped` only the folds are."""
     from agent.understanding.intent_encoder import (
         BATCH,
         EPOCHS,
@@ -167,7 +173,9 @@ def _write_encoder(dev, texts, labels, folds, n_written, digest, embedder, keep_
             [texts[i] for i in keep],
             [labels[i] for i in keep],
             digest=f"fold {k}",
-            progress=lambda line, k=k: print(f"encoder, fold {k}/5, {line}", file=sys.stderr),
+            progress=lambda line, k=k: print(
+                f"encoder, fold {k}/{len(folds)}, {line}", file=sys.stderr
+            ),
         )
         oof[test] = encoder.probability_table([texts[i] for i in test])
     if not keep_folds:
@@ -176,8 +184,11 @@ def _write_encoder(dev, texts, labels, folds, n_written, digest, embedder, keep_
             ids=np.array([m["id"] for m in dev]),
             probs=oof,
             digest=np.array(digest),
+            folds=np.array(len(folds)),
         )
         print(ENCODER_OOF_FILE)
+    if keep_shipped:
+        return
     encoder = train_encoder(
         embedder,
         texts,
@@ -197,12 +208,27 @@ def _write_encoder(dev, texts, labels, folds, n_written, digest, embedder, keep_
     print(path)
 
 
+def _folds_asked() -> int:
+    """``--folds K`` (2-5, default 5): how many fold encoders ``--write-encoder`` trains."""
+    if "--folds" not in sys.argv:
+        return 5
+    at = sys.argv.index("--folds") + 1
+    value = sys.argv[at] if at < len(sys.argv) else ""
+    if not value.isdigit() or not 2 <= int(value) <= 5:
+        raise SystemExit(f"--folds takes a whole number from 2 to 5, not {value!r}")
+    return int(value)
+
+
 def main() -> int:
     if "--write-embeddings" in sys.argv:
         from agent.understanding.intent_model import write_embeddings
 
         print(write_embeddings())
         return 0
+    keep_folds, keep_shipped = "--keep-folds" in sys.argv, "--keep-shipped" in sys.argv
+    n_folds = _folds_asked()  # the arguments are checked before minutes of loading
+    if keep_folds and keep_shipped:
+        raise SystemExit("--keep-folds with --keep-shipped leaves nothing to train")
     from sklearn.model_selection import GroupKFold
 
     from agent.understanding import core, understand
@@ -237,6 +263,8 @@ def main() -> int:
     encoder_texts = texts + [text for text, _ in written]
     digest, labelled_digest = texts_digest(encoder_texts), texts_digest(texts)
     if "--write-encoder" in sys.argv:
+        if n_folds != len(folds):  # the same near-duplicate groups, in n_folds folds
+            folds = list(GroupKFold(n_splits=n_folds).split(vectors[:n_dev], groups=groups))
         _write_encoder(
             dev,
             encoder_texts,
@@ -245,7 +273,8 @@ def main() -> int:
             len(written),
             digest,
             embedder,
-            keep_folds="--keep-folds" in sys.argv,
+            keep_folds=keep_folds,
+            keep_shipped=keep_shipped,
         )
         return 0
     print("reading dev with the rules alone...", file=sys.stderr)

@@ -13,8 +13,9 @@ Three figures:
 The model's probabilities are the regressions' averaged with the fine-tuned encoder's
 (agent/understanding/intent_encoder.py), each out of fold; the encoder's out-of-fold
 probabilities are read from bench/data/intent_encoder_oof.npz, written by ``--write-encoder``'s
-fold encoders (trained on 2026-11-30, before the written training messages that the shipped
-encoder has also learned since 2026-12-01: the figures here hold for the encoder without them).
+fold encoders (two, trained on 2026-12-01 with ``--keep-shipped --folds 2``: each learned half of
+dev and every written training message, as the shipped encoder learned all of dev and them; having
+seen half of dev, not four fifths, they read it a little worse than five would).
 
 Run: ``python -m bench.intent_cv``; ``--write-embeddings`` regenerates
 agent/understanding/intent_embeddings.npz after the development messages change;

@@ -3,9 +3,9 @@ labelled messages (development and held-out parts apart), and parse latency.
 
 Targets on the held-out part: intents, quantities and names >= 95% (message-level exact match).
 Latency: a typical chat message <= 50 ms, the issue's budget (the learned model reads every
-message of up to 600 characters for the combiner with two MiniLM passes, the frozen embedding
-and the fine-tuned encoder: ~13 ms each; the rules alone take ~1 ms; the budget was 25 ms with
-one pass, 21.9 ms measured), a 2,000-character message <= 50 ms (median).
+message of up to 600 characters for the combiner with one MiniLM pass, the fine-tuned encoder's,
+~13 ms on a 2-core EPYC (two, with the frozen embedding for the regressions, until session 22);
+the rules alone take ~1 ms), a 2,000-character message <= 50 ms (median).
 
 Run alone: ``python -m bench.bench_understanding`` (or ``python -m bench understanding``).
 """
@@ -185,7 +185,7 @@ def latency_rows() -> list[dict]:
         latency_row(
             "understand(): typical message",
             time_calls(lambda: understand(TYPICAL), 200),
-            "<= 50 ms (the learned model reads it: two MiniLM passes, ~13 ms each)",
+            "<= 50 ms (the learned model reads it: one MiniLM pass)",
             50.0,
         )
     )

@@ -18,7 +18,8 @@ dev and every written training message, as the shipped encoder learned all of de
 seen half of dev, not four fifths, they read it a little worse than five would).
 
 Run: ``python -m bench.intent_cv``; ``--write-embeddings`` regenerates
-agent/understanding/intent_embeddings.npz after the development messages change;
+agent/understanding/intent_embeddings.npz (the MiniLM embeddings the groups are made from) after
+the development messages change;
 ``--write-encoder`` trains the encoder once per fold and once on everything (about 4.5 hours on
 a 2 GHz Xeon, linear in the texts) and writes agent/understanding/intent_encoder.npz and the
 out-of-fold probabilities; ``--write-encoder --keep-folds`` trains only the shipped encoder (about
@@ -291,11 +292,11 @@ def main() -> int:
     for k, (train, test) in enumerate(folds, 1):
         print(f"fold {k}/5: fitting the model...", file=sys.stderr)
         keep = [int(i) for i in train] + examples
-        model = fit([texts[i] for i in keep], [labels[i] for i in keep], vectors[keep], embedder)
+        model = fit([texts[i] for i in keep], [labels[i] for i in keep], embedder)
         if tuned is not None:
             model.encoder = _OutOfFold(tuned)
         models.append(model)
-        table = model.probability_table([texts[i] for i in test], vectors[test])
+        table = model.probability_table([texts[i] for i in test])
         for row, i in zip(table, test, strict=True):
             probs[dev[i]["id"]] = dict(zip(INTENT_IDS, map(float, row), strict=True))
 

@@ -103,7 +103,6 @@ class _Fixed:
 
 def test_the_model_averages_the_encoder_with_its_regressions(model):
     texts = ["how could this all fall apart", "is self hosting cheaper for us?"]
-    vectors = embed(model.embedder, texts)
-    alone = dataclasses.replace(model, encoder=None).probability_table(texts, vectors)
-    both = dataclasses.replace(model, encoder=_Fixed(0.8)).probability_table(texts, vectors)
+    alone = dataclasses.replace(model, encoder=None).probability_table(texts)
+    both = dataclasses.replace(model, encoder=_Fixed(0.8)).probability_table(texts)
     assert np.allclose(both, (1 - ENCODER_WEIGHT) * alone + ENCODER_WEIGHT * 0.8)

@@ -233,7 +233,7 @@ def test_deterministic(model):
     text = "how could this all fall apart"
     assert understand(text) == understand(text)
     texts, labels = training_set()
-    again = fit(texts, labels, stored_embeddings(texts), model.embedder)
+    again = fit(texts, labels, model.embedder)
     again.encoder = model.encoder  # the shipped fine-tuned encoder, read from its file
     assert again.probabilities(text) == model.probabilities(text)
 
@@ -242,13 +242,12 @@ def test_the_regressions_read_as_one_product_are_their_predict_proba(model):
     """probability_table multiplies by the regressions' stacked weights instead of calling each
     one's predict_proba (sklearn's checks per call cost more than the product): same numbers."""
     texts = ["should we fine-tune?", "and if volume doubles", "what's LoRA", "x" * 700, ""]
-    vectors = embed(model.embedder, texts)
     encoder, model.encoder = model.encoder, None
     try:
-        table = model.probability_table(texts, vectors)
+        table = model.probability_table(texts)
     finally:
         model.encoder = encoder
-    features = model._features(texts, vectors)
+    features = model._features(texts)
     for k, clf in enumerate(model.classifiers):
         expected = np.zeros(len(texts)) if clf is None else clf.predict_proba(features)[:, 1]
         assert np.allclose(table[:, k], expected, rtol=1e-9, atol=1e-12), INTENT_IDS[k]

@@ -77,7 +77,9 @@ LABEL_SET_MIN_MESSAGES = 2
 #: 0.7: on arrival 91.5 / 91.9 / 91.8%, the whole module 93.3 / 93.4 / 93.3%. Chosen on arrival
 #: first (its rules had not seen the text, as in use; the whole module's were tuned on it)
 ENCODER_WEIGHT = 0.6
-#: Messages that reach the model are short; a pasted page is embedded from its first 128 tokens.
+#: The frozen embedder no longer reads messages in use (the regressions read TF-IDF); it embeds the
+#: development messages for ``intent_embeddings.npz`` and the near-duplicate checks, each cut at
+#: this many tokens (the stored vectors were made so: changing it makes the file stale).
 MAX_SEQ_TOKENS = 128
 
 
